@@ -1,0 +1,36 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { NotFoundError } from "../../../../core/api-errors"
+import { parseEndpointProof, parseSubscriptionBody } from "../../../../core/request-validation"
+import { adminUserId, page, queryString, services } from "../../../helpers"
+import { register } from "../../../subscription-registration"
+
+const OWNER_ID = /^[A-Za-z0-9_]{1,80}$/
+
+/** Registers this browser for the signed-in admin: store-event alerts arrive on it. */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const userId = adminUserId(req)
+  const input = parseSubscriptionBody(req.body, services(req).webPush.options.endpointPolicy, { allowCartId: false })
+  const subscription = await register(req, input, { user_id: userId })
+  res.status(201).json({ subscription })
+}
+
+/** Removes a device by its endpoint and auth secret. */
+export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const proof = parseEndpointProof(req.body)
+  const removed = await services(req).subscriptions.removeByProof(proof.endpoint, proof.auth)
+  if (!removed) throw new NotFoundError("No subscription has this endpoint and auth secret")
+  res.json({ deleted: true })
+}
+
+/** Devices, filtered by `customer_id`, `user_id` or `owner_type` (customer | admin). */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { limit, offset } = page(req)
+  const ownerType = queryString(req, "owner_type", /^(customer|admin)$/) as "customer" | "admin" | undefined
+  const filter = {
+    customer_id: queryString(req, "customer_id", OWNER_ID),
+    user_id: queryString(req, "user_id", OWNER_ID),
+    owner_type: ownerType,
+  }
+  const [subscriptions, count] = await services(req).subscriptions.list(filter, { limit, offset })
+  res.json({ subscriptions, count, limit, offset })
+}

@@ -1,0 +1,63 @@
+import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { ApiError } from "../core/api-errors"
+import { PluginOptionsError, WebPushPluginError } from "../core/errors"
+
+interface ErrorBody {
+  type: string
+  message: string
+  field?: string
+}
+
+/** Medusa's own error types (MedusaError#type) and the status they answer with. */
+const MEDUSA_TYPES: Record<string, number> = {
+  not_found: 404,
+  invalid_data: 400,
+  not_allowed: 400,
+  unauthorized: 401,
+  conflict: 409,
+  duplicate_error: 422,
+}
+
+function answer(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ApiError) {
+    return { status: err.status, body: { type: err.type, message: err.message, field: err.field } }
+  }
+  if (err instanceof PluginOptionsError) {
+    return { status: 503, body: { type: "not_configured", message: `Web push is not configured: ${err.message}` } }
+  }
+  if (err instanceof WebPushPluginError) {
+    return { status: 400, body: { type: "invalid_data", message: err.message, field: err.field } }
+  }
+  const e = err as { type?: unknown; status?: unknown; message?: unknown }
+  // body-parser: malformed JSON, or a body over the route's limit.
+  if (e.type === "entity.parse.failed") {
+    return { status: 400, body: { type: "invalid_data", message: "body must be valid JSON", field: "body" } }
+  }
+  if (e.type === "entity.too.large") {
+    return { status: 413, body: { type: "payload_too_large", message: "body is too large", field: "body" } }
+  }
+  if (typeof e.type === "string" && e.type.startsWith("encoding.") || e.type === "charset.unsupported") {
+    return { status: 415, body: { type: "unsupported_media_type", message: "body must be UTF-8 JSON", field: "body" } }
+  }
+  if (typeof e.type === "string" && MEDUSA_TYPES[e.type] && typeof e.message === "string") {
+    return { status: MEDUSA_TYPES[e.type], body: { type: e.type, message: e.message } }
+  }
+  return { status: 500, body: { type: "unknown_error", message: "An unknown error occurred." } }
+}
+
+/**
+ * The plugin's routes answer every error as JSON `{ type, message, field? }`, never with a stack
+ * trace; only unexpected errors are logged, and only by name and code (a database error's text
+ * can quote the values it was given, such as an endpoint).
+ */
+export function webPushErrorHandler(err: unknown, req: MedusaRequest, res: MedusaResponse, _next: MedusaNextFunction): void {
+  const { status, body } = answer(err)
+  if (status >= 500 && status !== 503) {
+    const e = err as { name?: string; code?: string }
+    req.scope.resolve<{ error: (msg: string) => void }>("logger").error(
+      `web-push: ${req.method} ${req.path} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`
+    )
+  }
+  if (res.headersSent) return
+  res.status(status).json(body)
+}

@@ -1,0 +1,86 @@
+import type { MedusaRequest } from "@medusajs/medusa"
+import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../core/api-errors"
+import type ContactMessageService from "../services/contact-message"
+import type PushMessageService from "../services/push-message"
+import type PushNotificationService from "../services/push-notification"
+import type PushSubscriptionService from "../services/push-subscription"
+import type WebPushService from "../services/web-push"
+
+/** The plugin's services, resolved from the request's scope. */
+export interface PluginServices {
+  webPush: WebPushService
+  subscriptions: PushSubscriptionService
+  messages: PushMessageService
+  notifications: PushNotificationService
+  contactMessages: ContactMessageService
+}
+
+/**
+ * Resolves the plugin's services. With invalid options the delivery service cannot be built:
+ * the route then answers 503 with the option at fault instead of failing obscurely.
+ */
+export function services(req: MedusaRequest): PluginServices {
+  let webPush: WebPushService
+  try {
+    webPush = req.scope.resolve<WebPushService>("webPushService")
+  } catch (err) {
+    throw new NotConfiguredError(`Web push is not configured: ${(err as Error).message}`)
+  }
+  return {
+    webPush,
+    subscriptions: req.scope.resolve<PushSubscriptionService>("pushSubscriptionService"),
+    messages: req.scope.resolve<PushMessageService>("pushMessageService"),
+    notifications: req.scope.resolve<PushNotificationService>("pushNotificationService"),
+    contactMessages: req.scope.resolve<ContactMessageService>("contactMessageService"),
+  }
+}
+
+/** The signed-in customer (session or bearer token), if any. */
+export function customerId(req: MedusaRequest): string | undefined {
+  return req.user?.customer_id
+}
+
+/** The signed-in admin: `{ userId }` with a session or bearer token, the user itself with an API token. */
+export function adminUserId(req: MedusaRequest): string {
+  const user = req.user
+  const id = user?.userId ?? (user && "id" in user ? user.id : undefined)
+  if (!id) throw new UnauthorizedError("An admin must be signed in")
+  return id
+}
+
+/** A short description of the browser, never the whole header (it can be used to fingerprint). */
+export function userAgentSummary(header: string | undefined): string | null {
+  if (!header) return null
+  const browser = /(Edg|Firefox|Chrome|Safari|OPR)\/(\d+)/.exec(header)
+  const os = /(Windows|Android|iPhone|iPad|Mac OS X|Linux)/.exec(header)
+  const parts = [browser ? `${browser[1] === "Edg" ? "Edge" : browser[1]} ${browser[2]}` : undefined, os?.[1]]
+  const text = parts.filter(Boolean).join(" on ")
+  return text || header.slice(0, 60).replace(/[^\x20-\x7e]/g, "")
+}
+
+function integer(value: unknown, field: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidRequestError(field, `${field} must be a whole number from ${min} to ${max}`)
+  }
+  return n
+}
+
+/** `?limit=&offset=` with bounds. */
+export function page(req: MedusaRequest, maxLimit = 100): { limit: number; offset: number } {
+  return {
+    limit: integer(req.query.limit, "limit", 20, 1, maxLimit),
+    offset: integer(req.query.offset, "offset", 0, 0, 1_000_000),
+  }
+}
+
+/** An optional single-valued string query parameter. */
+export function queryString(req: MedusaRequest, field: string, pattern: RegExp): string | undefined {
+  const value = req.query[field]
+  if (value === undefined) return undefined
+  if (typeof value !== "string" || !pattern.test(value)) {
+    throw new InvalidRequestError(field, `${field} is not valid`)
+  }
+  return value
+}

@@ -1,0 +1,36 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { NotFoundError, UnauthorizedError } from "../../../../core/api-errors"
+import { parseEndpointProof, parseSubscriptionBody } from "../../../../core/request-validation"
+import { customerId, page, services } from "../../../helpers"
+import { register } from "../../../subscription-registration"
+import { guestOwner } from "./guest-owner"
+
+/**
+ * Registers this browser for the signed-in customer, or, for a guest, for the customer of the
+ * order placed with `cart_id` (a completed cart proves the order).
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { webPush } = services(req)
+  const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: true })
+  const signedIn = customerId(req)
+  const owner = signedIn ? { customer_id: signedIn } : await guestOwner(req, input.cartId)
+  const subscription = await register(req, input, owner)
+  res.status(201).json({ subscription })
+}
+
+/** Removes a device: whoever holds its endpoint and auth secret may. */
+export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const proof = parseEndpointProof(req.body)
+  const removed = await services(req).subscriptions.removeByProof(proof.endpoint, proof.auth)
+  if (!removed) throw new NotFoundError("No subscription has this endpoint and auth secret")
+  res.json({ deleted: true })
+}
+
+/** The signed-in customer's own devices. */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const customer = customerId(req)
+  if (!customer) throw new UnauthorizedError("A customer must be signed in to list their devices")
+  const { limit, offset } = page(req)
+  const [subscriptions, count] = await services(req).subscriptions.list({ customer_id: customer }, { limit, offset })
+  res.json({ subscriptions, count, limit, offset })
+}

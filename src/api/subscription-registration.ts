@@ -1,0 +1,22 @@
+import type { MedusaRequest } from "@medusajs/medusa"
+import { ConflictError } from "../core/api-errors"
+import type { SubscriptionInput } from "../core/request-validation"
+import { PublicSubscription, SubscriptionOwner, toPublicSubscription } from "../services/push-subscription"
+import { services, userAgentSummary } from "./helpers"
+
+/**
+ * Shared by the store and admin routes: re-checks the endpoint against DNS (no private
+ * addresses), then stores the device for its owner.
+ */
+export async function register(req: MedusaRequest, input: SubscriptionInput, owner: SubscriptionOwner): Promise<PublicSubscription> {
+  const { webPush, subscriptions } = services(req)
+  await webPush.assertEndpointAllowed(input.endpoint)
+  const saved = await subscriptions.upsert(input, owner, userAgentSummary(req.get("user-agent")))
+  if (!saved) {
+    throw new ConflictError(
+      "This endpoint is registered to another owner; unsubscribe it with its auth secret first",
+      "subscription.endpoint"
+    )
+  }
+  return toPublicSubscription(saved)
+}

@@ -1,0 +1,165 @@
+import { PluginOptionsError } from "./errors"
+import { buildEventRules, EventRule, EventsOption, Urgency } from "./event-catalogue"
+import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "./endpoint-policy"
+import { validateVapidKeys, validateVapidSubject } from "./keys"
+
+/** The options a store owner passes in `medusa-config.js`. */
+export interface WebPushPluginOptions {
+  /** VAPID public key, base64url (a 65-byte P-256 point). `npx medusa-plugin-web-push vapid` makes a pair. */
+  vapid_public_key: string
+  /** VAPID private key, base64url (32 bytes). Keep it in an environment variable, never in the repository. */
+  vapid_private_key: string
+  /** Contact for push services: `mailto:ops@your-store.com` or `https://your-store.com`. Apple refuses placeholders. */
+  vapid_subject: string
+  /**
+   * Base URL of the storefront; customer notification links are resolved against it.
+   * @defaultValue "http://localhost:8000"
+   */
+  storefront_url?: string
+  /**
+   * Base URL of the Medusa admin; admin notification links are resolved against it.
+   * @defaultValue "http://localhost:7001"
+   */
+  admin_url?: string
+  /**
+   * Per event and audience: `false` to turn off, or template overrides; any other Medusa event can be
+   * mapped here with an audience and a template.
+   * @defaultValue {} (the built-in catalogue)
+   */
+  events?: EventsOption
+  /** Icon URL shown with every notification unless a template sets one. @defaultValue undefined */
+  default_icon?: string
+  /** Monochrome badge URL (Android status bar). @defaultValue undefined */
+  default_badge?: string
+  /**
+   * Accept `https://localhost` / `https://127.0.0.1` push endpoints (tests, the demo). Refused when
+   * `NODE_ENV=production`.
+   * @defaultValue false
+   */
+  allow_loopback_endpoints?: boolean
+  /**
+   * Extra push-service host names accepted as endpoints, added to the built-in list (FCM, Mozilla,
+   * Apple, Microsoft). `*.example-push.com` matches subdomains.
+   * @defaultValue []
+   */
+  endpoint_allowlist?: string[]
+  /** Time to wait for a push service's answer, in milliseconds. @defaultValue 10000 */
+  request_timeout_ms?: number
+  /** At most this many requests to push services at once. @defaultValue 50 */
+  concurrency?: number
+}
+
+export interface VapidDetails {
+  readonly subject: string
+  readonly publicKey: string
+  readonly privateKey: string
+}
+
+/** Options after validation, in the shape the services use. */
+export interface ResolvedOptions {
+  readonly vapid: VapidDetails
+  readonly storefrontUrl: string
+  readonly adminUrl: string
+  readonly rules: readonly EventRule[]
+  readonly defaultIcon?: string
+  readonly defaultBadge?: string
+  readonly endpointPolicy: EndpointPolicy
+  readonly requestTimeoutMs: number
+  readonly concurrency: number
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  "vapid_public_key",
+  "vapid_private_key",
+  "vapid_subject",
+  "storefront_url",
+  "admin_url",
+  "events",
+  "default_icon",
+  "default_badge",
+  "allow_loopback_endpoints",
+  "endpoint_allowlist",
+  "request_timeout_ms",
+  "concurrency",
+])
+
+/** Medusa adds these to every plugin's options. */
+const MEDUSA_ADDED_OPTIONS: ReadonlySet<string> = new Set(["resolve"])
+
+function baseUrl(value: unknown, option: string, fallback: string): string {
+  if (value === undefined) return fallback
+  if (typeof value !== "string") throw new PluginOptionsError(option, "must be a URL string")
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new PluginOptionsError(option, `must be an absolute http(s) URL, got "${value.slice(0, 80)}"`)
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new PluginOptionsError(option, "must be an http(s) URL")
+  }
+  return url.toString().replace(/\/+$/, "")
+}
+
+function optionalUrl(value: unknown, option: string): string | undefined {
+  return value === undefined ? undefined : baseUrl(value, option, "")
+}
+
+function positiveInteger(value: unknown, option: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new PluginOptionsError(option, `must be a whole number from 1 to ${max}`)
+  }
+  return value
+}
+
+function hostList(value: unknown, option: string): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.some((h) => typeof h !== "string" || !/^(\*\.)?[a-z0-9.-]+$/i.test(h))) {
+    throw new PluginOptionsError(option, 'must be a list of host names such as "push.example.net" or "*.example.net"')
+  }
+  return value.map((h: string) => h.toLowerCase())
+}
+
+/**
+ * Validates the plugin options and returns them resolved. Throws a {@link PluginOptionsError}
+ * whose message names the bad option.
+ */
+export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = process.env): ResolvedOptions {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new PluginOptionsError("options", "must be an object with vapid_public_key, vapid_private_key and vapid_subject")
+  }
+  const options = raw as Record<string, unknown>
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key) && !MEDUSA_ADDED_OPTIONS.has(key)) {
+      throw new PluginOptionsError(key, "is not an option of this plugin")
+    }
+  }
+  const { publicKey, privateKey } = validateVapidKeys(options.vapid_public_key, options.vapid_private_key)
+  const subject = validateVapidSubject(options.vapid_subject)
+
+  const allowLoopback = options.allow_loopback_endpoints ?? false
+  if (typeof allowLoopback !== "boolean") {
+    throw new PluginOptionsError("allow_loopback_endpoints", "must be true or false")
+  }
+  if (allowLoopback && env.NODE_ENV === "production") {
+    throw new PluginOptionsError("allow_loopback_endpoints", "is refused when NODE_ENV=production")
+  }
+
+  return {
+    vapid: { subject, publicKey, privateKey },
+    storefrontUrl: baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000"),
+    adminUrl: baseUrl(options.admin_url, "admin_url", "http://localhost:7001"),
+    rules: buildEventRules(options.events as EventsOption | undefined),
+    defaultIcon: optionalUrl(options.default_icon, "default_icon"),
+    defaultBadge: optionalUrl(options.default_badge, "default_badge"),
+    endpointPolicy: createEndpointPolicy({
+      allowLoopback,
+      allowedHosts: [...DEFAULT_PUSH_HOSTS, ...hostList(options.endpoint_allowlist, "endpoint_allowlist")],
+    }),
+    requestTimeoutMs: positiveInteger(options.request_timeout_ms, "request_timeout_ms", 10_000, 120_000),
+    concurrency: positiveInteger(options.concurrency, "concurrency", 50, 1_000),
+  }
+}
+
+export type { Urgency }

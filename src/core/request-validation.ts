@@ -1,0 +1,140 @@
+import { decodeBase64Url } from "./base64url"
+import { checkEndpointSyntax, EndpointPolicy } from "./endpoint-policy"
+import { InvalidRequestError } from "./api-errors"
+import { validateSubscriptionKeys } from "./keys"
+
+type Body = Record<string, unknown>
+
+/** What the browser's `PushSubscription.toJSON()` gives, validated, plus the owner's choices. */
+export interface SubscriptionInput {
+  readonly endpoint: string
+  readonly p256dh: string
+  readonly auth: string
+  readonly expirationTime: Date | null
+  readonly categories?: string[]
+  readonly locale?: string
+  readonly cartId?: string
+}
+
+export interface EndpointProof {
+  readonly endpoint: string
+  readonly auth: string
+}
+
+export interface ContactMessageInput {
+  readonly name: string
+  readonly email: string
+  readonly subject?: string
+  readonly message: string
+}
+
+const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,39}$/
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/
+const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
+const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/
+// C0 and C1 control characters except tab and newline; also bidi overrides, which can disguise text.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
+
+function object(value: unknown, field: string): Body {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidRequestError(field, `${field} must be an object`)
+  }
+  return value as Body
+}
+
+function onlyKnown(body: Body, known: readonly string[], prefix = ""): void {
+  const unknown = Object.keys(body).find((k) => !known.includes(k))
+  if (unknown !== undefined) {
+    throw new InvalidRequestError(prefix + unknown, `${prefix}${unknown} is not an accepted field`)
+  }
+}
+
+/** A required or optional text field: trimmed, control characters removed, length checked. */
+function text(body: Body, field: string, opts: { max: number; required: boolean; multiline?: boolean }): string | undefined {
+  const value = body[field]
+  if (value === undefined || value === null || value === "") {
+    if (opts.required) throw new InvalidRequestError(field, `${field} is required`)
+    return undefined
+  }
+  if (typeof value !== "string") throw new InvalidRequestError(field, `${field} must be a string`)
+  let clean = value.replace(CONTROL, "")
+  if (!opts.multiline) clean = clean.replace(/[\t\n]+/g, " ")
+  clean = clean.trim()
+  if (clean === "" && opts.required) throw new InvalidRequestError(field, `${field} is required`)
+  if (Array.from(clean).length > opts.max) {
+    throw new InvalidRequestError(field, `${field} must be at most ${opts.max} characters`)
+  }
+  return clean === "" ? undefined : clean
+}
+
+function categories(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > 20 || value.some((c) => typeof c !== "string" || !CATEGORY.test(c))) {
+    throw new InvalidRequestError(
+      "categories",
+      "categories must be a list of at most 20 names of lower-case letters, digits, _ and -"
+    )
+  }
+  return [...new Set(value as string[])]
+}
+
+function expiration(value: unknown): Date | null {
+  if (value === undefined || value === null) return null
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 8.64e15) {
+    throw new InvalidRequestError("subscription.expirationTime", "subscription.expirationTime must be null or a time in milliseconds")
+  }
+  return new Date(value)
+}
+
+/** `POST .../push/subscriptions`: `{ subscription: {endpoint, expirationTime?, keys}, categories?, locale?, cart_id? }`. */
+export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts: { allowCartId: boolean }): SubscriptionInput {
+  const body = object(raw, "body")
+  onlyKnown(body, opts.allowCartId ? ["subscription", "categories", "locale", "cart_id"] : ["subscription", "categories", "locale"])
+  const subscription = object(body.subscription, "subscription")
+  onlyKnown(subscription, ["endpoint", "expirationTime", "keys"], "subscription.")
+  const endpoint = checkEndpointSyntax(subscription.endpoint, policy).toString()
+  const keys = object(subscription.keys, "subscription.keys")
+  const { p256dh, auth } = validateSubscriptionKeys({ p256dh: keys.p256dh, auth: keys.auth })
+  const locale = body.locale
+  if (locale !== undefined && (typeof locale !== "string" || !LOCALE.test(locale))) {
+    throw new InvalidRequestError("locale", 'locale must be a language tag such as "en" or "fr-CA"')
+  }
+  const cartId = body.cart_id
+  if (cartId !== undefined && (typeof cartId !== "string" || !CART_ID.test(cartId))) {
+    throw new InvalidRequestError("cart_id", "cart_id must be a cart id (cart_...)")
+  }
+  return {
+    endpoint,
+    p256dh,
+    auth,
+    expirationTime: expiration(subscription.expirationTime),
+    categories: categories(body.categories),
+    locale: locale as string | undefined,
+    cartId: cartId as string | undefined,
+  }
+}
+
+/** `DELETE .../push/subscriptions`: `{ endpoint, auth }`; holding both proves the device. */
+export function parseEndpointProof(raw: unknown): EndpointProof {
+  const body = object(raw, "body")
+  onlyKnown(body, ["endpoint", "auth"])
+  if (typeof body.endpoint !== "string" || body.endpoint === "" || body.endpoint.length > 2048) {
+    throw new InvalidRequestError("endpoint", "endpoint must be the subscription's endpoint URL")
+  }
+  if (typeof body.auth !== "string" || decodeBase64Url(body.auth, "auth").length !== 16) {
+    throw new InvalidRequestError("auth", "auth must be the subscription's auth secret (16 bytes, base64url)")
+  }
+  return { endpoint: body.endpoint, auth: body.auth.replace(/=+$/, "") }
+}
+
+/** `POST /store/contact-messages`: `{ name, email, subject?, message }`. */
+export function parseContactMessageBody(raw: unknown): ContactMessageInput {
+  const body = object(raw, "body")
+  onlyKnown(body, ["name", "email", "subject", "message"])
+  const name = text(body, "name", { max: 200, required: true }) as string
+  const email = text(body, "email", { max: 254, required: true }) as string
+  if (!EMAIL.test(email)) throw new InvalidRequestError("email", "email must be an e-mail address")
+  const subject = text(body, "subject", { max: 200, required: false })
+  const message = text(body, "message", { max: 5000, required: true, multiline: true }) as string
+  return { name, email, subject, message }
+}

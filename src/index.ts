@@ -1,0 +1,5 @@
+export type { WebPushPluginOptions } from "./core/plugin-options"
+export type { EventsOption, EventRuleOverride, Audience, Urgency, ResourceKind } from "./core/event-types"
+export type { NotificationPayload } from "./core/payload"
+export { EVENT_CATALOGUE } from "./core/event-catalogue"
+export { generateVapidKeys } from "./core/keys"

@@ -1,0 +1,145 @@
+import type { ClaimService, Fulfillment, FindConfig, Order, OrderService, SwapService } from "@medusajs/medusa"
+import { createHash } from "node:crypto"
+import type { ResourceKind } from "../core/event-types"
+import { formatMoney } from "../core/money"
+import {
+  contactMessageContext,
+  eventDataContext,
+  orderContext,
+  shipmentContext,
+  TemplateContext,
+} from "../core/template-context"
+import type ContactMessageService from "./contact-message"
+
+/** Medusa's core fulfillment service (its exported name clashes with the provider interface). */
+interface FulfillmentReader {
+  retrieve(id: string, config?: FindConfig<Fulfillment>): Promise<Fulfillment>
+}
+
+type Dependencies = {
+  orderService: OrderService
+  fulfillmentService: FulfillmentReader
+  swapService: SwapService
+  claimService: ClaimService
+  contactMessageService: ContactMessageService
+}
+
+/** What an event concerns, loaded and turned into template variables. */
+export interface LoadedEvent {
+  readonly context: TemplateContext
+  /** The customer a personal notification goes to, when there is one. */
+  readonly customerId: string | null
+  /** Identifies this occurrence of the event (e.g. order + fulfillment) for idempotency. */
+  readonly resourceKey: string
+  readonly resourceId: string | null
+}
+
+type EventData = Record<string, unknown>
+
+const ORDER_RELATIONS = ["customer", "items", "shipping_address"]
+/** Event-data fields that distinguish two occurrences of one event on the same resource. */
+const OCCURRENCE_FIELDS = ["id", "fulfillment_id", "refund_id", "return_id", "payment_id", "claim_id", "swap_id"]
+
+function stringField(data: EventData, field: string): string | undefined {
+  const value = data[field]
+  return typeof value === "string" && value !== "" ? value : undefined
+}
+
+/** Loads what a template needs for each kind of resource an event can concern. */
+export default class PushContextService {
+  private readonly deps_: Dependencies
+
+  constructor(deps: Dependencies) {
+    this.deps_ = deps
+  }
+
+  /** `null` when the event's data does not name the resource this kind needs. */
+  async load(kind: ResourceKind, data: EventData): Promise<LoadedEvent | null> {
+    const id = stringField(data, "id")
+    const resourceKey = this.occurrenceKey(data)
+    const base = eventDataContext(data)
+    if (kind === "none") {
+      const customerId = stringField(data, "customer_id") ?? null
+      return { context: base, customerId, resourceKey, resourceId: id ?? null }
+    }
+    if (!id) return null
+    switch (kind) {
+      case "order":
+        return this.withOrder(await this.order(id), base, resourceKey)
+      case "order_shipment":
+        return this.withShipment(id, stringField(data, "fulfillment_id"), base, resourceKey)
+      case "swap_shipment": {
+        const swap = await this.deps_.swapService.retrieve(id, { select: ["id", "order_id"] })
+        return this.withShipment(swap.order_id, stringField(data, "fulfillment_id"), base, resourceKey)
+      }
+      case "claim_shipment": {
+        const claim = await this.deps_.claimService.retrieve(id, { select: ["id", "order_id"] })
+        return this.withShipment(claim.order_id, stringField(data, "fulfillment_id"), base, resourceKey)
+      }
+      case "order_refund":
+        return this.withRefund(id, stringField(data, "refund_id"), base, resourceKey)
+      case "contact_message": {
+        const message = await this.deps_.contactMessageService.retrieve(id)
+        return {
+          context: { ...base, ...contactMessageContext(message) },
+          customerId: message.customer_id,
+          resourceKey,
+          resourceId: message.id,
+        }
+      }
+    }
+  }
+
+  private occurrenceKey(data: EventData): string {
+    const parts = OCCURRENCE_FIELDS.map((f) => stringField(data, f)).filter((v): v is string => v !== undefined)
+    if (parts.length) return parts.join(":")
+    return createHash("sha256").update(JSON.stringify(data)).digest("base64url").slice(0, 32)
+  }
+
+  private order(id: string): Promise<Order> {
+    return this.deps_.orderService.retrieveWithTotals(id, { relations: ORDER_RELATIONS })
+  }
+
+  private withOrder(order: Order, base: TemplateContext, resourceKey: string, extra: TemplateContext = {}): LoadedEvent {
+    return {
+      context: { ...base, ...orderContext(order), ...extra },
+      customerId: order.customer_id ?? null,
+      resourceKey,
+      resourceId: order.id,
+    }
+  }
+
+  private async withShipment(
+    orderId: string,
+    fulfillmentId: string | undefined,
+    base: TemplateContext,
+    resourceKey: string
+  ): Promise<LoadedEvent> {
+    const order = await this.order(orderId)
+    const extra = fulfillmentId
+      ? shipmentContext(await this.deps_.fulfillmentService.retrieve(fulfillmentId, { relations: ["tracking_links"] }))
+      : {}
+    return this.withOrder(order, base, resourceKey, extra)
+  }
+
+  private async withRefund(
+    orderId: string,
+    refundId: string | undefined,
+    base: TemplateContext,
+    resourceKey: string
+  ): Promise<LoadedEvent> {
+    const order = await this.deps_.orderService.retrieveWithTotals(orderId, { relations: [...ORDER_RELATIONS, "refunds"] })
+    const refund = order.refunds?.find((r) => r.id === refundId) ?? order.refunds?.[order.refunds.length - 1]
+    const extra = refund
+      ? {
+          refund: {
+            id: refund.id,
+            amount: formatMoney(refund.amount, order.currency_code),
+            reason: refund.reason,
+            note: refund.note ?? undefined,
+          },
+        }
+      : {}
+    return this.withOrder(order, base, resourceKey, extra)
+  }
+}

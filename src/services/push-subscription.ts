@@ -1,0 +1,193 @@
+import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import type { SubscriptionInput } from "../core/request-validation"
+import type { PushSubscription } from "../models/push-subscription"
+
+type Dependencies = { manager: EntityManager }
+
+/** Who a device belongs to: a customer (guests included, through their order) or an admin user. */
+export type SubscriptionOwner = { customer_id: string } | { user_id: string }
+
+/** What an API may show of a device: never the endpoint (a capability URL) nor its keys. */
+export interface PublicSubscription {
+  id: string
+  customer_id: string | null
+  user_id: string | null
+  categories: string[]
+  locale: string | null
+  user_agent: string | null
+  push_service: string
+  created_at: Date
+  updated_at: Date
+  last_success_at: Date | null
+  expiration_time: Date | null
+}
+
+/** What the sender needs of a device. */
+export interface SubscriptionTarget {
+  id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  locale: string | null
+}
+
+export interface SubscriptionFilter {
+  customer_id?: string
+  user_id?: string
+  owner_type?: "customer" | "admin"
+}
+
+/** Categories a new device receives when its owner chose none. */
+export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
+
+const TARGET_COLUMNS = `"id", "endpoint", "p256dh", "auth", "locale"`
+
+export function toPublicSubscription(row: PushSubscription): PublicSubscription {
+  let pushService = "unknown"
+  try {
+    pushService = new URL(row.endpoint).hostname
+  } catch {
+    // stays "unknown"
+  }
+  return {
+    id: row.id,
+    customer_id: row.customer_id,
+    user_id: row.user_id,
+    categories: row.categories,
+    locale: row.locale,
+    user_agent: row.user_agent,
+    push_service: pushService,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    last_success_at: row.last_success_at,
+    expiration_time: row.expiration_time,
+  }
+}
+
+/** Devices that agreed to receive pushes: register, remove, list, and the sender's bookkeeping. */
+export default class PushSubscriptionService extends TransactionBaseService {
+  constructor(container: Dependencies) {
+    super(container)
+  }
+
+  /**
+   * Registers a device, or updates it when the endpoint is known. An endpoint already held by
+   * another owner is only taken over by whoever also holds its auth secret; otherwise `null`.
+   */
+  async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
+    const customerId = "customer_id" in owner ? owner.customer_id : null
+    const userId = "user_id" in owner ? owner.user_id : null
+    const defaults = customerId ? DEFAULT_CATEGORIES.customer : DEFAULT_CATEGORIES.admin
+    const rows: PushSubscription[] = await this.activeManager_.query(
+      `INSERT INTO "push_subscription" AS s
+         ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT ("endpoint") DO UPDATE SET
+         "p256dh" = EXCLUDED."p256dh", "auth" = EXCLUDED."auth",
+         "customer_id" = EXCLUDED."customer_id", "user_id" = EXCLUDED."user_id",
+         "categories" = CASE WHEN $11 THEN EXCLUDED."categories" ELSE s."categories" END,
+         "locale" = COALESCE(EXCLUDED."locale", s."locale"),
+         "user_agent" = COALESCE(EXCLUDED."user_agent", s."user_agent"),
+         "expiration_time" = EXCLUDED."expiration_time",
+         "consecutive_failures" = 0, "first_failure_at" = NULL, "updated_at" = now()
+       WHERE s."auth" = EXCLUDED."auth"
+          OR (s."customer_id" IS NOT DISTINCT FROM EXCLUDED."customer_id" AND s."user_id" IS NOT DISTINCT FROM EXCLUDED."user_id")
+       RETURNING *`,
+      [
+        generateEntityId(undefined, "pushsub"),
+        input.endpoint,
+        input.p256dh,
+        input.auth,
+        customerId,
+        userId,
+        input.categories ?? [...defaults],
+        input.locale ?? null,
+        userAgent,
+        input.expirationTime,
+        input.categories !== undefined,
+      ]
+    )
+    return rows[0] ?? null
+  }
+
+  /** Removes the device that holds both this endpoint and this auth secret; returns whether one was removed. */
+  async removeByProof(endpoint: string, auth: string): Promise<boolean> {
+    const [, count] = await this.activeManager_.query(
+      `DELETE FROM "push_subscription" WHERE "endpoint" = $1 AND "auth" = $2`,
+      [endpoint, auth]
+    )
+    return count > 0
+  }
+
+  /** Removes an owner's device by id; returns whether one was removed. */
+  async removeOwned(id: string, owner: SubscriptionOwner): Promise<boolean> {
+    const [column, value] = "customer_id" in owner ? ["customer_id", owner.customer_id] : ["user_id", owner.user_id]
+    const [, count] = await this.activeManager_.query(
+      `DELETE FROM "push_subscription" WHERE "id" = $1 AND "${column}" = $2`,
+      [id, value]
+    )
+    return count > 0
+  }
+
+  /** A push service answered 404/410: the device is gone. Matched on id and endpoint, so a fresh re-subscribe survives. */
+  async removeGone(id: string, endpoint: string): Promise<void> {
+    await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "id" = $1 AND "endpoint" = $2`, [id, endpoint])
+  }
+
+  async list(filter: SubscriptionFilter, page: { limit: number; offset: number }): Promise<[PublicSubscription[], number]> {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.customer_id) where.push(`"customer_id" = $${params.push(filter.customer_id)}`)
+    if (filter.user_id) where.push(`"user_id" = $${params.push(filter.user_id)}`)
+    if (filter.owner_type === "customer") where.push(`"customer_id" IS NOT NULL`)
+    if (filter.owner_type === "admin") where.push(`"user_id" IS NOT NULL`)
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
+    const rows: PushSubscription[] = await this.activeManager_.query(
+      `SELECT * FROM "push_subscription" ${clause} ORDER BY "created_at" DESC, "id" LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, page.limit, page.offset]
+    )
+    const [{ count }] = await this.activeManager_.query(`SELECT count(*)::int AS count FROM "push_subscription" ${clause}`, params)
+    return [rows.map(toPublicSubscription), count]
+  }
+
+  /** A customer's devices that opted into this category. */
+  async targetsForCustomer(customerId: string, category: string): Promise<SubscriptionTarget[]> {
+    return this.activeManager_.query(
+      `SELECT ${TARGET_COLUMNS} FROM "push_subscription" WHERE "customer_id" = $1 AND $2 = ANY("categories") ORDER BY "id"`,
+      [customerId, category]
+    )
+  }
+
+  /** Every admin device that opted into this category. */
+  async targetsForAdmins(category: string): Promise<SubscriptionTarget[]> {
+    return this.activeManager_.query(
+      `SELECT ${TARGET_COLUMNS} FROM "push_subscription" WHERE "user_id" IS NOT NULL AND $1 = ANY("categories") ORDER BY "id"`,
+      [category]
+    )
+  }
+
+  /** All devices of one admin user, whatever their categories (the test notification). */
+  async targetsForUser(userId: string): Promise<SubscriptionTarget[]> {
+    return this.activeManager_.query(`SELECT ${TARGET_COLUMNS} FROM "push_subscription" WHERE "user_id" = $1 ORDER BY "id"`, [userId])
+  }
+
+  /** Bookkeeping after a send: successes reset the failure counters, failures count up. */
+  async recordResults(deliveredIds: string[], failedIds: string[]): Promise<void> {
+    if (deliveredIds.length) {
+      await this.activeManager_.query(
+        `UPDATE "push_subscription" SET "last_success_at" = now(), "consecutive_failures" = 0, "first_failure_at" = NULL
+         WHERE "id" = ANY($1)`,
+        [deliveredIds]
+      )
+    }
+    if (failedIds.length) {
+      await this.activeManager_.query(
+        `UPDATE "push_subscription" SET "consecutive_failures" = "consecutive_failures" + 1,
+           "first_failure_at" = COALESCE("first_failure_at", now())
+         WHERE "id" = ANY($1)`,
+        [failedIds]
+      )
+    }
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * Subscribe helper for medusa-plugin-web-push. No runtime dependencies; one file so that it
+ * builds to an ES module and a plain script (global `MedusaWebPush`) with tsc alone.
+ */
+
+/** Why a call failed, stable for a UI to switch on. */
+export type WebPushErrorCode =
+  /** The browser has no service worker, Push API or Notification API (or is not a secure context). */
+  | 'unsupported'
+  /** The user (or the browser's policy) blocked notifications for this site. */
+  | 'denied'
+  /** The user closed the permission prompt without answering. */
+  | 'dismissed'
+  /** The store answered with an error status; `status` and `message` say which. */
+  | 'backend_refused'
+  /** The store or the browser's push service could not be reached. */
+  | 'network'
+
+export class WebPushClientError extends Error {
+  readonly code: WebPushErrorCode
+  /** HTTP status when `code` is `backend_refused`. */
+  readonly status?: number
+  override readonly cause?: unknown
+
+  constructor(code: WebPushErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message)
+    this.name = 'WebPushClientError'
+    this.code = code
+    this.status = options.status
+    this.cause = options.cause
+  }
+}
+
+/** `Notification.permission`, or `unsupported` where push cannot work. */
+export type PushPermission = 'default' | 'granted' | 'denied' | 'unsupported'
+
+export interface WebPushClientOptions {
+  /** Medusa backend URL, e.g. `https://api.store.com`. */
+  backendUrl: string
+  /** Sent as `x-publishable-api-key` when the store uses one. */
+  publishableApiKey?: string
+  /**
+   * URL of the service worker to register; the backend URL and publishable key are added to
+   * its query string. @default '/push-sw.js'
+   */
+  serviceWorkerUrl?: string
+  /** Service worker scope. @default '/' */
+  scope?: string
+  /**
+   * Use the service worker registration the storefront already has (its worker pulls
+   * push-sw.js in with `importScripts`) instead of registering `serviceWorkerUrl`. @default false
+   */
+  useExistingServiceWorker?: boolean
+  /** Fetch credentials for store calls; `include` sends the customer's session cookie. @default 'include' */
+  credentials?: RequestCredentials
+  /** Extra headers for store calls, e.g. `{ authorization: 'Bearer …' }`; a function is called per request. */
+  headers?: Record<string, string> | (() => Record<string, string>)
+}
+
+export interface SubscribeOptions {
+  /** Broadcast categories the customer opts into (e.g. `['offers']`). */
+  categories?: string[]
+  /** Locale for the notifications' text, e.g. `de-DE`. @default navigator.language */
+  locale?: string
+  /** Guest opt-in for one order: the order's `cart_id`, proof the visitor placed it. */
+  cartId?: string
+}
+
+export interface SubscribeResult {
+  /** Id of the subscription row at the store. */
+  id: string
+  endpoint: string
+}
+
+export interface UnsubscribeResult {
+  /** A browser subscription existed and was removed. */
+  removed: boolean
+  /** The store confirmed it deleted its row (false when unreachable; the push service's 410 cleans it later). */
+  backendConfirmed: boolean
+}
+
+export interface PushStatus {
+  supported: boolean
+  permission: PushPermission
+  subscribed: boolean
+  endpoint?: string
+}
+
+export interface WebPushClient {
+  isSupported(): boolean
+  permission(): PushPermission
+  /** Asks for permission (call it from a click handler), subscribes and registers at the store. */
+  subscribe(options?: SubscribeOptions): Promise<SubscribeResult>
+  unsubscribe(): Promise<UnsubscribeResult>
+  status(): Promise<PushStatus>
+}
+
+const SUBSCRIPTION_CACHE = 'medusa-web-push'
+const SUBSCRIPTION_CACHE_PATH = '/__medusa-web-push/subscription'
+
+export function isSupported(): boolean {
+  return (
+    typeof window !== 'undefined' &&
+    window.isSecureContext !== false &&
+    'serviceWorker' in navigator &&
+    'PushManager' in window &&
+    'Notification' in window
+  )
+}
+
+export function permission(): PushPermission {
+  return isSupported() ? Notification.permission : 'unsupported'
+}
+
+function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
+  const b64 = value.replace(/-/g, '+').replace(/_/g, '/')
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
+function sameBytes(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
+  if (!a) return false
+  const x = new Uint8Array(a)
+  return x.length === b.length && x.every((v, i) => v === b[i])
+}
+
+/** Permission prompt; the callback form serves old Safari. Called before any await keeps the user gesture. */
+function requestPermission(): Promise<NotificationPermission> {
+  return new Promise((resolve) => {
+    const maybe = Notification.requestPermission(resolve)
+    if (maybe) maybe.then(resolve, () => resolve(Notification.permission))
+  })
+}
+
+function waitUntilActive(registration: ServiceWorkerRegistration): Promise<ServiceWorkerRegistration> {
+  if (registration.active) return Promise.resolve(registration)
+  return new Promise((resolve) => {
+    const worker = registration.installing || registration.waiting
+    if (!worker) return resolve(navigator.serviceWorker.ready)
+    worker.addEventListener('statechange', () => {
+      if (registration.active) resolve(registration)
+    })
+  })
+}
+
+export function createWebPush(options: WebPushClientOptions): WebPushClient {
+  const backend = options.backendUrl.replace(/\/+$/, '')
+  const scope = options.scope ?? '/'
+
+  function headers(json: boolean): Record<string, string> {
+    const extra = typeof options.headers === 'function' ? options.headers() : options.headers
+    const out: Record<string, string> = { ...extra }
+    if (json) out['content-type'] = 'application/json'
+    if (options.publishableApiKey) out['x-publishable-api-key'] = options.publishableApiKey
+    return out
+  }
+
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let res: Response
+    try {
+      res = await fetch(backend + path, {
+        method,
+        headers: headers(body !== undefined),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: options.credentials ?? 'include',
+      })
+    } catch (cause) {
+      throw new WebPushClientError('network', `Could not reach the store at ${backend}`, { cause })
+    }
+    const parsed: unknown = await res.json().catch(() => null)
+    if (!res.ok) {
+      const message = (parsed as { message?: unknown } | null)?.message
+      throw new WebPushClientError(
+        'backend_refused',
+        typeof message === 'string' ? message : `The store answered ${res.status} to ${method} ${path}`,
+        { status: res.status }
+      )
+    }
+    return parsed
+  }
+
+  async function vapidKey(): Promise<Uint8Array<ArrayBuffer>> {
+    const body = (await call('GET', '/store/push/vapid-public-key')) as { public_key?: unknown } | null
+    if (typeof body?.public_key !== 'string') {
+      throw new WebPushClientError('backend_refused', 'The store sent no VAPID public key')
+    }
+    return base64UrlToBytes(body.public_key)
+  }
+
+  function workerUrl(): string {
+    const url = new URL(options.serviceWorkerUrl ?? '/push-sw.js', location.href)
+    url.searchParams.set('backend', backend)
+    if (options.publishableApiKey) url.searchParams.set('pk', options.publishableApiKey)
+    return url.href
+  }
+
+  async function registration(): Promise<ServiceWorkerRegistration> {
+    if (options.useExistingServiceWorker) return navigator.serviceWorker.ready
+    return waitUntilActive(await navigator.serviceWorker.register(workerUrl(), { scope }))
+  }
+
+  async function existingRegistration(): Promise<ServiceWorkerRegistration | undefined> {
+    return navigator.serviceWorker.getRegistration(scope)
+  }
+
+  /** What the service worker needs to prove the old subscription on `pushsubscriptionchange`. */
+  async function rememberProof(subscription: PushSubscriptionJSON | null): Promise<void> {
+    if (typeof caches === 'undefined') return
+    const cache = await caches.open(SUBSCRIPTION_CACHE)
+    if (!subscription) {
+      await cache.delete(SUBSCRIPTION_CACHE_PATH)
+      return
+    }
+    const proof = { endpoint: subscription.endpoint, auth: subscription.keys?.auth }
+    await cache.put(SUBSCRIPTION_CACHE_PATH, new Response(JSON.stringify(proof)))
+  }
+
+  async function pushSubscribe(reg: ServiceWorkerRegistration, key: Uint8Array<ArrayBuffer>): Promise<PushSubscription> {
+    const existing = await reg.pushManager.getSubscription()
+    if (existing && sameBytes(existing.options.applicationServerKey, key)) return existing
+    if (existing) {
+      // The store rotated its VAPID key: the old subscription can no longer be sent to.
+      const old = existing.toJSON()
+      await existing.unsubscribe().catch(() => false)
+      await call('DELETE', '/store/push/subscriptions', { endpoint: old.endpoint, auth: old.keys?.auth }).catch(
+        () => undefined
+      )
+    }
+    try {
+      return await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+    } catch (cause) {
+      if ((cause as { name?: string } | null)?.name === 'NotAllowedError') {
+        throw new WebPushClientError('denied', 'The browser refused the push subscription', { cause })
+      }
+      throw new WebPushClientError('network', 'The browser could not reach its push service', { cause })
+    }
+  }
+
+  async function subscribe(opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+    if (!isSupported()) throw new WebPushClientError('unsupported', 'This browser cannot receive push notifications')
+    if (Notification.permission === 'denied') {
+      throw new WebPushClientError('denied', 'Notifications are blocked for this site')
+    }
+    // Start everything at once: the prompt must open while the click's user activation lasts.
+    const answer = requestPermission()
+    const key = vapidKey()
+    const reg = registration()
+    key.catch(() => undefined)
+    reg.catch(() => undefined)
+    const granted = await answer
+    if (granted === 'denied') throw new WebPushClientError('denied', 'Notifications are blocked for this site')
+    if (granted !== 'granted') throw new WebPushClientError('dismissed', 'The permission prompt was closed')
+    let subscription: PushSubscription
+    try {
+      subscription = await pushSubscribe(await reg, await key)
+    } catch (cause) {
+      if (cause instanceof WebPushClientError) throw cause
+      throw new WebPushClientError('unsupported', 'The service worker could not be registered', { cause })
+    }
+    const json = subscription.toJSON()
+    const body = {
+      subscription: json,
+      categories: opts.categories,
+      locale: opts.locale ?? navigator.language,
+      cart_id: opts.cartId,
+    }
+    const saved = (await call('POST', '/store/push/subscriptions', body)) as { subscription?: { id?: unknown } } | null
+    await rememberProof(json).catch(() => undefined)
+    const id = saved?.subscription?.id
+    return { id: typeof id === 'string' ? id : '', endpoint: subscription.endpoint }
+  }
+
+  async function unsubscribe(): Promise<UnsubscribeResult> {
+    if (!isSupported()) return { removed: false, backendConfirmed: false }
+    const reg = await existingRegistration()
+    const subscription = reg ? await reg.pushManager.getSubscription() : null
+    if (!subscription) return { removed: false, backendConfirmed: false }
+    const json = subscription.toJSON()
+    const backendConfirmed = await call('DELETE', '/store/push/subscriptions', {
+      endpoint: json.endpoint,
+      auth: json.keys?.auth,
+    }).then(
+      () => true,
+      () => false
+    )
+    const removed = await subscription.unsubscribe().catch(() => false)
+    await rememberProof(null).catch(() => undefined)
+    return { removed, backendConfirmed }
+  }
+
+  async function status(): Promise<PushStatus> {
+    if (!isSupported()) return { supported: false, permission: 'unsupported', subscribed: false }
+    const reg = await existingRegistration()
+    const subscription = reg ? await reg.pushManager.getSubscription() : null
+    return {
+      supported: true,
+      permission: Notification.permission,
+      subscribed: subscription !== null,
+      endpoint: subscription?.endpoint,
+    }
+  }
+
+  return { isSupported, permission, subscribe, unsubscribe, status }
+}

@@ -1,0 +1,105 @@
+/**
+ * push-sw.js in Chromium: pushes are delivered through the DevTools protocol
+ * (`ServiceWorker.deliverPushMessage`), since Chromium cannot reach its push service offline.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, CDPSession, Page } from 'puppeteer-core'
+import { browserAvailability } from './support/browser-availability'
+import { CHROMIUM_PATH, launchChromium } from './support/chromium'
+import { closeNotifications, waitForNotifications } from './support/notifications'
+import { startStorefrontServer, type StorefrontServer } from './support/storefront-server'
+
+const availability = browserAvailability('Chromium', CHROMIUM_PATH, 'chromium')
+
+describe('push-sw.js in Chromium via the DevTools protocol', { skip: availability.run ? false : availability.skip, timeout: 60_000 }, () => {
+  let storefront: StorefrontServer
+  let browser: Browser
+  let page: Page
+  let cdp: CDPSession
+  let registrationId = ''
+
+  before(async () => {
+    const { buildSnippet } = await import('../../storefront-snippet/scripts/build.mjs')
+    buildSnippet()
+    storefront = await startStorefrontServer({ backendUrl: 'http://localhost:9' })
+    browser = await launchChromium()
+    await browser.defaultBrowserContext().overridePermissions(storefront.origin, ['notifications'])
+    page = await browser.newPage()
+    await page.goto(`${storefront.origin}/`)
+    cdp = await page.createCDPSession()
+    const registered = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL === `${storefront.origin}/` && !r.isDeleted)
+        if (ours) resolve(ours.registrationId)
+      })
+    })
+    await cdp.send('ServiceWorker.enable')
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.register('/push-sw.js?title=Store%20update', { scope: '/' })
+      await navigator.serviceWorker.ready
+    })
+    registrationId = await registered
+  })
+
+  after(async () => {
+    await browser?.close()
+    await storefront?.close()
+  })
+
+  async function deliver(data: string): Promise<void> {
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: storefront.origin, registrationId, data })
+  }
+
+  it('shows a notification built from a JSON payload', async () => {
+    await deliver(
+      JSON.stringify({
+        title: 'Your order has shipped',
+        body: 'Order #1001 is on its way',
+        url: `${storefront.origin}/order/order_1001`,
+        icon: `${storefront.origin}/icon.png`,
+        tag: 'order_1001',
+        renotify: true,
+        timestamp: 1_700_000_000_000,
+        actions: [{ action: 'track', title: 'Track', url: `${storefront.origin}/order/order_1001/track` }],
+        data: { delivery_id: 'pushdel_1', attempt: 1, nested: { dropped: true } },
+      })
+    )
+    const [shown] = await waitForNotifications(page, 1)
+    assert.equal(shown.title, 'Your order has shipped')
+    assert.equal(shown.body, 'Order #1001 is on its way')
+    assert.equal(shown.tag, 'order_1001')
+    assert.equal(shown.icon, `${storefront.origin}/icon.png`)
+    assert.deepEqual(shown.data, {
+      delivery_id: 'pushdel_1',
+      attempt: 1,
+      url: `${storefront.origin}/order/order_1001`,
+      action_urls: { track: `${storefront.origin}/order/order_1001/track` },
+    })
+    await closeNotifications(page)
+  })
+
+  const unreadable: [string, string][] = [
+    ['malformed JSON', '{"title": "cut off'],
+    ['JSON without a title', '{"body": "no title"}'],
+    ['a JSON array', '[1, 2, 3]'],
+    ['an empty payload', ''],
+  ]
+  for (const [name, data] of unreadable) {
+    it(`shows the generic notification for ${name}`, async () => {
+      await deliver(data)
+      const [shown] = await waitForNotifications(page, 1)
+      assert.equal(shown.title, 'Store update')
+      assert.equal(shown.body, '')
+      await closeNotifications(page)
+    })
+  }
+
+  it('drops unsafe urls from the payload', async () => {
+    await deliver(JSON.stringify({ title: 'Hi', body: 'x', url: 'javascript:alert(1)', icon: 'data:image/png;base64,AA' }))
+    const [shown] = await waitForNotifications(page, 1)
+    assert.equal(shown.icon, '')
+    assert.deepEqual(shown.data, {})
+    await closeNotifications(page)
+  })
+})

@@ -29,6 +29,10 @@ export function resolveLink(link: string, baseUrl: string): string {
   return link.startsWith("/") ? `${base}${link}` : `${base}/${link}`
 }
 
+function encodeLinkPart(value: string): string {
+  return /^https?:\/\//i.test(value) ? value : encodeURIComponent(value)
+}
+
 function optional(template: string | undefined, context: TemplateContext): string | undefined {
   if (template === undefined) return undefined
   const value = renderTemplate(template, context)
@@ -41,7 +45,8 @@ export function renderNotification(
   context: TemplateContext,
   defaults: BuildDefaults
 ): RenderedNotification {
-  const link = renderTemplate(template.url, context, { encode: encodeURIComponent, tidy: false })
+  // A value that is itself a link (a tracking URL) is kept whole; any other value is escaped.
+  const link = renderTemplate(template.url, context, { encode: encodeLinkPart, tidy: false })
   return {
     title: renderTemplate(template.title, context),
     body: renderTemplate(template.body, context),

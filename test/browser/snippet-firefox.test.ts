@@ -9,9 +9,9 @@
  * server at its URL, and replace `sendPush` with shipping an order through Medusa's API.
  */
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { Agent } from 'node:https'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'puppeteer-core'
 import webpush from 'web-push'
@@ -21,7 +21,8 @@ import { FIREFOX_PATH, launchFirefox, type FirefoxSession } from './support/fire
 import { closeNotifications, waitForNotifications } from './support/notifications'
 import { startStandInBackend, type StandInBackend, type StoredSubscription } from './support/stand-in-backend'
 import { startStorefrontServer, type StorefrontServer } from './support/storefront-server'
-import { ensureTestCertificates } from './support/tls'
+import { TMP_DIR } from '../support/paths'
+import { ensureTestCertificates } from '../support/tls'
 
 const availability = browserAvailability('Firefox ESR', FIREFOX_PATH, 'firefox-esr')
 
@@ -36,8 +37,9 @@ describe('storefront snippet in Firefox ESR with a local push service', { skip: 
   before(async () => {
     const { buildSnippet } = await import('../../storefront-snippet/scripts/build.mjs')
     buildSnippet()
-    const certs = ensureTestCertificates(join(tmpdir(), 'medusa-web-push-browser-certs'))
-    agent = new Agent({ ca: certs.caPem })
+    // the suite's CA (test/run.ts hands it to the Medusa app as NODE_EXTRA_CA_CERTS)
+    const certs = ensureTestCertificates(join(TMP_DIR, 'certs'))
+    agent = new Agent({ ca: readFileSync(certs.caPath) })
     push = await startAutopushServer(certs)
     let origin = ''
     backend = await startStandInBackend({ storefrontOrigin: () => origin })

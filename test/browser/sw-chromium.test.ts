@@ -37,9 +37,18 @@ describe('push-sw.js in Chromium via the DevTools protocol', { skip: availabilit
     await cdp.send('ServiceWorker.enable')
     await page.evaluate(async () => {
       await navigator.serviceWorker.register('/push-sw.js?title=Store%20update', { scope: '/' })
-      await navigator.serviceWorker.ready
+      const worker = (await navigator.serviceWorker.ready).active as ServiceWorker
+      // ready resolves while the worker may still be activating; a push before that can be lost
+      if (worker.state !== 'activated') {
+        await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(null)))
+      }
     })
     registrationId = await registered
+    // Puppeteer attaches to the worker (pausing it until attached); a push delivered before
+    // that is lost, so wait until it is attached and running.
+    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().includes('/push-sw.js'))
+    const worker = await target.worker()
+    assert.equal(await worker?.evaluate(() => typeof (self as unknown as { registration?: object }).registration), 'object')
   })
 
   after(async () => {

@@ -1,0 +1,51 @@
+"use client"
+// A button that subscribes a logged-in customer (session cookie) or, with cartId, a guest for one order.
+import { useEffect, useState } from "react"
+import { WebPushClientError, type PushStatus } from "@lib/medusa-web-push.mjs"
+import { webPush } from "@lib/web-push"
+
+const MESSAGES: Record<WebPushClientError["code"], string> = {
+  unsupported: "This browser can't show notifications.",
+  denied: "Notifications are blocked. Allow them in your browser's site settings.",
+  dismissed: "No problem. You can turn them on any time.",
+  backend_refused: "We couldn't save your choice. Please try again.",
+  network: "We couldn't reach the store. Check your connection.",
+}
+
+type Props = { cartId?: string; label?: string }
+
+export default function PushOptIn({ cartId, label = "Notify me about my orders" }: Props) {
+  const [status, setStatus] = useState<PushStatus | null>(null)
+  const [message, setMessage] = useState<string>()
+  const [busy, setBusy] = useState(false)
+
+  // Reads state only; the permission prompt is opened by the click, never on load.
+  useEffect(() => {
+    webPush.status().then(setStatus)
+  }, [])
+
+  if (!status?.supported || status.permission === "denied") return null
+
+  async function toggle() {
+    setBusy(true)
+    setMessage(undefined)
+    try {
+      if (status?.subscribed) await webPush.unsubscribe()
+      else await webPush.subscribe({ cartId, categories: cartId ? undefined : ["orders"] })
+      setStatus(await webPush.status())
+    } catch (error) {
+      setMessage(error instanceof WebPushClientError ? MESSAGES[error.code] : String(error))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="flex flex-col gap-y-2">
+      <button className="contrast-btn" onClick={toggle} disabled={busy}>
+        {status.subscribed ? "Stop notifications" : label}
+      </button>
+      {message && <p className="text-small-regular text-ui-fg-subtle">{message}</p>}
+    </div>
+  )
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm test`: prepares what the tests need once, then runs every suite with node's test runner.
+ * - a CA for the local HTTPS push service, trusted through NODE_EXTRA_CA_CERTS (read at start-up);
+ * - a Postgres server: TEST_DATABASE_URL / DATABASE_URL, else an embedded one started here;
+ * - a template database migrated with the real `medusa migrations run`, copied per test file;
+ * - Medusa's telemetry off, with a private config folder.
+ * Pass file paths to run only those (`npm test -- test/integration/spine.test.ts`).
+ */
+import { spawn } from "node:child_process"
+import fs from "node:fs"
+import path from "node:path"
+import { createDatabase, databaseUrl, startDatabaseServer } from "./support/database"
+import { CERT_DIR } from "./support/environment"
+import { runMigrations } from "./support/medusa-app"
+import { REPO_ROOT, TMP_DIR } from "./support/paths"
+import { writeStore } from "./support/store"
+import { ensureTestCertificates } from "./support/tls"
+import { generateVapidKeys } from "../src/core/keys"
+
+const TEMPLATE_DB = "wp_test_template"
+
+function log(line: string): void {
+  process.stdout.write(`[test-runner] ${line}\n`)
+}
+
+function findTests(dir: string): string[] {
+  if (!fs.existsSync(dir)) return []
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? findTests(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : []))
+    .sort()
+}
+
+async function prepareTemplate(serverUrl: string): Promise<void> {
+  const url = await createDatabase(serverUrl, TEMPLATE_DB)
+  const keys = generateVapidKeys()
+  const storeDir = writeStore({
+    name: "migration-template",
+    databaseUrl: url,
+    pluginOptions: { vapid_public_key: keys.publicKey, vapid_private_key: keys.privateKey, vapid_subject: "mailto:ops@teststore.dev" },
+  })
+  const started = Date.now()
+  await runMigrations(storeDir)
+  log(`template database migrated with \`medusa migrations run\` in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+async function main(): Promise<number> {
+  const requested = process.argv.slice(2)
+  const files = requested.length
+    ? requested
+    : ["unit", "integration", "browser"].flatMap((d) => findTests(path.join(REPO_ROOT, "test", d)))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "test",
+    MEDUSA_DISABLE_TELEMETRY: "true",
+    MEDUSA_FF_ANALYTICS: "false",
+    XDG_CONFIG_HOME: path.join(TMP_DIR, "xdg"),
+  }
+  Object.assign(process.env, env)
+  env.NODE_EXTRA_CA_CERTS = ensureTestCertificates(CERT_DIR).caPath
+
+  const needsDatabase = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`) && !f.includes("/unit/"))
+  const server = needsDatabase ? await startDatabaseServer(log) : undefined
+  try {
+    if (server) {
+      env.TEST_DATABASE_URL = server.url
+      process.env.TEST_DATABASE_URL = server.url
+      await prepareTemplate(server.url)
+      env.WEB_PUSH_TEMPLATE_DB = TEMPLATE_DB
+      log(`database server ${server.embedded ? "embedded" : "given"}; template ${databaseUrl(server.url, TEMPLATE_DB).replace(/\/\/[^@]*@/, "//")}`)
+    }
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=300000", ...files],
+      { stdio: "inherit", env, cwd: REPO_ROOT }
+    )
+    return await new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))))
+  } finally {
+    await server?.stop()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`[test-runner] ${(err as Error).stack ?? String(err)}\n`)
+    process.exit(1)
+  }
+)

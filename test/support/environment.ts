@@ -1,0 +1,96 @@
+import fs from "node:fs"
+import path from "node:path"
+import { generateVapidKeys } from "../../src/core/keys"
+import type { WebPushPluginOptions } from "../../src/core/plugin-options"
+import { createDatabase, databaseUrl, dropDatabase, startDatabaseServer } from "./database"
+import { HttpClient } from "./http"
+import { MedusaApp, runMigrations, startMedusa } from "./medusa-app"
+import { TMP_DIR } from "./paths"
+import { PushService, startPushService } from "./push-service"
+import { Admin, Catalog, createAdmin, seedCatalog } from "./seed"
+import { writeStore } from "./store"
+import { ensureTestCertificates } from "./tls"
+
+export const CERT_DIR = path.join(TMP_DIR, "certs")
+
+export interface TestStore {
+  app: MedusaApp
+  http: HttpClient
+  push: PushService
+  vapid: { publicKey: string; privateKey: string }
+  admin: Admin
+  catalog: Catalog
+  stop(): Promise<void>
+}
+
+export interface TestStoreOptions {
+  /** Extra plugin options (merged over the VAPID keys and the loopback opt-in). */
+  pluginOptions?: Partial<WebPushPluginOptions>
+  redisUrl?: string
+}
+
+/** Fails early, with the fix, when the push service's certificate cannot be trusted. */
+function assertCaTrusted(): void {
+  const ca = process.env.NODE_EXTRA_CA_CERTS
+  if (!ca || !fs.existsSync(ca)) {
+    throw new Error(
+      "NODE_EXTRA_CA_CERTS must point at the test CA (Node reads it at start-up). Run the suite with `npm test`, " +
+        `or set NODE_EXTRA_CA_CERTS=${path.join(CERT_DIR, "ca.pem")} after one \`npm test\` run.`
+    )
+  }
+}
+
+/**
+ * A real store for one test file: its own database (a copy of the migrated template when the
+ * runner made one, else migrated here), this plugin configured against a local HTTPS push
+ * service, an admin and a small catalog.
+ */
+export async function startTestStore(name: string, opts: TestStoreOptions = {}): Promise<TestStore> {
+  assertCaTrusted()
+  const certs = ensureTestCertificates(CERT_DIR)
+  const server = await startDatabaseServer()
+  const dbName = `wp_${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${process.pid}`
+  const template = process.env.WEB_PUSH_TEMPLATE_DB
+  const url = await createDatabase(server.url, dbName, template)
+
+  const cleanups: Array<() => Promise<unknown>> = [
+    async () => server.stop(),
+    async () => dropDatabase(server.url, dbName).catch(() => undefined),
+  ]
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  }
+  try {
+    const vapid = generateVapidKeys()
+    const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: vapid.publicKey })
+    cleanups.push(() => push.close())
+    const storeDir = writeStore({
+      name: dbName,
+      databaseUrl: url,
+      redisUrl: opts.redisUrl,
+      pluginOptions: {
+        vapid_public_key: vapid.publicKey,
+        vapid_private_key: vapid.privateKey,
+        vapid_subject: "mailto:ops@teststore.dev",
+        storefront_url: "https://shop.teststore.dev",
+        admin_url: "https://admin.teststore.dev",
+        allow_loopback_endpoints: true,
+        ...opts.pluginOptions,
+      },
+    })
+    cleanups.push(async () => fs.rmSync(storeDir, { recursive: true, force: true }))
+    if (!template) await runMigrations(storeDir)
+    const app = await startMedusa(storeDir)
+    cleanups.push(() => app.stop())
+    const http = new HttpClient(app.baseUrl)
+    const admin = await createAdmin(app.container, `admin-${process.pid}@teststore.dev`)
+    const catalog = await seedCatalog(http, admin)
+    return { app, http, push, vapid, admin, catalog, stop }
+  } catch (err) {
+    // A half-started store would keep the test process alive: take down what did start.
+    await stop().catch(() => undefined)
+    throw err
+  }
+}
+
+export { databaseUrl }

@@ -1,0 +1,46 @@
+import fs from "node:fs"
+import path from "node:path"
+import type { WebPushPluginOptions } from "../../src/core/plugin-options"
+import { REPO_ROOT, TMP_DIR } from "./paths"
+
+export interface StoreConfig {
+  /** Folder name under .tmp/stores. */
+  name: string
+  databaseUrl: string
+  pluginOptions: WebPushPluginOptions
+  /** With a Redis URL the store uses the Redis event bus (BullMQ), as in production. */
+  redisUrl?: string
+}
+
+/**
+ * Writes a Medusa store folder (medusa-config.js) that loads this plugin from the repository,
+ * as a store owner's would from node_modules. Returns the folder.
+ */
+export function writeStore(config: StoreConfig): string {
+  const dir = path.join(TMP_DIR, "stores", config.name)
+  fs.mkdirSync(dir, { recursive: true })
+  const eventBus = config.redisUrl
+    ? { resolve: "@medusajs/event-bus-redis", options: { redisUrl: config.redisUrl } }
+    : { resolve: "@medusajs/event-bus-local" }
+  const medusaConfig = {
+    projectConfig: {
+      database_url: config.databaseUrl,
+      database_type: "postgres",
+      database_logging: false,
+      jwt_secret: "test-jwt-secret",
+      cookie_secret: "test-cookie-secret",
+      store_cors: "http://localhost:8000",
+      admin_cors: "http://localhost:7001",
+      ...(config.redisUrl ? { redis_url: config.redisUrl } : {}),
+    },
+    plugins: ["medusa-fulfillment-manual", "medusa-payment-manual", { resolve: REPO_ROOT, options: config.pluginOptions }],
+    modules: {
+      eventBus,
+      cacheService: { resolve: "@medusajs/cache-inmemory" },
+    },
+    featureFlags: {},
+  }
+  fs.writeFileSync(path.join(dir, "medusa-config.js"), `module.exports = ${JSON.stringify(medusaConfig, null, 2)}\n`)
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `store-${config.name}`, private: true }) + "\n")
+  return dir
+}

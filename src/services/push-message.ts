@@ -104,8 +104,8 @@ export default class PushMessageService extends TransactionBaseService {
         ? new Date(Date.now() + Math.max(backoffDelayMs(attempts), outcome.kind === "retry" ? outcome.retryAfterMs ?? 0 : 0))
         : null
     await this.activeManager_.query(
-      `UPDATE "push_delivery" SET "status" = $2, "last_status_code" = $3, "last_error" = $4, "next_attempt_at" = $5,
-         "delivered_at" = CASE WHEN $2 = 'delivered' THEN now() ELSE "delivered_at" END
+      `UPDATE "push_delivery" SET "status" = $2::varchar, "last_status_code" = $3, "last_error" = $4, "next_attempt_at" = $5,
+         "delivered_at" = CASE WHEN $2::varchar = 'delivered' THEN now() ELSE "delivered_at" END
        WHERE "id" = $1`,
       [deliveryId, status, statusCode ?? null, outcome.kind === "delivered" ? null : outcome.reason, nextAttemptAt]
     )

@@ -35,6 +35,14 @@ describe("spine: store events become encrypted web pushes", () => {
     await new Promise((r) => setTimeout(r, 1500))
   }
 
+  const eventually = async (check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
   const subscribe = (device: Device, auth: { token?: string }, extra: Record<string, unknown> = {}) =>
     store.http.request<{ subscription: { id: string } }>("POST", "/store/push/subscriptions", {
       ...auth,
@@ -87,7 +95,10 @@ describe("spine: store events become encrypted web pushes", () => {
       assert.ok(message.headers.topic, "a Topic header lets a newer update replace this one")
       assert.doesNotMatch(JSON.stringify(payload), /undefined|null|\[object Object\]|\{\{/)
     }
-    // Both deliveries are recorded as delivered, against one message.
+    // Both deliveries are recorded as delivered, against one message (recorded just after the send).
+    await eventually(async () =>
+      (await count("push_message", `"event_name" = 'order.shipment_created' AND "resource_id" = $1 AND "status" = 'done'`, [order.id])) === 1
+    )
     const deliveries = await db.query(
       `SELECT d."status", d."subscription_id" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
        WHERE m."event_name" = 'order.shipment_created' AND m."resource_id" = $1`,

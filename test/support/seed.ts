@@ -35,6 +35,7 @@ export async function adminBearer(http: HttpClient, email: string, password = "s
 /** A region (EUR, Germany), a shipping option and one product, all through the admin API. */
 export async function seedCatalog(http: HttpClient, admin: Admin): Promise<Catalog> {
   const auth = { apiToken: admin.apiToken }
+  await http.expect(200, "POST", "/admin/store/currencies/eur", auth)
   const { region } = await http.expect<{ region: { id: string } }>(200, "POST", "/admin/regions", {
     ...auth,
     body: {

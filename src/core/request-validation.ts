@@ -114,6 +114,23 @@ export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts
   }
 }
 
+/**
+ * `POST /store/push/subscriptions/renew`: `{ previous?: { endpoint, auth }, subscription, locale?, categories? }`,
+ * sent by the service worker on `pushsubscriptionchange`.
+ */
+export function parseRenewBody(raw: unknown, policy: EndpointPolicy): { previous?: EndpointProof; input: SubscriptionInput } {
+  const body = object(raw, "body")
+  const { previous, ...rest } = body
+  const input = parseSubscriptionBody(rest, policy, { allowCartId: false })
+  if (previous === undefined || previous === null) return { input }
+  try {
+    return { previous: parseEndpointProof(previous), input }
+  } catch (err) {
+    if (err instanceof InvalidRequestError && err.field) throw new InvalidRequestError(`previous.${err.field}`, `previous.${err.message}`)
+    throw err
+  }
+}
+
 /** `DELETE .../push/subscriptions`: `{ endpoint, auth }`; holding both proves the device. */
 export function parseEndpointProof(raw: unknown): EndpointProof {
   const body = object(raw, "body")

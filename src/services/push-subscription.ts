@@ -111,6 +111,32 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return rows[0] ?? null
   }
 
+  /** The device that holds both this endpoint and this auth secret. */
+  async findByProof(endpoint: string, auth: string): Promise<PushSubscription | undefined> {
+    const rows: PushSubscription[] = await this.activeManager_.query(
+      `SELECT * FROM "push_subscription" WHERE "endpoint" = $1 AND "auth" = $2`,
+      [endpoint, auth]
+    )
+    return rows[0]
+  }
+
+  /**
+   * The browser replaced a subscription (`pushsubscriptionchange`): the new one takes over the old
+   * one's owner, categories and locale, and the old one is removed, in one transaction.
+   */
+  async replace(previous: PushSubscription, input: SubscriptionInput, userAgent: string | null): Promise<PushSubscription | null> {
+    return this.atomicPhase_(async (manager) => {
+      const tx = this.withTransaction(manager)
+      await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
+      const owner: SubscriptionOwner = previous.customer_id ? { customer_id: previous.customer_id } : { user_id: previous.user_id as string }
+      return tx.upsert(
+        { ...input, categories: input.categories ?? previous.categories, locale: input.locale ?? previous.locale ?? undefined },
+        owner,
+        userAgent ?? previous.user_agent
+      )
+    })
+  }
+
   /** Removes the device that holds both this endpoint and this auth secret; returns whether one was removed. */
   async removeByProof(endpoint: string, auth: string): Promise<boolean> {
     const [, count] = await this.activeManager_.query(

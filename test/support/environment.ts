@@ -27,6 +27,8 @@ export interface TestStoreOptions {
   /** Extra plugin options (merged over the VAPID keys and the loopback opt-in). */
   pluginOptions?: Partial<WebPushPluginOptions>
   redisUrl?: string
+  /** Storefront origins allowed by CORS, e.g. a browser test's page server. */
+  storeCors?: string
 }
 
 /** Fails early, with the fix, when the push service's certificate cannot be trusted. */
@@ -68,6 +70,7 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
       name: dbName,
       databaseUrl: url,
       redisUrl: opts.redisUrl,
+      storeCors: opts.storeCors,
       pluginOptions: {
         vapid_public_key: vapid.publicKey,
         vapid_private_key: vapid.privateKey,

@@ -10,6 +10,8 @@ export interface StoreConfig {
   pluginOptions: WebPushPluginOptions
   /** With a Redis URL the store uses the Redis event bus (BullMQ), as in production. */
   redisUrl?: string
+  /** Origins the storefront API answers with CORS (comma-separated). @defaultValue "http://localhost:8000" */
+  storeCors?: string
 }
 
 /**
@@ -29,7 +31,7 @@ export function writeStore(config: StoreConfig): string {
       database_logging: false,
       jwt_secret: "test-jwt-secret",
       cookie_secret: "test-cookie-secret",
-      store_cors: "http://localhost:8000",
+      store_cors: config.storeCors ?? "http://localhost:8000",
       admin_cors: "http://localhost:7001",
       ...(config.redisUrl ? { redis_url: config.redisUrl } : {}),
     },

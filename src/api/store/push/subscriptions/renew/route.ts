@@ -1,0 +1,27 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { ConflictError, NotFoundError } from "../../../../../core/api-errors"
+import { parseRenewBody } from "../../../../../core/request-validation"
+import { toPublicSubscription } from "../../../../../services/push-subscription"
+import { customerId, services, userAgentSummary } from "../../../../helpers"
+import { register } from "../../../../subscription-registration"
+
+/**
+ * The service worker's `pushsubscriptionchange`: the browser replaced its subscription. The old
+ * endpoint and auth secret prove the device; the new subscription inherits its owner and choices.
+ * Without a known previous subscription, a signed-in customer simply subscribes again.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { webPush, subscriptions } = services(req)
+  const { previous, input } = parseRenewBody(req.body, webPush.options.endpointPolicy)
+  const old = previous ? await subscriptions.findByProof(previous.endpoint, previous.auth) : undefined
+  if (!old) {
+    const signedIn = customerId(req)
+    if (!signedIn) throw new NotFoundError("The previous subscription is unknown; subscribe again")
+    res.status(201).json({ subscription: await register(req, input, { customer_id: signedIn }) })
+    return
+  }
+  await webPush.assertEndpointAllowed(input.endpoint)
+  const saved = await subscriptions.replace(old, input, userAgentSummary(req.get("user-agent")))
+  if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
+  res.status(201).json({ subscription: toPublicSubscription(saved) })
+}

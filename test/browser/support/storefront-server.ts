@@ -1,7 +1,8 @@
 /**
  * Serves the plain example page and the built snippet on http://localhost:<port> (a secure
  * context), with the example's backend URL pointed at the backend under test, plus a stand-in
- * order page (`/order/<id>`) for notification clicks to open.
+ * for the storefront's order confirmation page (`/order/confirmed/<id>`, where the plugin's
+ * notifications point) for notification clicks to open.
  */
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
@@ -20,7 +21,14 @@ export interface StorefrontServer {
   close(): Promise<void>
 }
 
-export async function startStorefrontServer(options: { backendUrl: string; publishableApiKey?: string }): Promise<StorefrontServer> {
+export interface StorefrontServerOptions {
+  /** The backend the example page talks to; a function when the backend starts after this server. */
+  backendUrl: string | (() => string)
+  publishableApiKey?: string | (() => string | undefined)
+}
+
+export async function startStorefrontServer(options: StorefrontServerOptions): Promise<StorefrontServer> {
+  const value = <T>(v: T | (() => T)): T => (typeof v === 'function' ? (v as () => T)() : v)
   const files: Record<string, string> = {
     '/': join(SNIPPET_DIR, 'examples', 'plain', 'index.html'),
     '/medusa-web-push.js': join(SNIPPET_DIR, 'dist', 'medusa-web-push.js'),
@@ -29,7 +37,7 @@ export async function startStorefrontServer(options: { backendUrl: string; publi
   }
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    const order = /^\/order\/([\w-]+)$/.exec(path)
+    const order = /^\/order\/confirmed\/([\w-]+)$/.exec(path)
     if (order) {
       res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Order ${order[1]}</title><h1>Order ${order[1]}</h1>`)
       return
@@ -38,8 +46,9 @@ export async function startStorefrontServer(options: { backendUrl: string; publi
     if (!file) return void res.writeHead(404).end('not found')
     let body = readFileSync(file, 'utf8')
     if (path === '/') {
-      body = body.replace(EXAMPLE_BACKEND_URL, options.backendUrl)
-      if (options.publishableApiKey) body = body.replace("publishableApiKey: ''", `publishableApiKey: '${options.publishableApiKey}'`)
+      body = body.replace(EXAMPLE_BACKEND_URL, value(options.backendUrl))
+      const key = value(options.publishableApiKey)
+      if (key) body = body.replace("publishableApiKey: ''", `publishableApiKey: '${key}'`)
     }
     const type = TYPES[path === '/' ? '.html' : path.slice(path.lastIndexOf('.'))] ?? 'text/plain'
     res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body)

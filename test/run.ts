@@ -10,11 +10,10 @@ import { spawn } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
 import { createDatabase, databaseUrl, startDatabaseServer } from "./support/database"
-import { CERT_DIR } from "./support/environment"
+import { trustBundle } from "./support/environment"
 import { runMigrations } from "./support/medusa-app"
 import { REPO_ROOT, TMP_DIR } from "./support/paths"
 import { writeStore } from "./support/store"
-import { ensureTestCertificates } from "./support/tls"
 import { generateVapidKeys } from "../src/core/keys"
 
 const TEMPLATE_DB = "wp_test_template"
@@ -54,10 +53,11 @@ async function main(): Promise<number> {
     NODE_ENV: "test",
     MEDUSA_DISABLE_TELEMETRY: "true",
     MEDUSA_FF_ANALYTICS: "false",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     XDG_CONFIG_HOME: path.join(TMP_DIR, "xdg"),
   }
   Object.assign(process.env, env)
-  env.NODE_EXTRA_CA_CERTS = ensureTestCertificates(CERT_DIR).caPath
+  env.NODE_EXTRA_CA_CERTS = trustBundle()
 
   const needsDatabase = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`) && !f.includes("/unit/"))
   const server = needsDatabase ? await startDatabaseServer(log) : undefined

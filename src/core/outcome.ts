@@ -120,5 +120,13 @@ export function classifyError(err: unknown): DeliveryOutcome {
   }
   if (err instanceof EndpointForbiddenError) return { kind: 'rejected', reason: `endpoint_forbidden: ${err.reason}` }
   if (err instanceof PayloadTooLargeError) return { kind: 'rejected', reason: 'payload_too_large' }
-  return networkOutcome(err) ?? networkOutcome(prop(err, 'cause')) ?? { kind: 'rejected', reason: 'unexpected_error' }
+  const code = prop(err, 'code')
+  return (
+    networkOutcome(err) ??
+    networkOutcome(prop(err, 'cause')) ?? {
+      kind: 'rejected',
+      // The code (e.g. a TLS verification failure) says what went wrong; messages may quote URLs.
+      reason: typeof code === 'string' && /^[A-Z0-9_]{1,60}$/.test(code) ? `unexpected_error: ${code}` : 'unexpected_error',
+    }
+  )
 }

@@ -58,7 +58,11 @@ export interface WebPushClientOptions {
 }
 
 export interface SubscribeOptions {
-  /** Broadcast categories the customer opts into (e.g. `['offers']`). */
+  /**
+   * Notification categories this device receives: the plugin's built-in customer category is
+   * `order_updates` (order placed, shipped, canceled, refunded…). Given, it replaces the device's
+   * list; omitted, a new device gets the store's defaults and a known one keeps its choice.
+   */
   categories?: string[]
   /** Locale for the notifications' text, e.g. `de-DE`. @default navigator.language */
   locale?: string

@@ -31,10 +31,30 @@ export interface TestStoreOptions {
   storeCors?: string
 }
 
+/**
+ * A CA bundle for NODE_EXTRA_CA_CERTS: whatever the machine already trusts that way, plus the
+ * test CA that signs the local push services' certificates.
+ */
+export function trustBundle(): string {
+  const { caPath } = ensureTestCertificates(CERT_DIR)
+  const bundle = path.join(CERT_DIR, "trust-bundle.pem")
+  const existing = process.env.NODE_EXTRA_CA_CERTS
+  const inherited = existing && existing !== bundle && fs.existsSync(existing) ? fs.readFileSync(existing, "utf8") : ""
+  fs.writeFileSync(bundle, `${inherited.trimEnd()}\n${fs.readFileSync(caPath, "utf8")}`)
+  return bundle
+}
+
+/** Whether this process was started trusting the test CA (Node reads NODE_EXTRA_CA_CERTS only at start-up). */
+export function testCaTrusted(): boolean {
+  const extra = process.env.NODE_EXTRA_CA_CERTS
+  if (!extra || !fs.existsSync(extra)) return false
+  const ca = fs.readFileSync(ensureTestCertificates(CERT_DIR).caPath, "utf8").trim()
+  return fs.readFileSync(extra, "utf8").includes(ca)
+}
+
 /** Fails early, with the fix, when the push service's certificate cannot be trusted. */
 function assertCaTrusted(): void {
-  const ca = process.env.NODE_EXTRA_CA_CERTS
-  if (!ca || !fs.existsSync(ca)) {
+  if (!testCaTrusted()) {
     throw new Error(
       "NODE_EXTRA_CA_CERTS must point at the test CA (Node reads it at start-up). Run the suite with `npm test`, " +
         `or set NODE_EXTRA_CA_CERTS=${path.join(CERT_DIR, "ca.pem")} after one \`npm test\` run.`

@@ -39,7 +39,8 @@ export async function runMigrations(storeDir: string): Promise<void> {
  * on a free loopback port. The event bus's enqueuer, which Medusa leaves off under
  * NODE_ENV=test, is started so staged events reach subscribers.
  */
-export async function startMedusa(storeDir: string): Promise<MedusaApp> {
+/** `port` 0 picks a free one. */
+export async function startMedusa(storeDir: string, port = 0): Promise<MedusaApp> {
   // Loaded lazily: importing Medusa costs seconds and pure tests should not pay it.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const express = require("express") as () => import("express").Express
@@ -54,11 +55,11 @@ export async function startMedusa(storeDir: string): Promise<MedusaApp> {
   const eventBus = container.resolve<EventBus>("eventBusService")
   if (process.env.NODE_ENV === "test") eventBus.startEnqueuer()
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s))
+    const s = app.listen(port, "127.0.0.1", () => resolve(s))
   })
-  const { port } = server.address() as AddressInfo
+  const address = server.address() as AddressInfo
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${address.port}`,
     container,
     stop: async () => {
       await new Promise<void>((resolve) => {

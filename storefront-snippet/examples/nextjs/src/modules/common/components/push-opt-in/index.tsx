@@ -31,7 +31,7 @@ export default function PushOptIn({ cartId, label = "Notify me about my orders" 
     setMessage(undefined)
     try {
       if (status?.subscribed) await webPush.unsubscribe()
-      else await webPush.subscribe({ cartId, categories: cartId ? undefined : ["orders"] })
+      else await webPush.subscribe(cartId ? { cartId } : { categories: ["order_updates"] })
       setStatus(await webPush.status())
     } catch (error) {
       setMessage(error instanceof WebPushClientError ? MESSAGES[error.code] : String(error))

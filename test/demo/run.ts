@@ -1,0 +1,155 @@
+/**
+ * `npm run demo`: a real Medusa store with this plugin, on an embedded Postgres (or DATABASE_URL),
+ * with a local push inbox playing a customer's phone and an admin's laptop. It subscribes both,
+ * places and ships an order and posts a contact message through Medusa's own API, and prints
+ * every notification as the device received and decrypted it. Then it keeps the store running
+ * until Ctrl-C. `npm run demo -- --check` exits instead: 0 when every notification arrived.
+ */
+import { spawn } from "node:child_process"
+import path from "node:path"
+import { generateVapidKeys } from "../../src/core/keys"
+import { createDatabase, startDatabaseServer } from "../support/database"
+import { CERT_DIR, testCaTrusted, trustBundle } from "../support/environment"
+import { HttpClient } from "../support/http"
+import { runMigrations, startMedusa } from "../support/medusa-app"
+import { placeOrder, registerCustomer, shipOrder } from "../support/order-flow"
+import { TMP_DIR } from "../support/paths"
+import { ReceivedMessage, startPushService } from "../support/push-service"
+import { createAdmin, seedCatalog } from "../support/seed"
+import { writeStore } from "../support/store"
+import { ensureTestCertificates } from "../support/tls"
+
+const CHECK = process.argv.includes("--check")
+const PORT = Number(process.env.PORT ?? 9000)
+const ADMIN = { email: "admin@medusa-web-push.dev", password: "supersecret" }
+
+const started = Date.now()
+const say = (line: string): void => {
+  process.stdout.write(`[demo ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`)
+}
+
+/** Node trusts an extra CA only from start-up: re-run this script with the demo's CA trusted. */
+function relaunchWithTrustedCa(): void {
+  const caPath = trustBundle()
+  const child = spawn(process.execPath, ["--no-deprecation", "--import", "tsx", __filename, ...process.argv.slice(2)], {
+    stdio: ["inherit", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: caPath,
+      NODE_ENV: process.env.NODE_ENV ?? "development",
+      MEDUSA_DISABLE_TELEMETRY: "true",
+      MEDUSA_FF_ANALYTICS: "false",
+      XDG_CONFIG_HOME: path.join(TMP_DIR, "xdg"),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    },
+  })
+  // Medusa logs every request in development, and the manual payment plugin warns on each
+  // transaction: noise next to what the demo shows.
+  const noise = /^(\d{1,3}\.){3}\d{1,3} - - \[|^WARN: withTransaction called without custom implementation/
+  let rest = ""
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString("utf8")).split("\n")
+    rest = lines.pop() ?? ""
+    for (const line of lines) if (!noise.test(line)) process.stdout.write(`${line}\n`)
+  })
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal))
+  child.on("exit", (code) => process.exit(code ?? 1))
+}
+
+function show(message: ReceivedMessage): void {
+  const p = message.payload as { title: string; body: string; url: string }
+  say(`📱 ${message.label} received (decrypted, VAPID ${message.vapid.sub}):`)
+  process.stdout.write(`      ${p.title}\n      ${p.body}\n      → ${p.url}\n`)
+}
+
+async function main(): Promise<void> {
+  const stops: Array<() => Promise<unknown>> = []
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined)
+  }
+  try {
+    say(process.env.DATABASE_URL ? "using DATABASE_URL" : "starting an embedded Postgres…")
+    const server = await startDatabaseServer(say)
+    stops.push(() => server.stop())
+    const databaseUrl = await createDatabase(server.url, "medusa_web_push_demo")
+
+    const certs = ensureTestCertificates(CERT_DIR)
+    const vapid = generateVapidKeys()
+    const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: vapid.publicKey })
+    stops.push(() => push.close())
+    say(`VAPID keys generated for this session; local push inbox at ${push.origin}`)
+
+    const storeDir = writeStore({
+      name: "demo",
+      databaseUrl,
+      pluginOptions: {
+        vapid_public_key: vapid.publicKey,
+        vapid_private_key: vapid.privateKey,
+        vapid_subject: "mailto:demo@medusa-web-push.dev",
+        storefront_url: "http://localhost:8000",
+        admin_url: "http://localhost:7001",
+        allow_loopback_endpoints: true,
+      },
+    })
+    say("running `medusa migrations run`…")
+    await runMigrations(storeDir)
+    say("starting the Medusa store with the plugin…")
+    const app = await startMedusa(storeDir, CHECK ? 0 : PORT)
+    stops.push(() => app.stop())
+    const http = new HttpClient(app.baseUrl)
+    const admin = await createAdmin(app.container, ADMIN.email, ADMIN.password)
+    const catalog = await seedCatalog(http, admin)
+    say(`store up at ${app.baseUrl}: region, shipping option and a product seeded`)
+
+    const phone = push.createDevice("Ada's phone")
+    const laptop = push.createDevice("Admin's laptop")
+    const customer = await registerCustomer(http, "ada@medusa-web-push.dev")
+    await http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: phone.subscription } })
+    await http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: admin.apiToken, body: { subscription: laptop.subscription } })
+    say("subscribed: a customer device (store API) and an admin device (admin API)")
+
+    const order = await placeOrder(http, catalog, customer)
+    say(`customer placed order #${order.displayId}`)
+    await shipOrder(http, admin, order.id, { trackingNumber: "DHL-00340434161094042557" })
+    say(`admin shipped order #${order.displayId} with a tracking number`)
+    await http.expect(201, "POST", "/store/contact-messages", {
+      body: { name: "Grace Hopper", email: "grace@example.org", subject: "Bulk order", message: "Could you ship 40 hoodies to our office in Toronto?" },
+    })
+    say("a visitor sent a contact message")
+
+    const expected = 4 // customer: confirmed + shipped; admin: new order + contact message
+    const received = await push.waitForMessages(() => true, expected, 30_000)
+    for (const message of received.sort((a, b) => a.at - b.at)) show(message)
+    say(`all ${expected} notifications arrived`)
+
+    if (CHECK) {
+      await stopAll()
+      return
+    }
+    process.stdout.write(
+      `\nThe store keeps running:\n  Store API   ${app.baseUrl}/store/push/vapid-public-key\n` +
+        `  Admin API   ${app.baseUrl}/admin (${ADMIN.email} / ${ADMIN.password})\nPress Ctrl-C to stop; everything the demo started stops with it.\n`
+    )
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve)
+      process.once("SIGTERM", resolve)
+    })
+    say("stopping…")
+    await stopAll()
+  } catch (err) {
+    await stopAll()
+    throw err
+  }
+}
+
+if (!testCaTrusted()) {
+  relaunchWithTrustedCa()
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`demo failed: ${(err as Error).stack ?? String(err)}\n`)
+      process.exit(1)
+    }
+  )
+}

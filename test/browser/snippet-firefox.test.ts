@@ -183,18 +183,23 @@ describe('storefront snippet in Firefox ESR against the Medusa app with this plu
 
   it('opens the order page on click and the store records the click against the delivery', async () => {
     const shipped = await shownNotification('shipped')
+    // The alert window of a replaced notification (same tag) may still be loading: wait for its title.
     const clicked = await firefox.evaluateInChrome<string>(`
-      const titles = []
-      for (const alert of Services.wm.getEnumerator('alert:alert')) {
-        const label = alert.document.getElementById('alertTitleLabel')
-        const title = label?.value || label?.textContent || ''
-        titles.push(title + ' | ' + alert.document.documentElement.outerHTML.slice(0, 3000))
-        if (title === ${JSON.stringify(shipped.title)}) {
-          alert.document.getElementById('alertBox').click()
-          return 'clicked'
+      const wanted = ${JSON.stringify(shipped.title)}
+      let titles = []
+      for (const deadline = Date.now() + 10000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        titles = []
+        for (const alert of Services.wm.getEnumerator('alert:alert')) {
+          const label = alert.document.getElementById('alertTitleLabel')
+          const title = label?.value || label?.textContent || ''
+          titles.push(title)
+          if (title === wanted) {
+            alert.document.getElementById('alertBox').click()
+            return 'clicked'
+          }
         }
       }
-      return 'no alert window titled ' + ${JSON.stringify(shipped.title)} + ', only: ' + JSON.stringify(titles)`)
+      return 'no alert window titled ' + wanted + ', only: ' + JSON.stringify(titles)`)
     assert.equal(clicked, 'clicked')
     const url = `${storefront.origin}/order/confirmed/${customerOrder.id}`
     await page.waitForFunction((u: string) => location.href === u, { timeout: 10_000 }, url)

@@ -1,8 +1,8 @@
 "use client"
-// A button that subscribes a logged-in customer (session cookie) or, with cartId, a guest for one order.
-import { useEffect, useState } from "react"
+// A button that subscribes a signed-in customer (authToken) or, with cartId, a guest for one order.
+import { useEffect, useMemo, useState } from "react"
 import { WebPushClientError, type PushStatus } from "@lib/medusa-web-push.mjs"
-import { webPush } from "@lib/web-push"
+import { storeWebPush } from "@lib/web-push"
 
 const MESSAGES: Record<WebPushClientError["code"], string> = {
   unsupported: "This browser can't show notifications.",
@@ -12,9 +12,16 @@ const MESSAGES: Record<WebPushClientError["code"], string> = {
   network: "We couldn't reach the store. Check your connection.",
 }
 
-type Props = { cartId?: string; label?: string }
+type Props = {
+  /** The signed-in customer's `_medusa_jwt`, read by the server component that renders this. */
+  authToken?: string
+  /** A guest's proof of one order: the order's cart_id. */
+  cartId?: string
+  label?: string
+}
 
-export default function PushOptIn({ cartId, label = "Notify me about my orders" }: Props) {
+export default function PushOptIn({ authToken, cartId, label = "Notify me about my orders" }: Props) {
+  const webPush = useMemo(() => storeWebPush(authToken), [authToken])
   const [status, setStatus] = useState<PushStatus | null>(null)
   const [message, setMessage] = useState<string>()
   const [busy, setBusy] = useState(false)
@@ -22,7 +29,7 @@ export default function PushOptIn({ cartId, label = "Notify me about my orders" 
   // Reads state only; the permission prompt is opened by the click, never on load.
   useEffect(() => {
     webPush.status().then(setStatus)
-  }, [])
+  }, [webPush])
 
   if (!status?.supported || status.permission === "denied") return null
 

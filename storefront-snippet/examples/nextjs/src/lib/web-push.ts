@@ -14,6 +14,5 @@ export function storeWebPush(authToken?: string): WebPushClient {
     // only when the store requires a publishable API key
     publishableApiKey: process.env.NEXT_PUBLIC_MEDUSA_PUBLISHABLE_KEY,
     headers: authToken ? { authorization: `Bearer ${authToken}` } : undefined,
-    credentials: "omit",
   })
 }

@@ -45,8 +45,32 @@ export interface WebPushPluginOptions {
   endpoint_allowlist?: string[]
   /** Time to wait for a push service's answer, in milliseconds. @defaultValue 10000 */
   request_timeout_ms?: number
-  /** At most this many requests to push services at once. @defaultValue 50 */
+  /** At most this many requests to push services at once, per store process. @defaultValue 50 */
   concurrency?: number
+  /**
+   * Audiences larger than this are split into batches of this many devices, emitted as jobs on
+   * Medusa's event bus so that every instance of the store takes some.
+   * @defaultValue 500
+   */
+  batch_size?: number
+  /** Attempts per device before a retryable failure (429, 5xx, timeout) is given up on. @defaultValue 5 */
+  max_attempts?: number
+  /**
+   * First retry after a random delay of up to this many milliseconds, doubling with each attempt
+   * (a longer `Retry-After` from the push service wins).
+   * @defaultValue 10000
+   */
+  retry_base_ms?: number
+  /** How often each instance looks for deliveries due for a retry, in milliseconds. @defaultValue 1000 */
+  retry_poll_ms?: number
+  /**
+   * How long a claimed batch or delivery stays with the instance sending it; after that (a crash,
+   * a restart) another instance takes it over. Longer than a batch takes to send.
+   * @defaultValue 120000
+   */
+  lease_ms?: number
+  /** A device that has failed without a single success for this long is removed. @defaultValue 72 */
+  retire_failing_after_hours?: number
 }
 
 export interface VapidDetails {
@@ -66,6 +90,12 @@ export interface ResolvedOptions {
   readonly endpointPolicy: EndpointPolicy
   readonly requestTimeoutMs: number
   readonly concurrency: number
+  readonly batchSize: number
+  readonly maxAttempts: number
+  readonly retryBaseMs: number
+  readonly retryPollMs: number
+  readonly leaseMs: number
+  readonly retireFailingAfterHours: number
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -81,6 +111,12 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "endpoint_allowlist",
   "request_timeout_ms",
   "concurrency",
+  "batch_size",
+  "max_attempts",
+  "retry_base_ms",
+  "retry_poll_ms",
+  "lease_ms",
+  "retire_failing_after_hours",
 ])
 
 /** Medusa adds these to every plugin's options. */
@@ -138,11 +174,11 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
   const { publicKey, privateKey } = validateVapidKeys(options.vapid_public_key, options.vapid_private_key)
   const subject = validateVapidSubject(options.vapid_subject)
 
-  const allowLoopback = options.allow_loopback_endpoints ?? false
+  const allowLoopback = options.allow_loopback_endpoints === undefined ? false : options.allow_loopback_endpoints
   if (typeof allowLoopback !== "boolean") {
     throw new PluginOptionsError("allow_loopback_endpoints", "must be true or false")
   }
-  if (allowLoopback && env.NODE_ENV === "production") {
+  if (allowLoopback && env.NODE_ENV?.trim().toLowerCase() === "production") {
     throw new PluginOptionsError("allow_loopback_endpoints", "is refused when NODE_ENV=production")
   }
 
@@ -159,6 +195,12 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     }),
     requestTimeoutMs: positiveInteger(options.request_timeout_ms, "request_timeout_ms", 10_000, 120_000),
     concurrency: positiveInteger(options.concurrency, "concurrency", 50, 1_000),
+    batchSize: positiveInteger(options.batch_size, "batch_size", 500, 10_000),
+    maxAttempts: positiveInteger(options.max_attempts, "max_attempts", 5, 50),
+    retryBaseMs: positiveInteger(options.retry_base_ms, "retry_base_ms", 10_000, 86_400_000),
+    retryPollMs: positiveInteger(options.retry_poll_ms, "retry_poll_ms", 1_000, 3_600_000),
+    leaseMs: positiveInteger(options.lease_ms, "lease_ms", 120_000, 86_400_000),
+    retireFailingAfterHours: positiveInteger(options.retire_failing_after_hours, "retire_failing_after_hours", 72, 24 * 365),
   }
 }
 

@@ -49,7 +49,7 @@ export async function sendPush(target: PushTarget, request: PushRequest, config:
     checkEndpointSyntax(target.endpoint, config.policy)
   } catch (err) {
     const reason = err instanceof EndpointForbiddenError ? err.reason : "malformed"
-    return { outcome: { kind: "rejected", reason: `endpoint_forbidden:${reason}` } }
+    return { outcome: { kind: "rejected", reason: `endpoint_forbidden: ${reason}` } }
   }
   try {
     const response = await webpush.sendNotification(
@@ -68,7 +68,7 @@ export async function sendPush(target: PushTarget, request: PushRequest, config:
     return { outcome: { kind: "delivered" }, statusCode: response.statusCode }
   } catch (err) {
     if (err instanceof EndpointForbiddenError) {
-      return { outcome: { kind: "rejected", reason: `endpoint_forbidden:${err.reason}` } }
+      return { outcome: { kind: "rejected", reason: `endpoint_forbidden: ${err.reason}` } }
     }
     const statusCode = (err as { statusCode?: unknown }).statusCode
     return {

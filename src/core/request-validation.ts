@@ -35,6 +35,15 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-
 // C0 and C1 control characters except tab and newline; also bidi overrides, which can disguise text.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
 
+/** Endpoints are stored as the URL parser writes them; a proof is compared the same way. */
+function normaliseUrl(value: string): string {
+  try {
+    return new URL(value).toString()
+  } catch {
+    return value
+  }
+}
+
 function object(value: unknown, field: string): Body {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new InvalidRequestError(field, `${field} must be an object`)
@@ -94,6 +103,7 @@ export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts
   onlyKnown(subscription, ["endpoint", "expirationTime", "keys"], "subscription.")
   const endpoint = checkEndpointSyntax(subscription.endpoint, policy).toString()
   const keys = object(subscription.keys, "subscription.keys")
+  onlyKnown(keys, ["p256dh", "auth"], "subscription.keys.")
   const { p256dh, auth } = validateSubscriptionKeys({ p256dh: keys.p256dh, auth: keys.auth })
   const locale = body.locale
   if (locale !== undefined && (typeof locale !== "string" || !LOCALE.test(locale))) {
@@ -123,6 +133,9 @@ export function parseRenewBody(raw: unknown, policy: EndpointPolicy): { previous
   const { previous, ...rest } = body
   const input = parseSubscriptionBody(rest, policy, { allowCartId: false })
   if (previous === undefined || previous === null) return { input }
+  if (typeof previous !== "object" || Array.isArray(previous)) {
+    throw new InvalidRequestError("previous", "previous must be an object with the old endpoint and auth secret")
+  }
   try {
     return { previous: parseEndpointProof(previous), input }
   } catch (err) {
@@ -138,10 +151,16 @@ export function parseEndpointProof(raw: unknown): EndpointProof {
   if (typeof body.endpoint !== "string" || body.endpoint === "" || body.endpoint.length > 2048) {
     throw new InvalidRequestError("endpoint", "endpoint must be the subscription's endpoint URL")
   }
-  if (typeof body.auth !== "string" || decodeBase64Url(body.auth, "auth").length !== 16) {
-    throw new InvalidRequestError("auth", "auth must be the subscription's auth secret (16 bytes, base64url)")
+  const badAuth = new InvalidRequestError("auth", "auth must be the subscription's auth secret (16 bytes, base64url)")
+  if (typeof body.auth !== "string") throw badAuth
+  let authBytes: Buffer
+  try {
+    authBytes = decodeBase64Url(body.auth, "auth")
+  } catch {
+    throw badAuth
   }
-  return { endpoint: body.endpoint, auth: body.auth.replace(/=+$/, "") }
+  if (authBytes.length !== 16) throw badAuth
+  return { endpoint: normaliseUrl(body.endpoint), auth: body.auth.replace(/=+$/, "") }
 }
 
 /** `POST /store/contact-messages`: `{ name, email, subject?, message }`. */

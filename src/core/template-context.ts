@@ -72,9 +72,9 @@ export function orderContext(order: OrderLike, locale = "en"): TemplateContext {
     },
     customer: {
       id: customer.id,
-      first_name: customer.first_name ?? order.shipping_address?.first_name ?? undefined,
-      last_name: customer.last_name ?? order.shipping_address?.last_name ?? undefined,
-      email: customer.email ?? order.email ?? undefined,
+      first_name: customer.first_name || order.shipping_address?.first_name || undefined,
+      last_name: customer.last_name || order.shipping_address?.last_name || undefined,
+      email: customer.email || order.email || undefined,
     },
   }
 }
@@ -82,10 +82,9 @@ export function orderContext(order: OrderLike, locale = "en"): TemplateContext {
 /** `shipment` variables: tracking numbers joined, and the first tracking link when the carrier gave one. */
 export function shipmentContext(fulfillment: FulfillmentLike): TemplateContext {
   const links = fulfillment.tracking_links ?? []
-  const numbers = [
-    ...(fulfillment.tracking_numbers ?? []),
-    ...links.map((l) => l.tracking_number ?? "").filter(Boolean),
-  ]
+  const numbers = [...(fulfillment.tracking_numbers ?? []), ...links.map((l) => l.tracking_number ?? "")]
+    .map((n) => n.trim())
+    .filter(Boolean)
   const unique = [...new Set(numbers)]
   return {
     shipment: {

@@ -1,12 +1,16 @@
 import type { EventBusService, Logger, MedusaContainer } from "@medusajs/medusa"
 import { eventNames } from "../core/event-catalogue"
 import { resolveOptions, WebPushPluginOptions } from "../core/plugin-options"
+import { BATCH_EVENT } from "../services/push-dispatcher"
+import type PushDispatcherService from "../services/push-dispatcher"
 import type PushNotificationService from "../services/push-notification"
+import type WebPushService from "../services/web-push"
 
 /**
  * At boot: validates the options (a bad one is reported by name, and push stays off rather than
- * taking the store down), then subscribes every catalogued and mapped event. Each handler knows
- * its own event name, since the local event bus does not pass it.
+ * taking the store down), subscribes every catalogued and mapped event (each handler knows its
+ * own event name: the local event bus does not pass it) and the batch jobs of large audiences,
+ * and starts the retry poller that also takes over the work of crashed instances.
  */
 export default async function webPushLoader(container: MedusaContainer, options: WebPushPluginOptions): Promise<void> {
   const logger = container.resolve<Logger>("logger")
@@ -27,5 +31,15 @@ export default async function webPushLoader(container: MedusaContainer, options:
       { subscriberId: `medusa-plugin-web-push:${event}` }
     )
   }
+  eventBus.subscribe(
+    BATCH_EVENT,
+    async (data: unknown) => {
+      const batchId = (data as { batch_id?: unknown } | undefined)?.batch_id
+      if (typeof batchId === "string") await container.resolve<PushDispatcherService>("pushDispatcherService").processBatch(batchId)
+    },
+    { subscriberId: "medusa-plugin-web-push:batch" }
+  )
+  const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
+  container.resolve<WebPushService>("webPushService").startPoller(() => dispatcher().processDue())
   logger.info(`web-push: listening to ${events.length} events`)
 }

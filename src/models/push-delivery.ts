@@ -1,7 +1,7 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushDeliveryStatus = "pending" | "delivered" | "gone" | "rejected" | "retrying" | "failed"
+export type PushDeliveryStatus = "pending" | "sending" | "delivered" | "gone" | "rejected" | "retrying" | "failed"
 
 /**
  * One message to one subscription. The subscription id is kept (not a foreign key) so

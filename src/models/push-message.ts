@@ -31,6 +31,14 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   category: string | null
 
+  /** The customer of a personal message. */
+  @Column({ type: "varchar", nullable: true })
+  target_customer_id: string | null
+
+  /** The admin user of a test message. */
+  @Column({ type: "varchar", nullable: true })
+  target_user_id: string | null
+
   @Column({ type: "jsonb" })
   payload: Record<string, unknown>
 

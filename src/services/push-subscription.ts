@@ -1,6 +1,7 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import type { SubscriptionInput } from "../core/request-validation"
+import { audienceCondition, AudienceSpec } from "../lib/audience"
 import type { PushSubscription } from "../models/push-subscription"
 
 type Dependencies = { manager: EntityManager }
@@ -23,15 +24,6 @@ export interface PublicSubscription {
   expiration_time: Date | null
 }
 
-/** What the sender needs of a device. */
-export interface SubscriptionTarget {
-  id: string
-  endpoint: string
-  p256dh: string
-  auth: string
-  locale: string | null
-}
-
 export interface SubscriptionFilter {
   customer_id?: string
   user_id?: string
@@ -40,8 +32,6 @@ export interface SubscriptionFilter {
 
 /** Categories a new device receives when its owner chose none. */
 export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
-
-const TARGET_COLUMNS = `"id", "endpoint", "p256dh", "auth", "locale"`
 
 export function toPublicSubscription(row: PushSubscription): PublicSubscription {
   let pushService = "unknown"
@@ -177,25 +167,20 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return [rows.map(toPublicSubscription), count]
   }
 
-  /** A customer's devices that opted into this category. */
-  async targetsForCustomer(customerId: string, category: string): Promise<SubscriptionTarget[]> {
-    return this.activeManager_.query(
-      `SELECT ${TARGET_COLUMNS} FROM "push_subscription" WHERE "customer_id" = $1 AND $2 = ANY("categories") ORDER BY "id"`,
-      [customerId, category]
-    )
+  /** Whether any device belongs to this audience (nothing is recorded for an empty one). */
+  async hasAudience(spec: AudienceSpec): Promise<boolean> {
+    const { sql, params } = audienceCondition(spec, 1)
+    const rows = await this.activeManager_.query(`SELECT 1 FROM "push_subscription" s WHERE ${sql} LIMIT 1`, params)
+    return rows.length > 0
   }
 
-  /** Every admin device that opted into this category. */
-  async targetsForAdmins(category: string): Promise<SubscriptionTarget[]> {
-    return this.activeManager_.query(
-      `SELECT ${TARGET_COLUMNS} FROM "push_subscription" WHERE "user_id" IS NOT NULL AND $1 = ANY("categories") ORDER BY "id"`,
-      [category]
+  /** Removes devices that have failed without a single success for longer than `hours`. */
+  async retireFailing(hours: number): Promise<number> {
+    const [, count] = await this.activeManager_.query(
+      `DELETE FROM "push_subscription" WHERE "first_failure_at" < now() - $1 * interval '1 hour'`,
+      [hours]
     )
-  }
-
-  /** All devices of one admin user, whatever their categories (the test notification). */
-  async targetsForUser(userId: string): Promise<SubscriptionTarget[]> {
-    return this.activeManager_.query(`SELECT ${TARGET_COLUMNS} FROM "push_subscription" WHERE "user_id" = $1 ORDER BY "id"`, [userId])
+    return count
   }
 
   /** Bookkeeping after a send: successes reset the failure counters, failures count up. */

@@ -4,22 +4,30 @@ import { checkEndpoint } from "../core/endpoint-policy"
 import { createGuardedAgent } from "../core/guarded-agent"
 import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/plugin-options"
 import { PushRequest, PushResult, PushTarget, sendPush } from "../core/push-transport"
+import { Semaphore } from "../core/semaphore"
 
 type Dependencies = { logger: Logger }
 
 /**
  * The delivery service: encrypts, signs and sends one message to one device and classifies the
- * outcome. One instance per process, holding the keep-alive connections to push services.
+ * outcome. One instance per process: it holds the keep-alive connections to push services, caps
+ * the requests in flight across every sender, and runs the retry poller.
  */
 export default class WebPushService {
   static LIFE_TIME = "SINGLETON"
 
   readonly options: ResolvedOptions
   private readonly agent: https.Agent
+  private readonly inFlight: Semaphore
+  private readonly logger: Logger
+  private poller?: NodeJS.Timeout
+  private polling = false
 
-  constructor(_deps: Dependencies, rawOptions: WebPushPluginOptions) {
+  constructor(deps: Dependencies, rawOptions: WebPushPluginOptions) {
     this.options = resolveOptions(rawOptions)
+    this.logger = deps.logger
     this.agent = createGuardedAgent(this.options.endpointPolicy, this.options.concurrency)
+    this.inFlight = new Semaphore(this.options.concurrency)
   }
 
   /** The VAPID public key browsers pass to `pushManager.subscribe` as `applicationServerKey`. */
@@ -34,11 +42,35 @@ export default class WebPushService {
 
   /** Sends one message; never throws. The connection itself re-checks the address it reaches. */
   send(target: PushTarget, request: PushRequest): Promise<PushResult> {
-    return sendPush(target, request, {
-      vapid: this.options.vapid,
-      policy: this.options.endpointPolicy,
-      agent: this.agent,
-      timeoutMs: this.options.requestTimeoutMs,
-    })
+    return this.inFlight.run(() =>
+      sendPush(target, request, {
+        vapid: this.options.vapid,
+        policy: this.options.endpointPolicy,
+        agent: this.agent,
+        timeoutMs: this.options.requestTimeoutMs,
+      })
+    )
+  }
+
+  /** Runs `work` every `retry_poll_ms`, never two at once; the timer does not keep the process alive. */
+  startPoller(work: () => Promise<unknown>): void {
+    if (this.poller) return
+    this.poller = setInterval(() => {
+      if (this.polling) return
+      this.polling = true
+      work()
+        .catch((err: Error) => this.logger.error(`web-push: retry poller: ${err.name}: ${err.message}`))
+        .finally(() => {
+          this.polling = false
+        })
+    }, this.options.retryPollMs)
+    this.poller.unref()
+  }
+
+  /** Stops the poller and closes idle connections (shutdown, tests). */
+  close(): void {
+    if (this.poller) clearInterval(this.poller)
+    this.poller = undefined
+    this.agent.destroy()
   }
 }

@@ -62,6 +62,12 @@ export async function startMedusa(storeDir: string, port = 0): Promise<MedusaApp
     baseUrl: `http://127.0.0.1:${address.port}`,
     container,
     stop: async () => {
+      // The plugin's retry poller and connections first, so nothing touches a closed database.
+      try {
+        container.resolve<{ close(): void }>("webPushService").close()
+      } catch {
+        // not configured: nothing to close
+      }
       await new Promise<void>((resolve) => {
         server.closeAllConnections?.()
         server.close(() => resolve())

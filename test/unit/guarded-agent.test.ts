@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { LookupAddress } from 'node:dns'
 import * as fs from 'node:fs'
+import type { RequestListener } from 'node:http'
 import * as https from 'node:https'
 import type { AddressInfo, LookupFunction } from 'node:net'
 import * as os from 'node:os'
@@ -109,7 +110,7 @@ function listen(server: https.Server, host: string, wanted: number): Promise<num
 before(async () => {
   const certs = ensureTestCertificates(CERT_DIR)
   ca = fs.readFileSync(certs.caPath, 'utf8')
-  const handler: https.RequestListener = (_req, res) => {
+  const handler: RequestListener = (_req, res) => {
     requests++
     res.writeHead(200, { 'content-type': 'text/plain' })
     res.end('reached')

@@ -68,7 +68,8 @@ const errors: Array<[string, unknown, DeliveryOutcome]> = [
   ['plain error', new Error('boom'), { kind: 'rejected', reason: 'unexpected_error' }],
   ['string', 'boom', { kind: 'rejected', reason: 'unexpected_error' }],
   ['null', null, { kind: 'rejected', reason: 'unexpected_error' }],
-  ['unknown code', Object.assign(new Error('x'), { code: 'ERR_SOMETHING' }), { kind: 'rejected', reason: 'unexpected_error' }],
+  ['unknown code, named in the reason', Object.assign(new Error('x'), { code: 'ERR_SOMETHING' }), { kind: 'rejected', reason: 'unexpected_error: ERR_SOMETHING' }],
+  ['code that is not a plain code', Object.assign(new Error('x'), { code: 'https://push.example/secret' }), { kind: 'rejected', reason: 'unexpected_error' }],
 ]
 for (const [name, err, expected] of errors) {
   test(`classifyError ${name}`, () => {

@@ -1,0 +1,121 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { Pool } from 'undici'
+import type { EndpointPolicy } from '../endpoint-policy'
+import { guardedLookup } from '../guarded-agent'
+
+/** TLS settings for tests only; in production Node's CA store plus `NODE_EXTRA_CA_CERTS` is trusted. */
+export interface PushTlsOverrides {
+  /** PEM CA certificate(s) to trust instead of the default store (e.g. a local test CA). */
+  readonly ca?: string | Buffer
+}
+
+export interface PushHttpPoolOptions {
+  readonly policy: EndpointPolicy
+  /** Connect, headers and body (idle) timeout, in ms. */
+  readonly timeoutMs: number
+  /** At most this many connections to one push-service origin (HTTP/2 needs one; HTTP/1.1 one per request in flight). */
+  readonly maxConnectionsPerOrigin: number
+  /** Bytes of an answer's body kept (for the error reason); the rest is not read. @defaultValue 4096 */
+  readonly maxBodyBytes?: number
+  /** Streams multiplexed on one HTTP/2 connection. @defaultValue 100 */
+  readonly maxStreamsPerConnection?: number
+  /** Idle keep-alive connections close after this many ms. @defaultValue 30000 */
+  readonly keepAliveTimeoutMs?: number
+  readonly tls?: PushTlsOverrides
+}
+
+export interface PushHttpResponse {
+  readonly statusCode: number
+  readonly headers: IncomingHttpHeaders
+  /** At most `maxBodyBytes` of the body, UTF-8 decoded; empty for 2xx. */
+  readonly body: string
+}
+
+interface ResponseBody extends AsyncIterable<Buffer> {
+  dump(opts?: { limit: number }): Promise<void>
+  destroy(): void
+}
+
+async function readBounded(body: ResponseBody, limit: number, deadline: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    chunks.push(size + chunk.length > limit ? chunk.subarray(0, limit - size) : chunk)
+    size += chunk.length
+    // A body longer than we keep, or trickling past the deadline, is cut off: its connection is closed.
+    if (size >= limit || Date.now() > deadline) {
+      body.destroy()
+      break
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * Keep-alive connections to push services: one undici `Pool` per origin, HTTP/2 when the service
+ * offers it in ALPN (one connection multiplexes the streams), HTTP/1.1 otherwise (up to
+ * `maxConnectionsPerOrigin` connections, no pipelining). Every connection resolves its host through
+ * {@link guardedLookup}, so the SSRF guard holds at connect time. Redirects are never followed:
+ * a 3xx comes back as a response like any other.
+ */
+export class PushHttpPool {
+  private readonly pools = new Map<string, Pool>()
+  private readonly maxBodyBytes: number
+  private closed = false
+
+  constructor(private readonly options: PushHttpPoolOptions) {
+    this.maxBodyBytes = options.maxBodyBytes ?? 4096
+  }
+
+  /** POSTs `body` to `url`. Rejects with undici's (or the lookup guard's) error on failure. */
+  async post(url: URL, headers: Record<string, string>, body: Buffer): Promise<PushHttpResponse> {
+    const started = Date.now()
+    const response = await this.poolFor(url.origin).request({
+      method: 'POST',
+      path: `${url.pathname}${url.search}`,
+      headers,
+      body,
+      // Lets HTTP/2 multiplex POSTs; HTTP/1.1 still never pipelines them (they are `blocking`).
+      // undici never re-sends a request that was written, so this cannot duplicate a message.
+      idempotent: true,
+    })
+    const statusCode = response.statusCode
+    // The status decides the outcome: a body that fails or times out afterwards changes nothing.
+    if (statusCode >= 200 && statusCode < 300) {
+      await response.body.dump({ limit: this.maxBodyBytes }).catch(() => undefined)
+      return { statusCode, headers: response.headers, body: '' }
+    }
+    const deadline = started + 2 * this.options.timeoutMs
+    const text = await readBounded(response.body, this.maxBodyBytes, deadline).catch(() => '')
+    return { statusCode, headers: response.headers, body: text }
+  }
+
+  /** Closes every connection; requests in flight finish first. */
+  async close(): Promise<void> {
+    this.closed = true
+    const pools = [...this.pools.values()]
+    this.pools.clear()
+    await Promise.all(pools.map((pool) => pool.close()))
+  }
+
+  private poolFor(origin: string): Pool {
+    if (this.closed) throw new Error('PushHttpPool is closed')
+    let pool = this.pools.get(origin)
+    if (pool === undefined) {
+      const { timeoutMs, maxConnectionsPerOrigin, policy, tls } = this.options
+      pool = new Pool(origin, {
+        connections: maxConnectionsPerOrigin,
+        allowH2: true,
+        // HTTP/2 streams per connection; HTTP/1.1 requests are `blocking`, so never pipelined.
+        pipelining: this.options.maxStreamsPerConnection ?? 100,
+        maxConcurrentStreams: this.options.maxStreamsPerConnection ?? 100,
+        keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        connect: { lookup: guardedLookup(policy), timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}) },
+      })
+      this.pools.set(origin, pool)
+    }
+    return pool
+  }
+}

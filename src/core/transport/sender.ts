@@ -1,0 +1,123 @@
+import { checkEndpointSyntax, type EndpointPolicy } from '../endpoint-policy'
+import { EndpointForbiddenError } from '../errors'
+import { classifyError, classifyResponse, type DeliveryOutcome } from '../outcome'
+import type { VapidDetails } from '../plugin-options'
+import { topicHeader, type PushRequest, type PushResult, type PushTarget } from '../push-transport'
+import { encryptPayload, type ReceiverKeys } from './encrypt'
+import { PushHttpPool, type PushTlsOverrides } from './http-pool'
+import { VapidHeaderCache } from './vapid-header'
+
+export interface PushSenderConfig {
+  readonly vapid: VapidDetails
+  readonly policy: EndpointPolicy
+  /** Connect, headers and body (idle) timeout per request, in ms. */
+  readonly timeoutMs: number
+  /** Connections kept to one push-service origin (HTTP/1.1 needs one per request in flight; HTTP/2 uses one). */
+  readonly maxConnectionsPerOrigin: number
+  /** Tests only: the clock the VAPID JWT `exp` is computed from. @defaultValue Date.now */
+  readonly now?: () => number
+  /** Tests only: trust a local CA. Production trusts Node's store plus `NODE_EXTRA_CA_CERTS`. */
+  readonly tls?: PushTlsOverrides
+}
+
+export interface PushSender {
+  /** Encrypts, signs and sends one message. Never throws and always settles: every result is a classified outcome. */
+  send(target: PushTarget, request: PushRequest): Promise<PushResult>
+  /** Closes the keep-alive connections (requests in flight finish first). */
+  close(): Promise<void>
+}
+
+const P256DH_BYTES = 65
+const AUTH_BYTES = 16
+
+function receiverKeys(target: PushTarget): ReceiverKeys | undefined {
+  const p256dh = Buffer.from(target.p256dh, 'base64url')
+  const auth = Buffer.from(target.auth, 'base64url')
+  return p256dh.length === P256DH_BYTES && p256dh[0] === 0x04 && auth.length === AUTH_BYTES ? { p256dh, auth } : undefined
+}
+
+function rejected(reason: string): PushResult {
+  return { outcome: { kind: 'rejected', reason } }
+}
+
+/**
+ * Transient failures of undici and HTTP/2 that `classifyError` does not know yet (it was written
+ * for web-push over node:https); all of them mean "the message may not have arrived, try again".
+ */
+const TRANSIENT_CODES: Readonly<Record<string, string>> = {
+  UND_ERR_BODY_TIMEOUT: 'timeout: UND_ERR_BODY_TIMEOUT',
+  UND_ERR_CLOSED: 'network_error: UND_ERR_CLOSED',
+  UND_ERR_INFO: 'network_error: UND_ERR_INFO',
+  ERR_HTTP2_STREAM_ERROR: 'network_error: ERR_HTTP2_STREAM_ERROR',
+  ERR_HTTP2_STREAM_CANCEL: 'network_error: ERR_HTTP2_STREAM_CANCEL',
+  ERR_HTTP2_GOAWAY_SESSION: 'network_error: ERR_HTTP2_GOAWAY_SESSION',
+  ERR_HTTP2_SESSION_ERROR: 'network_error: ERR_HTTP2_SESSION_ERROR',
+  ERR_HTTP2_INVALID_SESSION: 'network_error: ERR_HTTP2_INVALID_SESSION',
+  ERR_HTTP2_ERROR: 'network_error: ERR_HTTP2_ERROR',
+}
+
+function errorResult(err: unknown): PushResult {
+  if (err instanceof EndpointForbiddenError) return rejected(`endpoint_forbidden:${err.reason}`)
+  const outcome = classifyError(err)
+  const code = (err as { code?: unknown } | null)?.code
+  if (outcome.kind === 'rejected' && typeof code === 'string' && code in TRANSIENT_CODES) {
+    return { outcome: { kind: 'retry', reason: TRANSIENT_CODES[code] } }
+  }
+  return { outcome }
+}
+
+/**
+ * The delivery transport: RFC 8291 encryption with a fresh key and salt per message, the RFC 8292
+ * VAPID header cached per push-service origin, and pooled keep-alive HTTP/2 or HTTP/1.1
+ * connections whose address is checked at connect time. Same targets, requests and outcomes as
+ * `sendPush` in `push-transport.ts`.
+ */
+export function createPushSender(config: PushSenderConfig): PushSender {
+  const vapid = new VapidHeaderCache(config.vapid, { now: config.now })
+  const http = new PushHttpPool({
+    policy: config.policy,
+    timeoutMs: config.timeoutMs,
+    maxConnectionsPerOrigin: config.maxConnectionsPerOrigin,
+    tls: config.tls,
+  })
+
+  async function send(target: PushTarget, request: PushRequest): Promise<PushResult> {
+    let url: URL
+    try {
+      url = checkEndpointSyntax(target.endpoint, config.policy)
+    } catch (err) {
+      return rejected(`endpoint_forbidden:${err instanceof EndpointForbiddenError ? err.reason : 'malformed'}`)
+    }
+    const keys = receiverKeys(target)
+    if (keys === undefined) return rejected('invalid_subscription_keys')
+    try {
+      const body = encryptPayload(Buffer.from(request.payload, 'utf8'), keys)
+      const headers: Record<string, string> = {
+        ttl: String(request.ttl),
+        urgency: request.urgency,
+        'content-encoding': 'aes128gcm',
+        'content-type': 'application/octet-stream',
+        authorization: vapid.header(url.origin),
+      }
+      if (request.topic) headers.topic = topicHeader(request.topic)
+      const response = await http.post(url, headers, body)
+      const { statusCode } = response
+      let outcome: DeliveryOutcome
+      if (statusCode >= 300 && statusCode < 400) {
+        outcome = { kind: 'rejected', reason: 'redirect_refused' }
+      } else {
+        outcome = classifyResponse(statusCode, response.headers, response.body)
+        // A refused JWT may be stale or signed against a skewed clock: sign a fresh one next time.
+        if (statusCode === 401 || statusCode === 403) vapid.invalidate(url.origin)
+      }
+      return { outcome, statusCode }
+    } catch (err) {
+      return errorResult(err)
+    }
+  }
+
+  return {
+    send: (target, request) => send(target, request).catch(errorResult),
+    close: () => http.close(),
+  }
+}

@@ -1,0 +1,31 @@
+import { BaseEntity, generateEntityId } from "@medusajs/medusa"
+import { BeforeInsert, Column, Entity } from "typeorm"
+
+export type PushBatchStatus = "pending" | "running" | "done"
+
+/** A range of subscription ids of one message's audience: `(after_subscription_id, last_subscription_id]`. */
+@Entity({ name: "push_batch" })
+export class PushBatch extends BaseEntity {
+  @Column({ type: "varchar" })
+  message_id: string
+
+  @Column({ type: "varchar", nullable: true })
+  after_subscription_id: string | null
+
+  @Column({ type: "varchar" })
+  last_subscription_id: string
+
+  @Column({ type: "varchar", default: "pending" })
+  status: PushBatchStatus
+
+  @Column({ type: "timestamptz", nullable: true })
+  lease_until: Date | null
+
+  @Column({ type: "integer", default: 0 })
+  attempts: number
+
+  @BeforeInsert()
+  private beforeInsert(): void {
+    this.id = generateEntityId(this.id, "pushbat")
+  }
+}

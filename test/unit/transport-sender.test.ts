@@ -1,0 +1,297 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as http2 from 'node:http2'
+import type { AddressInfo } from 'node:net'
+import * as path from 'node:path'
+import { createEndpointPolicy, type EndpointPolicy } from '../../src/core/endpoint-policy'
+import { generateVapidKeys } from '../../src/core/keys'
+import type { PushRequest } from '../../src/core/push-transport'
+import { createPushSender, type PushSender, type PushSenderConfig } from '../../src/core/transport/sender'
+import { REPO_ROOT, TMP_DIR } from '../support/paths'
+import { startPushService, type Device, type PushService } from '../support/push-service'
+import { ensureTestCertificates, type TestCertificates } from '../support/tls'
+
+const certs: TestCertificates = ensureTestCertificates(path.join(TMP_DIR, 'certs'))
+const caPem = fs.readFileSync(certs.caPath, 'utf8')
+/** Under `npm test` the process trusts the test CA through NODE_EXTRA_CA_CERTS; run alone it does not. */
+const caTrustedByNode = ((): boolean => {
+  const extra = process.env.NODE_EXTRA_CA_CERTS
+  return !!extra && fs.existsSync(extra) && fs.readFileSync(extra, 'utf8').includes(caPem.trim())
+})()
+
+const keys = generateVapidKeys()
+const vapid = { subject: 'mailto:ops@teststore.dev', ...keys }
+const loopback = createEndpointPolicy({ allowLoopback: true })
+const request: PushRequest = { payload: '{"title":"Shipped","body":"Order #1001 is on its way"}', ttl: 3600, urgency: 'high' }
+
+function sender(overrides: Partial<PushSenderConfig> = {}): PushSender {
+  return createPushSender({
+    vapid,
+    policy: loopback,
+    timeoutMs: 5000,
+    maxConnectionsPerOrigin: 8,
+    // Only when Node does not trust the test CA already: then NODE_EXTRA_CA_CERTS is what is exercised.
+    ...(caTrustedByNode ? {} : { tls: { ca: caPem } }),
+    ...overrides,
+  })
+}
+
+function target(device: Device): { endpoint: string; p256dh: string; auth: string } {
+  return { endpoint: device.endpoint, ...device.keys }
+}
+
+for (const protocol of ['HTTP/1.1', 'HTTP/2'] as const) {
+  describe(`sender over ${protocol}`, () => {
+    let push: PushService
+    let push2: PushSender
+    before(async () => {
+      push = await startPushService({
+        key: certs.keyPem,
+        cert: certs.certPem,
+        expectedVapidPublicKey: keys.publicKey,
+        http2: protocol === 'HTTP/2',
+      })
+      push2 = sender()
+    })
+    after(async () => {
+      await push2.close()
+      await push.close()
+    })
+
+    test('delivers messages that decrypt, with TTL, Urgency and Topic, reusing one VAPID JWT', async () => {
+      const device = push.createDevice('phone')
+      const results = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => push2.send(target(device), { ...request, payload: `{"n":${n}}`, topic: `order_${n}` })),
+      )
+      for (const result of results) assert.deepEqual(result, { outcome: { kind: 'delivered' }, statusCode: 201 })
+      const received = push.messagesFor(device.id)
+      assert.equal(received.length, 5)
+      assert.deepEqual(received.map((m) => (m.payload as { n: number }).n).sort(), [1, 2, 3, 4, 5])
+      for (const message of received) {
+        assert.equal(message.headers.ttl, 3600)
+        assert.equal(message.headers.urgency, 'high')
+        assert.equal(message.headers.contentEncoding, 'aes128gcm')
+        assert.match(message.headers.topic ?? '', /^[A-Za-z0-9_-]{32}$/)
+        assert.equal(message.vapid.aud, push.origin)
+        assert.equal(message.vapid.publicKey, keys.publicKey)
+      }
+      assert.equal(new Set(received.map((m) => m.vapid.token)).size, 1, 'one JWT for one origin')
+      assert.equal(push.rejections.length, 0)
+    })
+
+    const outcomes: Array<[number, Record<string, string>, object]> = [
+      [201, {}, { kind: 'delivered' }],
+      [202, {}, { kind: 'delivered' }],
+      [404, {}, { kind: 'gone', reason: 'subscription_gone: HTTP 404' }],
+      [410, {}, { kind: 'gone', reason: 'subscription_gone: HTTP 410' }],
+      [413, {}, { kind: 'rejected', reason: 'payload_too_large' }],
+      [429, { 'retry-after': '7' }, { kind: 'retry', reason: 'rate_limited: HTTP 429', retryAfterMs: 7000 }],
+      [503, {}, { kind: 'retry', reason: 'push_service_error: HTTP 503' }],
+      [400, { 'content-type': 'text/plain' }, { kind: 'rejected', reason: 'bad_request: HTTP 400 no such thing' }],
+      [301, { location: 'https://localhost/elsewhere' }, { kind: 'rejected', reason: 'redirect_refused' }],
+    ]
+    test('classifies answers: 201/202 delivered, 404/410 gone, 413 rejected, 429 (Retry-After) and 503 retry, 3xx refused', async () => {
+      const s = sender()
+      try {
+        for (const [status, headers, outcome] of outcomes) {
+          const device = push.createDevice(`status-${status}`)
+          push.respondWith(device.id, [{ status, headers, body: status === 400 ? 'no such thing' : '' }])
+          const result = await s.send(target(device), request)
+          assert.deepEqual(result, { outcome, statusCode: status }, `HTTP ${status}`)
+        }
+      } finally {
+        await s.close()
+      }
+    })
+
+    test('a redirect is not followed', async () => {
+      const device = push.createDevice('redirecting')
+      const other = push.createDevice('redirect-target')
+      push.respondWith(device.id, [{ status: 307, headers: { location: other.endpoint } }])
+      const result = await push2.send(target(device), request)
+      assert.deepEqual(result, { outcome: { kind: 'rejected', reason: 'redirect_refused' }, statusCode: 307 })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      assert.equal(push.attempts.filter((a) => a.deviceId === other.id).length, 0)
+    })
+
+    test('a huge error body is cut, not buffered: the reason stays short', async () => {
+      const device = push.createDevice('chatty')
+      push.respondWith(device.id, [{ status: 400, body: `${'x'.repeat(2 * 1024 * 1024)}` }])
+      const result = await push2.send(target(device), request)
+      assert.equal(result.statusCode, 400)
+      assert.equal(result.outcome.kind, 'rejected')
+      assert.ok(result.outcome.kind === 'rejected' && result.outcome.reason.length < 300)
+      // the connection pool still works afterwards
+      const next = await push2.send(target(push.createDevice('after-chatty')), request)
+      assert.equal(next.outcome.kind, 'delivered')
+    })
+
+    test('a push service that never answers: the promise settles with a retry (timeout)', async () => {
+      const s = sender({ timeoutMs: 300 })
+      try {
+        const device = push.createDevice('silent')
+        push.setDelay(device.id, 3000)
+        const started = Date.now()
+        const result = await s.send(target(device), request)
+        const elapsed = Date.now() - started
+        assert.equal(result.outcome.kind, 'retry')
+        assert.match(result.outcome.kind === 'retry' ? result.outcome.reason : '', /^timeout/)
+        assert.ok(elapsed < 2000, `settled after ${elapsed} ms`)
+        push.setDelay(device.id, 0)
+      } finally {
+        await s.close()
+      }
+    })
+
+    test('VAPID JWT renewed near expiry (injected clock), accepted by the push service', async () => {
+      const start = Date.now()
+      let now = start
+      const s = sender({ now: () => now })
+      try {
+        const device = push.createDevice('clock')
+        assert.equal((await s.send(target(device), request)).outcome.kind, 'delivered')
+        now = start + 10 * 60 * 60 * 1000
+        assert.equal((await s.send(target(device), request)).outcome.kind, 'delivered')
+        now = start + 11.5 * 60 * 60 * 1000
+        assert.equal((await s.send(target(device), request)).outcome.kind, 'delivered')
+        const tokens = push.messagesFor(device.id).map((m) => m.vapid.token)
+        assert.equal(tokens.length, 3)
+        assert.equal(tokens[0], tokens[1], 'reused while more than 1 h is left')
+        assert.notEqual(tokens[1], tokens[2], 'renewed when less than 1 h is left')
+        const exps = push.messagesFor(device.id).map((m) => m.vapid.exp)
+        assert.equal(exps[2], Math.floor(now / 1000) + 12 * 3600)
+      } finally {
+        await s.close()
+      }
+    })
+  })
+}
+
+describe('sender: refusals before anything is sent', () => {
+  let push: PushService
+  before(async () => {
+    push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: keys.publicKey })
+  })
+  after(() => push.close())
+
+  const refusals: Array<[string, EndpointPolicy | undefined, (d: Device) => { endpoint: string; p256dh: string; auth: string }, PushRequest | undefined, string]> = [
+    ['loopback when the policy does not allow it', createEndpointPolicy(), target, undefined, 'endpoint_forbidden:host_not_allowed'],
+    ['http: endpoint', undefined, (d) => ({ ...target(d), endpoint: d.endpoint.replace('https:', 'http:') }), undefined, 'endpoint_forbidden:not_https'],
+    ['malformed endpoint', undefined, (d) => ({ ...target(d), endpoint: 'not a url' }), undefined, 'endpoint_forbidden:malformed'],
+    ['short auth secret', undefined, (d) => ({ ...target(d), auth: 'AAAA' }), undefined, 'invalid_subscription_keys'],
+    ['payload over 4096 encrypted bytes', undefined, target, { ...request, payload: 'x'.repeat(3994) }, 'payload_too_large'],
+  ]
+  for (const [label, policy, toTarget, req, reason] of refusals) {
+    test(`rejects ${label}`, async () => {
+      const s = sender(policy ? { policy } : {})
+      try {
+        const device = push.createDevice(label)
+        const result = await s.send(toTarget(device), req ?? request)
+        assert.deepEqual(result, { outcome: { kind: 'rejected', reason } })
+        assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
+      } finally {
+        await s.close()
+      }
+    })
+  }
+
+  test('a host allowed by name but resolving to loopback is refused at connect time', async () => {
+    const policy = createEndpointPolicy({ allowedHosts: ['localhost'], allowedPorts: [push.port] })
+    const s = sender({ policy })
+    try {
+      const device = push.createDevice('rebinding')
+      const result = await s.send(target(device), request)
+      assert.deepEqual(result, { outcome: { kind: 'rejected', reason: 'endpoint_forbidden:private_address' } })
+      assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
+    } finally {
+      await s.close()
+    }
+  })
+
+  test('a payload of exactly 3993 bytes (4096 encrypted) is delivered', async () => {
+    const s = sender()
+    try {
+      const device = push.createDevice('largest')
+      const result = await s.send(target(device), { ...request, payload: 'y'.repeat(3993) })
+      assert.equal(result.outcome.kind, 'delivered')
+      assert.equal(push.messagesFor(device.id)[0]?.payloadText.length, 3993)
+    } finally {
+      await s.close()
+    }
+  })
+
+  test('an unreachable push service is a retry (network error), not a throw', async () => {
+    const s = sender({ timeoutMs: 1000 })
+    try {
+      const result = await s.send({ ...target(push.createDevice('closed-port')), endpoint: 'https://localhost:1/push/x' }, request)
+      assert.equal(result.outcome.kind, 'retry')
+      assert.match(result.outcome.kind === 'retry' ? result.outcome.reason : '', /^network_error: ECONNREFUSED/)
+    } finally {
+      await s.close()
+    }
+  })
+})
+
+test('speaks HTTP/2 to a service that offers only h2 in ALPN', async () => {
+  const versions: string[] = []
+  const server = http2.createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: false }, (req, res) => {
+    versions.push(req.httpVersion)
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(201)
+      res.end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  const s = sender()
+  try {
+    const device = { endpoint: `https://127.0.0.1:${port}/push/h2`, ...generateDeviceKeys() }
+    const results = await Promise.all([1, 2, 3].map(() => s.send(device, request)))
+    for (const result of results) assert.deepEqual(result, { outcome: { kind: 'delivered' }, statusCode: 201 })
+    assert.deepEqual(versions, ['2.0', '2.0', '2.0'])
+  } finally {
+    await s.close()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+})
+
+function generateDeviceKeys(): { p256dh: string; auth: string } {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { createECDH, randomBytes } = require('node:crypto') as typeof import('node:crypto')
+  const ecdh = createECDH('prime256v1')
+  ecdh.generateKeys()
+  return { p256dh: ecdh.getPublicKey('base64url'), auth: randomBytes(16).toString('base64url') }
+}
+
+test('trusts the CA from NODE_EXTRA_CA_CERTS, like node:https (no tls override)', async () => {
+  const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: keys.publicKey })
+  try {
+    const device = push.createDevice('extra-ca')
+    const script = [
+      "const { createPushSender } = require('./src/core/transport/sender')",
+      "const { createEndpointPolicy } = require('./src/core/endpoint-policy')",
+      'const [vapid, target] = JSON.parse(process.argv[1])',
+      'const s = createPushSender({ vapid, policy: createEndpointPolicy({ allowLoopback: true }), timeoutMs: 5000, maxConnectionsPerOrigin: 2 })',
+      "s.send(target, { payload: 'hi', ttl: 60, urgency: 'normal' }).then(async (r) => { process.stdout.write(JSON.stringify(r)); await s.close() })",
+    ].join('\n')
+    const run = (env: NodeJS.ProcessEnv): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', '-e', script, JSON.stringify([vapid, target(device)])],
+          { cwd: REPO_ROOT, env: { ...process.env, ...env } },
+          (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as unknown)),
+        )
+      })
+    assert.deepEqual(await run({ NODE_EXTRA_CA_CERTS: certs.caPath }), { outcome: { kind: 'delivered' }, statusCode: 201 })
+    const untrusted = (await run({ NODE_EXTRA_CA_CERTS: '' })) as { outcome: { kind: string; reason: string } }
+    assert.equal(untrusted.outcome.kind, 'rejected')
+    assert.match(untrusted.outcome.reason, /^unexpected_error: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/)
+    assert.equal(push.messagesFor(device.id).length, 1)
+  } finally {
+    await push.close()
+  }
+})

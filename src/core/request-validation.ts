@@ -174,3 +174,50 @@ export function parseContactMessageBody(raw: unknown): ContactMessageInput {
   const message = text(body, "message", { max: 5000, required: true, multiline: true }) as string
   return { name, email, subject, message }
 }
+
+/** An admin's announcement to every customer who opted into a category. */
+export interface BroadcastInput {
+  readonly title: string
+  readonly body: string
+  readonly url?: string
+  readonly icon?: string
+  readonly image?: string
+  readonly category: string
+  readonly dryRun: boolean
+}
+
+function link(body: Body, field: string): string | undefined {
+  const value = text(body, field, { max: 1024, required: false })
+  if (value === undefined) return undefined
+  if (value.startsWith("/") && !value.startsWith("//")) return value
+  try {
+    const url = new URL(value)
+    if (url.protocol === "https:" || url.protocol === "http:") return url.toString()
+  } catch {
+    // refused below
+  }
+  throw new InvalidRequestError(field, `${field} must be an http(s) URL or a path starting with /`)
+}
+
+/** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, dry_run? }`. */
+export function parseBroadcastBody(raw: unknown): BroadcastInput {
+  const body = object(raw, "body")
+  onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "dry_run"])
+  const title = text(body, "title", { max: 120, required: true }) as string
+  const message = text(body, "body", { max: 500, required: true, multiline: true }) as string
+  if (typeof body.category !== "string" || !CATEGORY.test(body.category)) {
+    throw new InvalidRequestError("category", "category must be a category name of lower-case letters, digits, _ and -")
+  }
+  if (body.dry_run !== undefined && typeof body.dry_run !== "boolean") {
+    throw new InvalidRequestError("dry_run", "dry_run must be true or false")
+  }
+  return {
+    title,
+    body: message,
+    url: link(body, "url"),
+    icon: link(body, "icon"),
+    image: link(body, "image"),
+    category: body.category,
+    dryRun: body.dry_run === true,
+  }
+}

@@ -17,6 +17,7 @@ export class WebPushBatches1764316800000 implements MigrationInterface {
         "status" character varying NOT NULL DEFAULT 'pending',
         "lease_until" TIMESTAMP WITH TIME ZONE,
         "attempts" integer NOT NULL DEFAULT 0,
+        "claimed_by" character varying,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_push_batch" PRIMARY KEY ("id"),

@@ -24,6 +24,10 @@ export class PushBatch extends BaseEntity {
   @Column({ type: "integer", default: 0 })
   attempts: number
 
+  /** `host:pid` of the instance that last took the batch. */
+  @Column({ type: "varchar", nullable: true })
+  claimed_by: string | null
+
   @BeforeInsert()
   private beforeInsert(): void {
     this.id = generateEntityId(this.id, "pushbat")

@@ -1,4 +1,5 @@
 import { generateEntityId, Logger } from "@medusajs/medusa"
+import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
 import { backoffDelayMs } from "../core/backoff"
 import { forEachConcurrent } from "../core/concurrency"
@@ -19,7 +20,7 @@ import type WebPushService from "./web-push"
 type Dependencies = {
   manager: EntityManager
   logger: Logger
-  eventBusService: { emit(event: string, data: unknown): Promise<unknown> }
+  eventBusService: { emit(events: Array<{ eventName: string; data: unknown }>): Promise<unknown> }
   webPushService: WebPushService
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
@@ -27,6 +28,9 @@ type Dependencies = {
 
 /** Event whose jobs carry one batch of a large audience; any instance of the store may take one. */
 export const BATCH_EVENT = "web_push.batch"
+
+/** Names this process in the batches it takes (which instance did what, after a crash or under load). */
+const INSTANCE = `${hostname()}:${process.pid}`
 
 /** A delivery claimed for sending, with what the sender needs of its device. */
 interface ClaimedDelivery {
@@ -93,9 +97,8 @@ export default class PushDispatcherService {
     if (total <= this.options.batchSize) {
       await this.sendRange(message, null, null)
     } else {
-      for (const batchId of await this.createBatches(message)) {
-        await this.deps_.eventBusService.emit(BATCH_EVENT, { batch_id: batchId })
-      }
+      const batchIds = await this.createBatches(message)
+      await this.deps_.eventBusService.emit(batchIds.map((id) => ({ eventName: BATCH_EVENT, data: { batch_id: id } })))
     }
     return (await this.deps_.pushMessageService.refreshCounts(message.id)) ?? message
   }
@@ -124,10 +127,10 @@ export default class PushDispatcherService {
   async processBatch(batchId: string): Promise<void> {
     const [claimed] = await this.query<[Array<{ message_id: string; after_subscription_id: string | null; last_subscription_id: string }>, number]>(
       `UPDATE "push_batch" SET "status" = 'running', "attempts" = "attempts" + 1, "updated_at" = now(),
-         "lease_until" = now() + $2 * interval '1 millisecond'
+         "lease_until" = now() + $2 * interval '1 millisecond', "claimed_by" = $3
        WHERE "id" = $1 AND ("status" = 'pending' OR ("status" = 'running' AND "lease_until" < now()))
        RETURNING "message_id", "after_subscription_id", "last_subscription_id"`,
-      [batchId, this.options.leaseMs]
+      [batchId, this.options.leaseMs, INSTANCE]
     )
     const batch = claimed[0]
     if (!batch) return

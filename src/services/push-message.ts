@@ -28,6 +28,7 @@ export interface AttemptRecord {
 }
 
 export interface MessageFilter {
+  idempotency_key?: string
   event_name?: string
   status?: string
   audience?: string

@@ -1,6 +1,7 @@
 import type { Logger } from "@medusajs/medusa"
 import type { EventRule } from "../core/event-types"
-import { renderNotification, RenderedNotification } from "../core/notification-builder"
+import { renderNotification, RenderedNotification, resolveLink } from "../core/notification-builder"
+import type { BroadcastInput } from "../core/request-validation"
 import type { AudienceSpec } from "../lib/audience"
 import type { PushMessage } from "../models/push-message"
 import type PushContextService from "./push-context"
@@ -85,6 +86,43 @@ export default class PushNotificationService {
       resource_id: userId,
     })
     return message ? summary(await this.deps_.pushDispatcherService.dispatch(message)) : null
+  }
+
+  /** How many devices a broadcast to this category would reach. */
+  async countBroadcastAudience(category: string): Promise<number> {
+    return this.deps_.pushSubscriptionService.countAudience({ kind: "broadcast", category })
+  }
+
+  /**
+   * Records a broadcast and starts sending it in the background; answers at once with the message.
+   * The same idempotency key (an admin's retried request) never sends twice.
+   */
+  async broadcast(input: BroadcastInput, idempotencyKey: string): Promise<PushMessage | null> {
+    const { options } = this.deps_.webPushService
+    const rendered: RenderedNotification = {
+      title: input.title,
+      body: input.body,
+      url: resolveLink(input.url ?? "/", options.storefrontUrl),
+      icon: input.icon ? resolveLink(input.icon, options.storefrontUrl) : options.defaultIcon,
+      badge: options.defaultBadge,
+      image: input.image ? resolveLink(input.image, options.storefrontUrl) : undefined,
+      tag: `broadcast-${idempotencyKey.slice(0, 40)}`,
+      ttl: 86_400,
+      urgency: "low",
+    }
+    const message = await this.record(rendered, { kind: "broadcast", category: input.category }, {
+      idempotency_key: `broadcast|${idempotencyKey}`,
+      event_name: "web_push.broadcast",
+      template_key: "web_push.broadcast",
+      resource_id: null,
+    })
+    if (!message) return null
+    // Sending may take a while; its progress is in the message's counts. A crash midway is taken
+    // over by the retry poller (leases), so nothing depends on this promise.
+    this.deps_.pushDispatcherService.dispatch(message).catch((err: Error) => {
+      this.deps_.logger.error(`web-push: broadcast ${message.id} failed to start: ${err.name}: ${err.message}`)
+    })
+    return message
   }
 
   private async notify(rule: EventRule, data: EventData): Promise<void> {

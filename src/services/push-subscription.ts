@@ -174,6 +174,13 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return rows.length > 0
   }
 
+  /** How many devices belong to this audience. */
+  async countAudience(spec: AudienceSpec): Promise<number> {
+    const { sql, params } = audienceCondition(spec, 1)
+    const [{ count }] = await this.activeManager_.query(`SELECT count(*)::int AS count FROM "push_subscription" s WHERE ${sql}`, params)
+    return count
+  }
+
   /** Removes devices that have failed without a single success for longer than `hours`. */
   async retireFailing(hours: number): Promise<number> {
     const [, count] = await this.activeManager_.query(

@@ -1,0 +1,36 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { randomUUID } from "node:crypto"
+import { ConflictError, InvalidRequestError } from "../../../../core/api-errors"
+import { parseBroadcastBody } from "../../../../core/request-validation"
+import { summary } from "../../../../services/push-notification"
+import { services } from "../../../helpers"
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
+
+/**
+ * An announcement to every customer who opted into `category`. `dry_run: true` answers the
+ * recipient count without sending; otherwise 202 with the message, whose counts show progress.
+ * An `Idempotency-Key` header makes a retried request answer the first one's message.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const input = parseBroadcastBody(req.body)
+  const { notifications, messages } = services(req)
+  const recipients = await notifications.countBroadcastAudience(input.category)
+  if (input.dryRun) {
+    res.json({ dry_run: true, recipient_count: recipients })
+    return
+  }
+  const header = req.get("idempotency-key")
+  if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) {
+    throw new InvalidRequestError("Idempotency-Key", "the Idempotency-Key header must be 8 to 100 letters, digits or _.:-")
+  }
+  const key = header ?? randomUUID()
+  const message = await notifications.broadcast(input, key)
+  if (!message) {
+    const [[earlier]] = await messages.list({ idempotency_key: `broadcast|${key}` }, { limit: 1, offset: 0 })
+    if (!earlier) throw new ConflictError("This Idempotency-Key was used for another request", "Idempotency-Key")
+    res.status(202).json({ message: summary(earlier), recipient_count: earlier.target_count })
+    return
+  }
+  res.status(202).json({ message: summary(message), recipient_count: recipients })
+}

@@ -1,0 +1,15 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { page, queryString, services } from "../../../helpers"
+
+/** Sent notifications, newest first, with their counts; filter by `event_name`, `status`, `audience`, `resource_id`. */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { limit, offset } = page(req)
+  const filter = {
+    event_name: queryString(req, "event_name", /^[a-z0-9_.-]{1,100}$/i),
+    status: queryString(req, "status", /^(sending|done)$/),
+    audience: queryString(req, "audience", /^(customer|admin|broadcast|test)$/),
+    resource_id: queryString(req, "resource_id", /^[A-Za-z0-9_]{1,80}$/),
+  }
+  const [messages, count] = await services(req).messages.list(filter, { limit, offset })
+  res.json({ messages, count, limit, offset })
+}

@@ -45,8 +45,14 @@ interface ClaimedDelivery {
 
 const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth"`
 
-/** Results are stored in chunks while a batch is sent, so a crash loses at most one chunk's records. */
-const RECORD_CHUNK = 50
+/** At most this many outcomes per write. */
+const RECORD_CHUNK = 200
+
+interface StoredResult {
+  record: AttemptRecord
+  delivery: ClaimedDelivery
+  outcome: DeliveryOutcome
+}
 
 /** The payload a message's notification carries, with the ids that let a click be recorded. */
 function payloadFor(message: PushMessage, deliveryId: string): string {
@@ -135,7 +141,7 @@ export default class PushDispatcherService {
     const batch = claimed[0]
     if (!batch) return
     const message = await this.deps_.pushMessageService.retrieve(batch.message_id)
-    if (message) await this.sendRange(message, batch.after_subscription_id, batch.last_subscription_id)
+    if (message) await this.sendRange(message, batch.after_subscription_id, batch.last_subscription_id, batchId)
     await this.query(`UPDATE "push_batch" SET "status" = 'done', "updated_at" = now() WHERE "id" = $1`, [batchId])
     if (message) await this.deps_.pushMessageService.refreshCounts(message.id)
   }
@@ -144,7 +150,7 @@ export default class PushDispatcherService {
    * Creates the deliveries of one range of the audience (a device already addressed is skipped),
    * claims those not already claimed elsewhere, and sends them.
    */
-  private async sendRange(message: PushMessage, after: string | null, last: string | null): Promise<void> {
+  private async sendRange(message: PushMessage, after: string | null, last: string | null, batchId?: string): Promise<void> {
     const { sql, params } = audienceCondition(audienceOf(message), 5)
     await this.query(
       `INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
@@ -164,7 +170,7 @@ export default class PushDispatcherService {
        RETURNING ${CLAIM_RETURNING}`,
       [message.id, after, last, this.options.leaseMs]
     )
-    await this.sendClaimed(claimed, new Map([[message.id, message]]))
+    await this.sendClaimed(claimed, new Map([[message.id, message]]), batchId)
   }
 
   /**
@@ -203,21 +209,65 @@ export default class PushDispatcherService {
     return claimed.length
   }
 
-  /** Sends claimed deliveries (the web-push service caps requests in flight) and stores the outcomes in chunks. */
-  private async sendClaimed(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>): Promise<void> {
-    let pending: Array<{ record: AttemptRecord; delivery: ClaimedDelivery; outcome: DeliveryOutcome }> = []
-    const flush = async (): Promise<void> => {
-      const chunk = pending
-      pending = []
-      await this.store(chunk)
+  /**
+   * Sends claimed deliveries (the web-push service caps requests in flight). Outcomes are stored
+   * as they come, group-commit style: while one write is under way the next results gather, so
+   * a crash leaves only the requests in flight in doubt. Leases of the deliveries not yet stored
+   * (and of the batch) are renewed meanwhile, so no other instance takes over live work.
+   */
+  private async sendClaimed(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>, batchId?: string): Promise<void> {
+    const open = new Set(claimed.map((c) => c.id))
+    const heartbeat = setInterval(() => {
+      this.renewLeases([...open], batchId).catch((err: Error) => this.deps_.logger.warn(`web-push: lease renewal failed: ${err.message}`))
+    }, Math.max(250, Math.floor(this.options.leaseMs / 3)))
+    heartbeat.unref()
+
+    const buffer: StoredResult[] = []
+    let writing: Promise<void> | undefined
+    const write = (): void => {
+      if (writing || !buffer.length) return
+      writing = (async () => {
+        while (buffer.length) {
+          const chunk = buffer.splice(0, RECORD_CHUNK)
+          await this.store(chunk)
+          for (const r of chunk) open.delete(r.delivery.id)
+        }
+      })().finally(() => {
+        writing = undefined
+      })
     }
-    await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
-      const message = messages.get(delivery.message_id)
-      const result = message ? await this.sendOne(message, delivery) : { outcome: { kind: "rejected", reason: "message_missing" } as const }
-      pending.push({ record: this.recordFor(delivery, result), delivery, outcome: result.outcome })
-      if (pending.length >= RECORD_CHUNK) await flush()
-    })
-    await flush()
+    try {
+      await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
+        const message = messages.get(delivery.message_id)
+        const result: PushResult = message
+          ? await this.sendOne(message, delivery)
+          : { outcome: { kind: "rejected", reason: "message_missing" } }
+        buffer.push({ record: this.recordFor(delivery, result), delivery, outcome: result.outcome })
+        write()
+      })
+      while (writing || buffer.length) {
+        await writing
+        write()
+      }
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  private async renewLeases(deliveryIds: string[], batchId?: string): Promise<void> {
+    if (deliveryIds.length) {
+      await this.query(
+        `UPDATE "push_delivery" SET "next_attempt_at" = now() + $2 * interval '1 millisecond'
+         WHERE "id" = ANY($1) AND "status" = 'sending'`,
+        [deliveryIds, this.options.leaseMs]
+      )
+    }
+    if (batchId) {
+      await this.query(
+        `UPDATE "push_batch" SET "lease_until" = now() + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = 'running'`,
+        [batchId, this.options.leaseMs]
+      )
+    }
   }
 
   private async sendOne(message: PushMessage, delivery: ClaimedDelivery): Promise<PushResult> {
@@ -255,7 +305,7 @@ export default class PushDispatcherService {
   }
 
   /** Stores outcomes; a gone device is removed (matched on id and endpoint: a fresh re-subscribe survives). */
-  private async store(results: Array<{ record: AttemptRecord; delivery: ClaimedDelivery; outcome: DeliveryOutcome }>): Promise<void> {
+  private async store(results: StoredResult[]): Promise<void> {
     if (!results.length) return
     const { pushMessageService, pushSubscriptionService, logger } = this.deps_
     await pushMessageService.recordAttempts(results.map((r) => r.record))

@@ -10,6 +10,8 @@ export interface StoreConfig {
   pluginOptions: WebPushPluginOptions
   /** With a Redis URL the store uses the Redis event bus (BullMQ), as in production. */
   redisUrl?: string
+  /** BullMQ queue name, so that runs sharing one Redis do not take each other's jobs. */
+  redisQueue?: string
   /** Origins the storefront API answers with CORS (comma-separated). @defaultValue "http://localhost:8000" */
   storeCors?: string
 }
@@ -22,7 +24,10 @@ export function writeStore(config: StoreConfig): string {
   const dir = path.join(TMP_DIR, "stores", config.name)
   fs.mkdirSync(dir, { recursive: true })
   const eventBus = config.redisUrl
-    ? { resolve: "@medusajs/event-bus-redis", options: { redisUrl: config.redisUrl } }
+    ? {
+        resolve: "@medusajs/event-bus-redis",
+        options: { redisUrl: config.redisUrl, queueName: config.redisQueue ?? `web-push-${config.name}` },
+      }
     : { resolve: "@medusajs/event-bus-local" }
   const medusaConfig = {
     projectConfig: {

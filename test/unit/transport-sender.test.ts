@@ -21,6 +21,9 @@ const caTrustedByNode = ((): boolean => {
   return !!extra && fs.existsSync(extra) && fs.readFileSync(extra, 'utf8').includes(caPem.trim())
 })()
 
+const unhandled: unknown[] = []
+process.on('unhandledRejection', (reason) => unhandled.push(reason))
+
 const keys = generateVapidKeys()
 const vapid = { subject: 'mailto:ops@teststore.dev', ...keys }
 const loopback = createEndpointPolicy({ allowLoopback: true })
@@ -202,8 +205,12 @@ describe('sender: refusals before anything is sent', () => {
     const s = sender({ policy })
     try {
       const device = push.createDevice('rebinding')
-      const result = await s.send(target(device), request)
-      assert.deepEqual(result, { outcome: { kind: 'rejected', reason: 'endpoint_forbidden:private_address' } })
+      // several at once: those waiting for the first connection get the same refusal
+      const results = await Promise.all([1, 2, 3, 4, 5].map(() => s.send(target(device), request)))
+      for (const result of results) {
+        assert.deepEqual(result, { outcome: { kind: 'rejected', reason: 'endpoint_forbidden:private_address' } })
+      }
+      assert.deepEqual(await s.send(target(device), request), results[0])
       assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
     } finally {
       await s.close()
@@ -234,8 +241,9 @@ describe('sender: refusals before anything is sent', () => {
   })
 })
 
-test('speaks HTTP/2 to a service that offers only h2 in ALPN', async () => {
+test('speaks HTTP/2 to a service that offers only h2 in ALPN, one connection for a burst', async () => {
   const versions: string[] = []
+  let connections = 0
   const server = http2.createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: false }, (req, res) => {
     versions.push(req.httpVersion)
     req.resume()
@@ -244,14 +252,17 @@ test('speaks HTTP/2 to a service that offers only h2 in ALPN', async () => {
       res.end()
     })
   })
+  server.on('secureConnection', () => (connections += 1))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   const s = sender()
   try {
     const device = { endpoint: `https://127.0.0.1:${port}/push/h2`, ...generateDeviceKeys() }
-    const results = await Promise.all([1, 2, 3].map(() => s.send(device, request)))
+    const results = await Promise.all(Array.from({ length: 60 }, () => s.send(device, request)))
     for (const result of results) assert.deepEqual(result, { outcome: { kind: 'delivered' }, statusCode: 201 })
-    assert.deepEqual(versions, ['2.0', '2.0', '2.0'])
+    assert.equal(versions.length, 60)
+    assert.ok(versions.every((v) => v === '2.0'))
+    assert.equal(connections, 1)
   } finally {
     await s.close()
     await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -294,4 +305,9 @@ test('trusts the CA from NODE_EXTRA_CA_CERTS, like node:https (no tls override)'
   } finally {
     await push.close()
   }
+})
+
+test('no promise was left rejected without a handler', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.deepEqual(unhandled, [])
 })

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { Pool } from 'undici'
 import type { EndpointPolicy } from '../endpoint-policy'
 import { guardedLookup } from '../guarded-agent'
+import { OriginDispatcher } from './origin-dispatcher'
 
 /** TLS settings for tests only; in production Node's CA store plus `NODE_EXTRA_CA_CERTS` is trusted. */
 export interface PushTlsOverrides {
@@ -52,14 +52,14 @@ async function readBounded(body: ResponseBody, limit: number, deadline: number):
 }
 
 /**
- * Keep-alive connections to push services: one undici `Pool` per origin, HTTP/2 when the service
- * offers it in ALPN (one connection multiplexes the streams), HTTP/1.1 otherwise (up to
- * `maxConnectionsPerOrigin` connections, no pipelining). Every connection resolves its host through
+ * Keep-alive connections to push services, per origin (see {@link OriginDispatcher}): HTTP/2 when
+ * the service offers it in ALPN (one connection multiplexes the streams), HTTP/1.1 otherwise (an
+ * undici `Pool` of up to `maxConnectionsPerOrigin` connections, no pipelining). Every connection resolves its host through
  * {@link guardedLookup}, so the SSRF guard holds at connect time. Redirects are never followed:
  * a 3xx comes back as a response like any other.
  */
 export class PushHttpPool {
-  private readonly pools = new Map<string, Pool>()
+  private readonly origins = new Map<string, OriginDispatcher>()
   private readonly maxBodyBytes: number
   private closed = false
 
@@ -70,7 +70,10 @@ export class PushHttpPool {
   /** POSTs `body` to `url`. Rejects with undici's (or the lookup guard's) error on failure. */
   async post(url: URL, headers: Record<string, string>, body: Buffer): Promise<PushHttpResponse> {
     const started = Date.now()
-    const response = await this.poolFor(url.origin).request({
+    const next = this.originFor(url.origin).dispatcher()
+    const dispatcher = next instanceof Promise ? await next : next
+    const response = await dispatcher.request({
+      origin: url.origin,
       method: 'POST',
       path: `${url.pathname}${url.search}`,
       headers,
@@ -93,29 +96,26 @@ export class PushHttpPool {
   /** Closes every connection; requests in flight finish first. */
   async close(): Promise<void> {
     this.closed = true
-    const pools = [...this.pools.values()]
-    this.pools.clear()
-    await Promise.all(pools.map((pool) => pool.close()))
+    const origins = [...this.origins.values()]
+    this.origins.clear()
+    await Promise.all(origins.map((origin) => origin.close()))
   }
 
-  private poolFor(origin: string): Pool {
+  private originFor(origin: string): OriginDispatcher {
     if (this.closed) throw new Error('PushHttpPool is closed')
-    let pool = this.pools.get(origin)
-    if (pool === undefined) {
+    let dispatcher = this.origins.get(origin)
+    if (dispatcher === undefined) {
       const { timeoutMs, maxConnectionsPerOrigin, policy, tls } = this.options
-      pool = new Pool(origin, {
-        connections: maxConnectionsPerOrigin,
-        allowH2: true,
-        // HTTP/2 streams per connection; HTTP/1.1 requests are `blocking`, so never pipelined.
-        pipelining: this.options.maxStreamsPerConnection ?? 100,
-        maxConcurrentStreams: this.options.maxStreamsPerConnection ?? 100,
-        keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
+      dispatcher = new OriginDispatcher(origin, {
+        connect: { lookup: guardedLookup(policy), timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}) },
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        connect: { lookup: guardedLookup(policy), timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}) },
+        keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
+        maxConnections: maxConnectionsPerOrigin,
+        maxStreams: this.options.maxStreamsPerConnection ?? 100,
       })
-      this.pools.set(origin, pool)
+      this.origins.set(origin, dispatcher)
     }
-    return pool
+    return dispatcher
   }
 }

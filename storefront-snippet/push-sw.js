@@ -136,8 +136,26 @@
     } catch (e) {
       notification = buildNotification(null)
     }
-    event.waitUntil(show(notification).catch(function () {}))
+    event.waitUntil(quietIfRepeat(notification).then(show).catch(function () {}))
   })
+
+  // The backend sends at least once: after a crash it may repeat a message that was in flight.
+  // A repeat replaces the notification already shown under the same tag without a new alert, so
+  // each message is seen once.
+  function quietIfRepeat(notification) {
+    var o = notification.options
+    var id = o.data && o.data.message_id
+    if (!o.tag || !id || typeof sw.registration.getNotifications !== 'function') return Promise.resolve(notification)
+    return sw.registration
+      .getNotifications({ tag: o.tag })
+      .then(function (shown) {
+        if (shown.some(function (n) { return n.data && n.data.message_id === id })) o.renotify = false
+        return notification
+      })
+      .catch(function () {
+        return notification
+      })
+  }
 
   function postJson(path, body) {
     if (!config.backendUrl) return Promise.resolve(null)

@@ -1,10 +1,9 @@
 import type { Logger } from "@medusajs/medusa"
-import type https from "node:https"
 import { checkEndpoint } from "../core/endpoint-policy"
-import { createGuardedAgent } from "../core/guarded-agent"
 import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/plugin-options"
-import { PushRequest, PushResult, PushTarget, sendPush } from "../core/push-transport"
+import type { PushRequest, PushResult, PushTarget } from "../core/push-transport"
 import { Semaphore } from "../core/semaphore"
+import { createPushSender, PushSender } from "../core/transport/sender"
 
 type Dependencies = { logger: Logger }
 
@@ -17,7 +16,7 @@ export default class WebPushService {
   static LIFE_TIME = "SINGLETON"
 
   readonly options: ResolvedOptions
-  private readonly agent: https.Agent
+  private readonly sender: PushSender
   private readonly inFlight: Semaphore
   private readonly logger: Logger
   private poller?: NodeJS.Timeout
@@ -26,7 +25,12 @@ export default class WebPushService {
   constructor(deps: Dependencies, rawOptions: WebPushPluginOptions) {
     this.options = resolveOptions(rawOptions)
     this.logger = deps.logger
-    this.agent = createGuardedAgent(this.options.endpointPolicy, this.options.concurrency)
+    this.sender = createPushSender({
+      vapid: this.options.vapid,
+      policy: this.options.endpointPolicy,
+      timeoutMs: this.options.requestTimeoutMs,
+      maxConnectionsPerOrigin: this.options.concurrency,
+    })
     this.inFlight = new Semaphore(this.options.concurrency)
   }
 
@@ -42,14 +46,7 @@ export default class WebPushService {
 
   /** Sends one message; never throws. The connection itself re-checks the address it reaches. */
   send(target: PushTarget, request: PushRequest): Promise<PushResult> {
-    return this.inFlight.run(() =>
-      sendPush(target, request, {
-        vapid: this.options.vapid,
-        policy: this.options.endpointPolicy,
-        agent: this.agent,
-        timeoutMs: this.options.requestTimeoutMs,
-      })
-    )
+    return this.inFlight.run(() => this.sender.send(target, request))
   }
 
   /** Runs `work` every `retry_poll_ms`, never two at once; the timer does not keep the process alive. */
@@ -67,10 +64,10 @@ export default class WebPushService {
     this.poller.unref()
   }
 
-  /** Stops the poller and closes idle connections (shutdown, tests). */
-  close(): void {
+  /** Stops the poller and closes the connections to push services (shutdown, tests). */
+  async close(): Promise<void> {
     if (this.poller) clearInterval(this.poller)
     this.poller = undefined
-    this.agent.destroy()
+    await this.sender.close()
   }
 }

@@ -64,7 +64,7 @@ export async function startMedusa(storeDir: string, port = 0): Promise<MedusaApp
     stop: async () => {
       // The plugin's retry poller and connections first, so nothing touches a closed database.
       try {
-        container.resolve<{ close(): void }>("webPushService").close()
+        await container.resolve<{ close(): Promise<void> }>("webPushService").close()
       } catch {
         // not configured: nothing to close
       }

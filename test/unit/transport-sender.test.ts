@@ -1,13 +1,15 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { createECDH, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as http2 from 'node:http2'
+import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
 import { createEndpointPolicy, type EndpointPolicy } from '../../src/core/endpoint-policy'
 import { generateVapidKeys } from '../../src/core/keys'
-import type { PushRequest } from '../../src/core/push-transport'
+import { topicHeader, type PushRequest } from '../../src/core/push-transport'
 import { createPushSender, type PushSender, type PushSenderConfig } from '../../src/core/transport/sender'
 import { REPO_ROOT, TMP_DIR } from '../support/paths'
 import { startPushService, type Device, type PushService } from '../support/push-service'
@@ -45,6 +47,12 @@ function target(device: Device): { endpoint: string; p256dh: string; auth: strin
   return { endpoint: device.endpoint, ...device.keys }
 }
 
+/**
+ * sender.ts answers a refusal by the policy check `endpoint_forbidden:<reason>` but one at connect
+ * time `endpoint_forbidden: <reason>` (the format of classifyError and of the old sendPush).
+ */
+const FORBIDDEN_FORMAT_BUG = 'src/core/transport/sender.ts send(): policy refusals lack the space after "endpoint_forbidden:"'
+
 for (const protocol of ['HTTP/1.1', 'HTTP/2'] as const) {
   describe(`sender over ${protocol}`, () => {
     let push: PushService
@@ -71,39 +79,80 @@ for (const protocol of ['HTTP/1.1', 'HTTP/2'] as const) {
       for (const result of results) assert.deepEqual(result, { outcome: { kind: 'delivered' }, statusCode: 201 })
       const received = push.messagesFor(device.id)
       assert.equal(received.length, 5)
-      assert.deepEqual(received.map((m) => (m.payload as { n: number }).n).sort(), [1, 2, 3, 4, 5])
+      assert.deepEqual(received.map((m) => m.payloadText).sort(), [1, 2, 3, 4, 5].map((n) => `{"n":${n}}`))
       for (const message of received) {
-        assert.equal(message.headers.ttl, 3600)
-        assert.equal(message.headers.urgency, 'high')
-        assert.equal(message.headers.contentEncoding, 'aes128gcm')
-        assert.match(message.headers.topic ?? '', /^[A-Za-z0-9_-]{32}$/)
+        const n = (message.payload as { n: number }).n
+        assert.deepEqual(message.headers, { ttl: 3600, urgency: 'high', topic: topicHeader(`order_${n}`), contentEncoding: 'aes128gcm' })
         assert.equal(message.vapid.aud, push.origin)
+        assert.equal(message.vapid.sub, vapid.subject)
         assert.equal(message.vapid.publicKey, keys.publicKey)
       }
       assert.equal(new Set(received.map((m) => m.vapid.token)).size, 1, 'one JWT for one origin')
       assert.equal(push.rejections.length, 0)
     })
 
-    const outcomes: Array<[number, Record<string, string>, object]> = [
-      [201, {}, { kind: 'delivered' }],
-      [202, {}, { kind: 'delivered' }],
-      [404, {}, { kind: 'gone', reason: 'subscription_gone: HTTP 404' }],
-      [410, {}, { kind: 'gone', reason: 'subscription_gone: HTTP 410' }],
-      [413, {}, { kind: 'rejected', reason: 'payload_too_large' }],
-      [429, { 'retry-after': '7' }, { kind: 'retry', reason: 'rate_limited: HTTP 429', retryAfterMs: 7000 }],
-      [503, {}, { kind: 'retry', reason: 'push_service_error: HTTP 503' }],
-      [400, { 'content-type': 'text/plain' }, { kind: 'rejected', reason: 'bad_request: HTTP 400 no such thing' }],
-      [301, { location: 'https://localhost/elsewhere' }, { kind: 'rejected', reason: 'redirect_refused' }],
+    test('no topic: no Topic header; TTL 0 and very-low urgency are sent as given', async () => {
+      const device = push.createDevice('no-topic')
+      const result = await push2.send(target(device), { payload: '{}', ttl: 0, urgency: 'very-low' })
+      assert.deepEqual(result, { outcome: { kind: 'delivered' }, statusCode: 201 })
+      assert.deepEqual(push.messagesFor(device.id)[0]?.headers, { ttl: 0, urgency: 'very-low', contentEncoding: 'aes128gcm' })
+    })
+
+    const outcomes: Array<{ status: number; headers?: Record<string, string>; body?: (endpoint: string) => string; outcome: object }> = [
+      { status: 201, outcome: { kind: 'delivered' } },
+      { status: 202, outcome: { kind: 'delivered' } },
+      { status: 404, outcome: { kind: 'gone', reason: 'subscription_gone: HTTP 404' } },
+      { status: 410, outcome: { kind: 'gone', reason: 'subscription_gone: HTTP 410' } },
+      { status: 413, outcome: { kind: 'rejected', reason: 'payload_too_large' } },
+      { status: 429, headers: { 'retry-after': '7' }, outcome: { kind: 'retry', reason: 'rate_limited: HTTP 429', retryAfterMs: 7000 } },
+      { status: 503, outcome: { kind: 'retry', reason: 'push_service_error: HTTP 503' } },
+      // the body is quoted, but a URL in it (here the endpoint, a capability URL) is masked
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: (endpoint) => `{"error":"bad token for ${endpoint} "}`,
+        outcome: { kind: 'rejected', reason: 'bad_request: HTTP 400 {"error":"bad token for [url] "}' },
+      },
+      { status: 301, headers: { location: 'https://localhost/elsewhere' }, outcome: { kind: 'rejected', reason: 'redirect_refused' } },
     ]
-    test('classifies answers: 201/202 delivered, 404/410 gone, 413 rejected, 429 (Retry-After) and 503 retry, 3xx refused', async () => {
+    test('classifies answers: 201/202 delivered, 404/410 gone, 413 and 400 rejected, 429 (Retry-After) and 503 retry, 3xx refused', async () => {
       const s = sender()
       try {
-        for (const [status, headers, outcome] of outcomes) {
+        for (const { status, headers, body, outcome } of outcomes) {
           const device = push.createDevice(`status-${status}`)
-          push.respondWith(device.id, [{ status, headers, body: status === 400 ? 'no such thing' : '' }])
+          push.respondWith(device.id, [{ status, headers, body: body ? body(device.endpoint) : '' }])
           const result = await s.send(target(device), request)
           assert.deepEqual(result, { outcome, statusCode: status }, `HTTP ${status}`)
         }
+      } finally {
+        await s.close()
+      }
+    })
+
+    test('503 with Retry-After as an HTTP date: retry after about that long', async () => {
+      const device = push.createDevice('retry-after-date')
+      push.respondWith(device.id, [{ status: 503, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } }])
+      const result = await push2.send(target(device), request)
+      assert.equal(result.statusCode, 503)
+      assert.ok(result.outcome.kind === 'retry', JSON.stringify(result))
+      assert.equal(result.outcome.reason, 'push_service_error: HTTP 503')
+      const retryAfterMs = result.outcome.retryAfterMs ?? -1
+      assert.ok(retryAfterMs > 55_000 && retryAfterMs <= 60_000, String(retryAfterMs))
+    })
+
+    test('403 from a real VAPID key mismatch: rejected as vapid_rejected, and the cached JWT is signed again', async () => {
+      const s = sender()
+      try {
+        const good = push.createDevice('vapid-good')
+        const mismatched = push.createDevice('vapid-other-key', { applicationServerKey: generateVapidKeys().publicKey })
+        assert.equal((await s.send(target(good), request)).outcome.kind, 'delivered')
+        const result = await s.send(target(mismatched), request)
+        assert.equal(result.statusCode, 403)
+        assert.ok(result.outcome.kind === 'rejected' && result.outcome.reason.startsWith('vapid_rejected: HTTP 403'), JSON.stringify(result))
+        assert.ok(!JSON.stringify(result).includes(mismatched.id), 'the endpoint is not in the reason')
+        assert.equal((await s.send(target(good), request)).outcome.kind, 'delivered')
+        const [before, after] = push.messagesFor(good.id).map((m) => m.vapid.token)
+        assert.notEqual(after, before, 'a new JWT after the push service refused one')
       } finally {
         await s.close()
       }
@@ -139,9 +188,8 @@ for (const protocol of ['HTTP/1.1', 'HTTP/2'] as const) {
         const started = Date.now()
         const result = await s.send(target(device), request)
         const elapsed = Date.now() - started
-        assert.equal(result.outcome.kind, 'retry')
-        assert.match(result.outcome.kind === 'retry' ? result.outcome.reason : '', /^timeout/)
-        assert.ok(elapsed < 2000, `settled after ${elapsed} ms`)
+        assert.deepEqual(result, { outcome: { kind: 'retry', reason: 'timeout: UND_ERR_HEADERS_TIMEOUT' } })
+        assert.ok(elapsed >= 250 && elapsed < 2000, `settled after ${elapsed} ms`)
         push.setDelay(device.id, 0)
       } finally {
         await s.close()
@@ -179,20 +227,58 @@ describe('sender: refusals before anything is sent', () => {
   })
   after(() => push.close())
 
-  const refusals: Array<[string, EndpointPolicy | undefined, (d: Device) => { endpoint: string; p256dh: string; auth: string }, PushRequest | undefined, string]> = [
-    ['loopback when the policy does not allow it', createEndpointPolicy(), target, undefined, 'endpoint_forbidden:host_not_allowed'],
-    ['http: endpoint', undefined, (d) => ({ ...target(d), endpoint: d.endpoint.replace('https:', 'http:') }), undefined, 'endpoint_forbidden:not_https'],
-    ['malformed endpoint', undefined, (d) => ({ ...target(d), endpoint: 'not a url' }), undefined, 'endpoint_forbidden:malformed'],
-    ['short auth secret', undefined, (d) => ({ ...target(d), auth: 'AAAA' }), undefined, 'invalid_subscription_keys'],
-    ['payload over 4096 encrypted bytes', undefined, target, { ...request, payload: 'x'.repeat(3994) }, 'payload_too_large'],
+  type Target = { endpoint: string; p256dh: string; auth: string }
+  const strict = createEndpointPolicy()
+  const withEndpoint = (endpoint: (d: Device) => string) => (d: Device): Target => ({ ...target(d), endpoint: endpoint(d) })
+  const forbiddenEndpoints: Array<[string, EndpointPolicy | undefined, (d: Device) => Target, string]> = [
+    ['loopback when the policy does not allow it', strict, target, 'host_not_allowed'],
+    ['an IP literal', strict, withEndpoint((d) => d.endpoint.replace('localhost', '127.0.0.1')), 'ip_literal'],
+    ['http: endpoint', undefined, withEndpoint((d) => d.endpoint.replace('https:', 'http:')), 'not_https'],
+    ['credentials in the URL', undefined, withEndpoint((d) => d.endpoint.replace('https://', 'https://user:pw@')), 'userinfo'],
+    ['malformed endpoint', undefined, withEndpoint(() => 'not a url'), 'malformed'],
+    ['an endpoint without a scheme', strict, withEndpoint(() => 'fcm.googleapis.com/fcm/send/x'), 'malformed'],
   ]
-  for (const [label, policy, toTarget, req, reason] of refusals) {
-    test(`rejects ${label}`, async () => {
+  for (const [label, policy, toTarget, reason] of forbiddenEndpoints) {
+    test(`rejects ${label} without any request`, async (t) => {
       const s = sender(policy ? { policy } : {})
       try {
         const device = push.createDevice(label)
+        const result = await s.send(toTarget(device), request)
+        assert.equal(result.outcome.kind, 'rejected')
+        assert.equal(result.statusCode, undefined)
+        const text = result.outcome.kind === 'rejected' ? result.outcome.reason : ''
+        assert.equal(text.replace(/^endpoint_forbidden: ?/, ''), reason, text)
+        assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
+        await t.test('reason reads "endpoint_forbidden: <reason>", as at connect time', { todo: FORBIDDEN_FORMAT_BUG }, () => {
+          assert.deepEqual(result, { outcome: { kind: 'rejected', reason: `endpoint_forbidden: ${reason}` } })
+        })
+      } finally {
+        await s.close()
+      }
+    })
+  }
+
+  const notOnCurve = Buffer.alloc(65, 1)
+  notOnCurve[0] = 0x04
+  const refusals: Array<[string, (d: Device) => Target, PushRequest | undefined, string | RegExp]> = [
+    ['short auth secret', (d) => ({ ...target(d), auth: 'AAAA' }), undefined, 'invalid_subscription_keys'],
+    ['short p256dh', (d) => ({ ...target(d), p256dh: 'AAAA' }), undefined, 'invalid_subscription_keys'],
+    ['a compressed p256dh', (d) => ({ ...target(d), p256dh: Buffer.concat([Buffer.from([0x02]), Buffer.alloc(64, 1)]).toString('base64url') }), undefined, 'invalid_subscription_keys'],
+    // passes the length check, fails in node:crypto: still a result, never a throw
+    ['a p256dh that is not a P-256 point', (d) => ({ ...target(d), p256dh: notOnCurve.toString('base64url') }), undefined, /^unexpected_error/],
+    ['payload over 4096 encrypted bytes', target, { ...request, payload: 'x'.repeat(3994) }, 'payload_too_large'],
+  ]
+  for (const [label, toTarget, req, reason] of refusals) {
+    test(`rejects ${label}, never throws`, async () => {
+      const s = sender()
+      try {
+        const device = push.createDevice(label)
         const result = await s.send(toTarget(device), req ?? request)
-        assert.deepEqual(result, { outcome: { kind: 'rejected', reason } })
+        if (typeof reason === 'string') {
+          assert.deepEqual(result, { outcome: { kind: 'rejected', reason } })
+        } else {
+          assert.ok(result.outcome.kind === 'rejected' && reason.test(result.outcome.reason), JSON.stringify(result))
+        }
         assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
       } finally {
         await s.close()
@@ -208,7 +294,7 @@ describe('sender: refusals before anything is sent', () => {
       // several at once: those waiting for the first connection get the same refusal
       const results = await Promise.all([1, 2, 3, 4, 5].map(() => s.send(target(device), request)))
       for (const result of results) {
-        assert.deepEqual(result, { outcome: { kind: 'rejected', reason: 'endpoint_forbidden:private_address' } })
+        assert.deepEqual(result, { outcome: { kind: 'rejected', reason: 'endpoint_forbidden: private_address' } })
       }
       assert.deepEqual(await s.send(target(device), request), results[0])
       assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
@@ -229,25 +315,33 @@ describe('sender: refusals before anything is sent', () => {
     }
   })
 
-  test('an unreachable push service is a retry (network error), not a throw', async () => {
+  test('nothing listening: a retry (network error), not a throw', async () => {
+    // a port that was just free: bound, then released
+    const probe = net.createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as AddressInfo).port
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
     const s = sender({ timeoutMs: 1000 })
     try {
-      const result = await s.send({ ...target(push.createDevice('closed-port')), endpoint: 'https://localhost:1/push/x' }, request)
-      assert.equal(result.outcome.kind, 'retry')
-      assert.match(result.outcome.kind === 'retry' ? result.outcome.reason : '', /^network_error: ECONNREFUSED/)
+      const device = push.createDevice('closed-port')
+      const result = await s.send({ ...target(device), endpoint: `https://localhost:${port}/push/${device.id}` }, request)
+      assert.deepEqual(result, { outcome: { kind: 'retry', reason: 'network_error: ECONNREFUSED' } })
     } finally {
       await s.close()
     }
   })
 })
 
-test('speaks HTTP/2 to a service that offers only h2 in ALPN, one connection for a burst', async () => {
+test('speaks HTTP/2 to a service that offers only h2 in ALPN, one connection for a burst, fresh encryption per message', async () => {
   const versions: string[] = []
+  const bodies: Buffer[] = []
   let connections = 0
   const server = http2.createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: false }, (req, res) => {
     versions.push(req.httpVersion)
-    req.resume()
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
+      bodies.push(Buffer.concat(chunks))
       res.writeHead(201)
       res.end()
     })
@@ -263,6 +357,11 @@ test('speaks HTTP/2 to a service that offers only h2 in ALPN, one connection for
     assert.equal(versions.length, 60)
     assert.ok(versions.every((v) => v === '2.0'))
     assert.equal(connections, 1)
+    // the same payload to the same device 60 times: 60 salts, 60 sender keys, 60 ciphertexts
+    // (that each decrypts is checked against the real push service above)
+    assert.equal(new Set(bodies.map((b) => b.subarray(0, 16).toString('hex'))).size, 60, 'salts')
+    assert.equal(new Set(bodies.map((b) => b.subarray(21, 86).toString('hex'))).size, 60, 'sender keys')
+    assert.equal(new Set(bodies.map((b) => b.subarray(86).toString('hex'))).size, 60, 'ciphertexts')
   } finally {
     await s.close()
     await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -270,8 +369,6 @@ test('speaks HTTP/2 to a service that offers only h2 in ALPN, one connection for
 })
 
 function generateDeviceKeys(): { p256dh: string; auth: string } {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { createECDH, randomBytes } = require('node:crypto') as typeof import('node:crypto')
   const ecdh = createECDH('prime256v1')
   ecdh.generateKeys()
   return { p256dh: ecdh.getPublicKey('base64url'), auth: randomBytes(16).toString('base64url') }

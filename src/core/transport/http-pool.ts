@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { EndpointPolicy } from '../endpoint-policy'
-import { guardedLookup } from '../guarded-agent'
+import { guardedLookup } from '../guarded-lookup'
 import { OriginDispatcher } from './origin-dispatcher'
 
 /** TLS settings for tests only; in production Node's CA store plus `NODE_EXTRA_CA_CERTS` is trusted. */

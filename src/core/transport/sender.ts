@@ -40,30 +40,9 @@ function rejected(reason: string): PushResult {
   return { outcome: { kind: 'rejected', reason } }
 }
 
-/**
- * Transient failures of undici and HTTP/2 that `classifyError` does not know yet (it was written
- * for web-push over node:https); all of them mean "the message may not have arrived, try again".
- */
-const TRANSIENT_CODES: Readonly<Record<string, string>> = {
-  UND_ERR_BODY_TIMEOUT: 'timeout: UND_ERR_BODY_TIMEOUT',
-  UND_ERR_CLOSED: 'network_error: UND_ERR_CLOSED',
-  UND_ERR_INFO: 'network_error: UND_ERR_INFO',
-  ERR_HTTP2_STREAM_ERROR: 'network_error: ERR_HTTP2_STREAM_ERROR',
-  ERR_HTTP2_STREAM_CANCEL: 'network_error: ERR_HTTP2_STREAM_CANCEL',
-  ERR_HTTP2_GOAWAY_SESSION: 'network_error: ERR_HTTP2_GOAWAY_SESSION',
-  ERR_HTTP2_SESSION_ERROR: 'network_error: ERR_HTTP2_SESSION_ERROR',
-  ERR_HTTP2_INVALID_SESSION: 'network_error: ERR_HTTP2_INVALID_SESSION',
-  ERR_HTTP2_ERROR: 'network_error: ERR_HTTP2_ERROR',
-}
-
 function errorResult(err: unknown): PushResult {
-  if (err instanceof EndpointForbiddenError) return rejected(`endpoint_forbidden:${err.reason}`)
-  const outcome = classifyError(err)
-  const code = (err as { code?: unknown } | null)?.code
-  if (outcome.kind === 'rejected' && typeof code === 'string' && code in TRANSIENT_CODES) {
-    return { outcome: { kind: 'retry', reason: TRANSIENT_CODES[code] } }
-  }
-  return { outcome }
+  if (err instanceof EndpointForbiddenError) return rejected(`endpoint_forbidden: ${err.reason}`)
+  return { outcome: classifyError(err) }
 }
 
 /**

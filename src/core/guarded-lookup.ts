@@ -1,5 +1,4 @@
 import dns from "node:dns"
-import https from "node:https"
 import type { LookupFunction } from "node:net"
 import { EndpointForbiddenError } from "./errors"
 import { EndpointPolicy, hostMatches } from "./endpoint-policy"
@@ -31,13 +30,4 @@ export function guardedLookup(policy: EndpointPolicy): LookupFunction {
       callback(null, address as string, family)
     })
   }
-}
-
-/** A keep-alive HTTPS agent whose connections can only reach public addresses (see {@link guardedLookup}). */
-export function createGuardedAgent(policy: EndpointPolicy, maxSockets: number): https.Agent {
-  return new https.Agent({
-    keepAlive: true,
-    maxSockets,
-    lookup: guardedLookup(policy),
-  })
 }

@@ -129,8 +129,12 @@ export default class PushDispatcherService {
     return ids
   }
 
-  /** Takes one batch (unless another instance holds it) and sends it. */
-  async processBatch(batchId: string): Promise<void> {
+  /** Takes one batch (unless another instance holds it) and sends it; at most two at once per process. */
+  processBatch(batchId: string): Promise<void> {
+    return this.deps_.webPushService.inBatchSlot(() => this.runBatch(batchId))
+  }
+
+  private async runBatch(batchId: string): Promise<void> {
     const [claimed] = await this.query<[Array<{ message_id: string; after_subscription_id: string | null; last_subscription_id: string }>, number]>(
       `UPDATE "push_batch" SET "status" = 'running', "attempts" = "attempts" + 1, "updated_at" = now(),
          "lease_until" = now() + $2 * interval '1 millisecond', "claimed_by" = $3

@@ -18,6 +18,8 @@ export default class WebPushService {
   readonly options: ResolvedOptions
   private readonly sender: PushSender
   private readonly inFlight: Semaphore
+  /** Batches this process sends at once; the rest wait (as ids, not rows), so memory stays flat. */
+  private readonly batchSlots = new Semaphore(2)
   private readonly logger: Logger
   private poller?: NodeJS.Timeout
   private polling = false
@@ -47,6 +49,11 @@ export default class WebPushService {
   /** Sends one message; never throws. The connection itself re-checks the address it reaches. */
   send(target: PushTarget, request: PushRequest): Promise<PushResult> {
     return this.inFlight.run(() => this.sender.send(target, request))
+  }
+
+  /** Runs one batch when a slot is free. */
+  inBatchSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.batchSlots.run(work)
   }
 
   /** Runs `work` every `retry_poll_ms`, never two at once; the timer does not keep the process alive. */

@@ -9,7 +9,8 @@
  * Options: --n <messages> (20000), --concurrency <c> (50), --payload <bytes> (3072), --no-h1 (skip
  * the reference run of the sender over HTTP/1.1), --verify-every <k> (1: every message is verified
  * and decrypted by the test push service, which then costs ~0.6 ms CPU per message in one process
- * and caps the rate; k > 1: a lighter service that checks one message in k, to measure the client).
+ * and caps the rate; k > 1: a lighter service that checks one message in k, to measure the client),
+ * --db (instead: the full path of a broadcast through a real store and Postgres; see db-path.ts).
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -22,6 +23,7 @@ import type { PushRequest, PushResult } from '../../src/core/push-transport'
 import { createPushSender } from '../../src/core/transport/sender'
 import { TMP_DIR } from '../support/paths'
 import { ensureTestCertificates } from '../support/tls'
+import { runDbPath } from './db-path'
 import type { BenchDevice, ChildMessage, Counts, ParentMessage } from './push-server'
 
 interface Args {
@@ -30,10 +32,11 @@ interface Args {
   payloadBytes: number
   h1: boolean
   verifyEvery: number
+  db: boolean
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { n: 20_000, concurrency: 50, payloadBytes: 3072, h1: true, verifyEvery: 1 }
+  const args: Args = { n: 20_000, concurrency: 50, payloadBytes: 3072, h1: true, verifyEvery: 1, db: false }
   for (let i = 0; i < argv.length; i += 1) {
     const value = (): number => {
       const parsed = Number(argv[++i])
@@ -45,7 +48,7 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--payload') args.payloadBytes = value()
     else if (argv[i] === '--no-h1') args.h1 = false
     else if (argv[i] === '--verify-every') args.verifyEvery = value()
-    else if (argv[i] === '--db') throw new Error('--db (the full path through Postgres) is not implemented in this script yet')
+    else if (argv[i] === '--db') args.db = true
     else throw new Error(`unknown option ${argv[i]}`)
   }
   return args
@@ -164,6 +167,10 @@ async function main(): Promise<void> {
     const which = args.verifyEvery > 1 ? `sampling push services (1 in ${args.verifyEvery} verified and decrypted)` : 'push services (every message verified and decrypted)'
     out(`${which} ready with ${args.n} P-256 subscriptions each in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`)
 
+    if (args.db) {
+      await runDbPath(ready.h2, keys, out)
+      return
+    }
     const naive = (device: BenchDevice): Promise<PushResult> =>
       webpush
         .sendNotification({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, request.payload, {

@@ -51,7 +51,6 @@ function target(device: Device): { endpoint: string; p256dh: string; auth: strin
  * sender.ts answers a refusal by the policy check `endpoint_forbidden:<reason>` but one at connect
  * time `endpoint_forbidden: <reason>` (the format of classifyError and of the old sendPush).
  */
-const FORBIDDEN_FORMAT_BUG = 'src/core/transport/sender.ts send(): policy refusals lack the space after "endpoint_forbidden:"'
 
 for (const protocol of ['HTTP/1.1', 'HTTP/2'] as const) {
   describe(`sender over ${protocol}`, () => {
@@ -249,7 +248,7 @@ describe('sender: refusals before anything is sent', () => {
         const text = result.outcome.kind === 'rejected' ? result.outcome.reason : ''
         assert.equal(text.replace(/^endpoint_forbidden: ?/, ''), reason, text)
         assert.equal(push.attempts.filter((a) => a.deviceId === device.id).length, 0)
-        await t.test('reason reads "endpoint_forbidden: <reason>", as at connect time', { todo: FORBIDDEN_FORMAT_BUG }, () => {
+        await t.test('reason reads "endpoint_forbidden: <reason>", as at connect time', () => {
           assert.deepEqual(result, { outcome: { kind: 'rejected', reason: `endpoint_forbidden: ${reason}` } })
         })
       } finally {

@@ -48,8 +48,8 @@ function errorResult(err: unknown): PushResult {
 /**
  * The delivery transport: RFC 8291 encryption with a fresh key and salt per message, the RFC 8292
  * VAPID header cached per push-service origin, and pooled keep-alive HTTP/2 or HTTP/1.1
- * connections whose address is checked at connect time. Same targets, requests and outcomes as
- * `sendPush` in `push-transport.ts`.
+ * connections whose address is checked at connect time. Targets, requests and outcomes are the
+ * types of `push-transport.ts`; outcomes are classified by `outcome.ts`.
  */
 export function createPushSender(config: PushSenderConfig): PushSender {
   const vapid = new VapidHeaderCache(config.vapid, { now: config.now })
@@ -65,7 +65,7 @@ export function createPushSender(config: PushSenderConfig): PushSender {
     try {
       url = checkEndpointSyntax(target.endpoint, config.policy)
     } catch (err) {
-      return rejected(`endpoint_forbidden:${err instanceof EndpointForbiddenError ? err.reason : 'malformed'}`)
+      return rejected(`endpoint_forbidden: ${err instanceof EndpointForbiddenError ? err.reason : 'malformed'}`)
     }
     const keys = receiverKeys(target)
     if (keys === undefined) return rejected('invalid_subscription_keys')

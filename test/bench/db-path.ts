@@ -1,0 +1,92 @@
+/**
+ * `npm run bench -- --db`: the full path of a broadcast through a real store: one message row,
+ * batches on Medusa's event bus, a delivery row per device written and updated in bulk, sent
+ * through the plugin's transport to the forked push services. Prints messages/s from the admin's
+ * request to the last outcome stored, and how much the store process's memory grew.
+ */
+import { createDatabase, dropDatabase, startDatabaseServer } from '../support/database'
+import { runMigrations, startMedusa } from '../support/medusa-app'
+import { writeStore } from '../support/store'
+import type { BenchDevice } from './push-server'
+
+interface Broadcaster {
+  broadcast(input: object, key: string): Promise<{ id: string } | null>
+}
+
+interface Db {
+  query(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>
+}
+
+async function seed(db: Db, devices: BenchDevice[]): Promise<void> {
+  for (let i = 0; i < devices.length; i += 10_000) {
+    const chunk = devices.slice(i, i + 10_000)
+    await db.query(
+      `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth", "customer_id", "categories")
+       SELECT 'pushsub_bench' || lpad(n::text, 7, '0'), e, p, a, 'cus_bench' || n, ARRAY['promotions']
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(e, p, a, n)`,
+      [chunk.map((d) => d.endpoint), chunk.map((d) => d.p256dh), chunk.map((d) => d.auth), chunk.map((_, j) => i + j)]
+    )
+  }
+}
+
+export async function runDbPath(
+  devices: BenchDevice[],
+  vapid: { publicKey: string; privateKey: string },
+  out: (line: string) => void
+): Promise<void> {
+  process.env.NODE_ENV = 'test'
+  process.env.LOG_LEVEL ??= 'error'
+  const server = await startDatabaseServer()
+  const name = `wp_bench_${process.pid}`
+  const url = await createDatabase(server.url, name)
+  try {
+    const dir = writeStore({
+      name,
+      databaseUrl: url,
+      pluginOptions: {
+        vapid_public_key: vapid.publicKey,
+        vapid_private_key: vapid.privateKey,
+        vapid_subject: 'mailto:bench@teststore.dev',
+        allow_loopback_endpoints: true,
+        batch_size: 500,
+        concurrency: 50,
+      },
+    })
+    await runMigrations(dir)
+    const app = await startMedusa(dir)
+    try {
+      const db = app.container.resolve<Db>('manager')
+      await seed(db, devices)
+      global.gc?.()
+      const baseline = process.memoryUsage.rss()
+      let peak = baseline
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage.rss())
+      }, 100)
+      const started = Date.now()
+      const message = await app.container
+        .resolve<Broadcaster>('pushNotificationService')
+        .broadcast({ title: 'Flash sale', body: 'Everything 30% off for one hour', category: 'promotions', dryRun: false }, `bench-${Date.now()}`)
+      if (!message) throw new Error('broadcast was not recorded')
+      let row: Record<string, unknown> | undefined
+      for (;;) {
+        ;[row] = await db.query(`SELECT * FROM "push_message" WHERE "id" = $1`, [message.id])
+        if (row?.status === 'done') break
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const seconds = (Date.now() - started) / 1000
+      clearInterval(sampler)
+      const [{ deliveries }] = await db.query(`SELECT count(*)::int AS deliveries FROM "push_delivery" WHERE "message_id" = $1`, [message.id])
+      out(
+        `(c) full path through Postgres: ${devices.length} devices, ${row?.delivered_count} delivered, ${deliveries} delivery rows, ` +
+          `${seconds.toFixed(1)} s -> ${(devices.length / seconds).toFixed(0)} msg/s (target >= 1000; includes up to 3 s of Medusa's event polling)`
+      )
+      out(`    store process RSS grew by ${((peak - baseline) / 1024 / 1024).toFixed(0)} MB during the broadcast (target < 150 MB at 100,000)`)
+    } finally {
+      await app.stop()
+    }
+  } finally {
+    await dropDatabase(server.url, name).catch(() => undefined)
+    await server.stop()
+  }
+}

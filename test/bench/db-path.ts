@@ -59,9 +59,15 @@ export async function runDbPath(
       await seed(db, devices)
       global.gc?.()
       const baseline = process.memoryUsage.rss()
+      const heapBefore = process.memoryUsage()
       let peak = baseline
+      let peakParts = heapBefore
       const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage.rss())
+        const now = process.memoryUsage()
+        if (now.rss > peak) {
+          peak = now.rss
+          peakParts = now
+        }
       }, 100)
       const started = Date.now()
       const message = await app.container
@@ -81,7 +87,14 @@ export async function runDbPath(
         `(c) full path through Postgres: ${devices.length} devices, ${row?.delivered_count} delivered, ${deliveries} delivery rows, ` +
           `${seconds.toFixed(1)} s -> ${(devices.length / seconds).toFixed(0)} msg/s (target >= 1000; includes up to 3 s of Medusa's event polling)`
       )
-      out(`    store process RSS grew by ${((peak - baseline) / 1024 / 1024).toFixed(0)} MB during the broadcast (target < 150 MB at 100,000)`)
+      const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`
+      out(`    store process RSS grew by ${mb(peak - baseline)} during the broadcast (target < 150 MB at 100,000)`)
+      global.gc?.()
+      const after = process.memoryUsage()
+      out(
+        `    at the peak: heap used ${mb(peakParts.heapUsed)} of ${mb(peakParts.heapTotal)}, external ${mb(peakParts.external)}; ` +
+          `heap used before ${mb(heapBefore.heapUsed)}, after (GC) ${mb(after.heapUsed)}`
+      )
     } finally {
       await app.stop()
     }

@@ -1,0 +1,194 @@
+import type { Logger } from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import { backoffDelayMs } from "../core/backoff"
+import { forEachConcurrent } from "../core/concurrency"
+import { PayloadTooLargeError } from "../core/errors"
+import type { Urgency } from "../core/event-types"
+import type { DeliveryOutcome } from "../core/outcome"
+import { buildPayload, NotificationPayload } from "../core/payload"
+import type { PushResult } from "../core/push-transport"
+import { endpointHash } from "../core/redact"
+import type { PushDeliveryStatus } from "../models/push-delivery"
+import type { PushMessage } from "../models/push-message"
+import type PushMessageService from "../services/push-message"
+import type { AttemptRecord } from "../services/push-message"
+import type PushSubscriptionService from "../services/push-subscription"
+import type WebPushService from "../services/web-push"
+
+export interface ClaimedSenderDeps {
+  manager: EntityManager
+  logger: Logger
+  webPushService: WebPushService
+  pushMessageService: PushMessageService
+  pushSubscriptionService: PushSubscriptionService
+}
+
+/** A delivery claimed for sending, with what the sender needs of its device. */
+export interface ClaimedDelivery {
+  id: string
+  attempts: number
+  message_id: string
+  subscription_id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+}
+
+export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth"`
+
+/** At most this many outcomes per write. */
+const RECORD_CHUNK = 200
+
+interface StoredResult {
+  record: AttemptRecord
+  delivery: ClaimedDelivery
+  outcome: DeliveryOutcome
+}
+
+/** The payload a message's notification carries, with the ids that let a click be recorded. */
+function payloadFor(message: PushMessage, deliveryId: string): string {
+  const stored = message.payload as unknown as Omit<NotificationPayload, "timestamp" | "data">
+  return buildPayload({
+    title: stored.title,
+    body: stored.body,
+    url: stored.url,
+    icon: stored.icon,
+    badge: stored.badge,
+    image: stored.image,
+    tag: stored.tag,
+    renotify: stored.tag !== undefined,
+    timestamp: new Date(message.created_at).getTime(),
+    data: { message_id: message.id, delivery_id: deliveryId, url: stored.url ?? null },
+  })
+}
+
+/**
+ * Sends deliveries the dispatcher claimed and stores what happened to each: the outcome, the next
+ * attempt time of a retry, a gone device removed, the device's success and failure counters.
+ */
+export class ClaimedSender {
+  constructor(private readonly deps_: ClaimedSenderDeps) {}
+
+  private get options() {
+    return this.deps_.webPushService.options
+  }
+
+  private query<T>(sql: string, params: unknown[]): Promise<T> {
+    return this.deps_.manager.query(sql, params)
+  }
+
+  /**
+   * Sends claimed deliveries (the web-push service caps requests in flight). Outcomes are stored
+   * as they come, group-commit style: while one write is under way the next results gather, so
+   * a crash leaves only the requests in flight in doubt. Leases of the deliveries not yet stored
+   * (and of the batch) are renewed meanwhile, so no other instance takes over live work.
+   */
+  async send(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>, batchId?: string): Promise<void> {
+    const open = new Set(claimed.map((c) => c.id))
+    const heartbeat = setInterval(() => {
+      this.renewLeases([...open], batchId).catch((err: Error) => this.deps_.logger.warn(`web-push: lease renewal failed: ${err.message}`))
+    }, Math.max(250, Math.floor(this.options.leaseMs / 3)))
+    heartbeat.unref()
+
+    const buffer: StoredResult[] = []
+    let writing: Promise<void> | undefined
+    const write = (): void => {
+      if (writing || !buffer.length) return
+      writing = (async () => {
+        while (buffer.length) {
+          const chunk = buffer.splice(0, RECORD_CHUNK)
+          await this.store(chunk)
+          for (const r of chunk) open.delete(r.delivery.id)
+        }
+      })().finally(() => {
+        writing = undefined
+      })
+    }
+    try {
+      await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
+        const message = messages.get(delivery.message_id)
+        const result: PushResult = message
+          ? await this.sendOne(message, delivery)
+          : { outcome: { kind: "rejected", reason: "message_missing" } }
+        buffer.push({ record: this.recordFor(delivery, result), delivery, outcome: result.outcome })
+        write()
+      })
+      while (writing || buffer.length) {
+        await writing
+        write()
+      }
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  private async renewLeases(deliveryIds: string[], batchId?: string): Promise<void> {
+    if (deliveryIds.length) {
+      await this.query(
+        `UPDATE "push_delivery" SET "next_attempt_at" = now() + $2 * interval '1 millisecond'
+         WHERE "id" = ANY($1) AND "status" = 'sending'`,
+        [deliveryIds, this.options.leaseMs]
+      )
+    }
+    if (batchId) {
+      await this.query(
+        `UPDATE "push_batch" SET "lease_until" = now() + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = 'running'`,
+        [batchId, this.options.leaseMs]
+      )
+    }
+  }
+
+  private async sendOne(message: PushMessage, delivery: ClaimedDelivery): Promise<PushResult> {
+    let payload: string
+    try {
+      payload = payloadFor(message, delivery.id)
+    } catch (err) {
+      if (err instanceof PayloadTooLargeError) return { outcome: { kind: "rejected", reason: "payload_too_large" } }
+      throw err
+    }
+    return this.deps_.webPushService.send(delivery, {
+      payload,
+      ttl: message.ttl,
+      urgency: message.urgency as Urgency,
+      topic: message.topic ?? undefined,
+    })
+  }
+
+  private recordFor(delivery: ClaimedDelivery, result: PushResult): AttemptRecord {
+    const { outcome } = result
+    const attempts = delivery.attempts + 1
+    let status: PushDeliveryStatus = outcome.kind === "retry" ? "retrying" : outcome.kind === "delivered" ? "delivered" : outcome.kind
+    if (status === "retrying" && attempts >= this.options.maxAttempts) status = "failed"
+    const nextAttemptAt =
+      status === "retrying" && outcome.kind === "retry"
+        ? new Date(Date.now() + backoffDelayMs(attempts, { baseMs: this.options.retryBaseMs, retryAfterMs: outcome.retryAfterMs }))
+        : null
+    return {
+      deliveryId: delivery.id,
+      status,
+      statusCode: result.statusCode ?? null,
+      error: outcome.kind === "delivered" ? null : outcome.reason,
+      nextAttemptAt,
+    }
+  }
+
+  /** Stores outcomes; a gone device is removed (matched on id and endpoint: a fresh re-subscribe survives). */
+  private async store(results: StoredResult[]): Promise<void> {
+    if (!results.length) return
+    const { pushMessageService, pushSubscriptionService, logger } = this.deps_
+    await pushMessageService.recordAttempts(results.map((r) => r.record))
+    const delivered: string[] = []
+    const failed: string[] = []
+    for (const { delivery, outcome, record } of results) {
+      if (outcome.kind === "delivered") {
+        delivered.push(delivery.subscription_id)
+        continue
+      }
+      logger.warn(`web-push: delivery ${delivery.id} to device ${endpointHash(delivery.endpoint)}: ${record.status} (${outcome.reason})`)
+      if (outcome.kind === "gone") await pushSubscriptionService.removeGone(delivery.subscription_id, delivery.endpoint)
+      else failed.push(delivery.subscription_id)
+    }
+    await pushSubscriptionService.recordResults(delivered, failed)
+    if (failed.length) await pushSubscriptionService.retireFailing(this.options.retireFailingAfterHours)
+  }
+}

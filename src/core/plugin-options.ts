@@ -98,7 +98,8 @@ export interface ResolvedOptions {
   readonly retireFailingAfterHours: number
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+/** Every option this plugin takes (the README documents each one; a test checks it). */
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "vapid_public_key",
   "vapid_private_key",
   "vapid_subject",

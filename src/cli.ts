@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * `npx medusa-plugin-web-push vapid`: a new VAPID key pair, as .env lines and a medusa-config.js snippet.
+ * `npx medusa-plugin-web-push doctor`: checks the store in the current folder (options, keys,
+ * subject, URLs, migrations) and says what to fix. Exit code 1 when something must be fixed.
+ */
+import { generateVapidKeys } from "./core/keys"
+import { diagnose, Finding } from "./doctor"
+
+const PACKAGE = "medusa-plugin-web-push"
+
+function vapid(): string {
+  const keys = generateVapidKeys()
+  return `# .env: keep the private key secret; changing the pair invalidates every subscription
+WEB_PUSH_VAPID_PUBLIC_KEY=${keys.publicKey}
+WEB_PUSH_VAPID_PRIVATE_KEY=${keys.privateKey}
+
+// medusa-config.js, in plugins:
+{
+  resolve: "${PACKAGE}",
+  options: {
+    vapid_public_key: process.env.WEB_PUSH_VAPID_PUBLIC_KEY,
+    vapid_private_key: process.env.WEB_PUSH_VAPID_PRIVATE_KEY,
+    vapid_subject: "mailto:ops@your-store.com",
+    storefront_url: "https://your-store.com",
+    admin_url: "https://admin.your-store.com",
+  },
+},
+`
+}
+
+function render(findings: Finding[]): string {
+  const mark = { ok: "ok  ", warn: "warn", error: "FIX " } as const
+  return findings.map((f) => `${mark[f.level]} ${f.message}`).join("\n") + "\n"
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === "vapid") {
+    process.stdout.write(vapid())
+    return 0
+  }
+  if (command === "doctor") {
+    const dirFlag = rest.indexOf("--dir")
+    const dir = dirFlag >= 0 ? rest[dirFlag + 1] : process.cwd()
+    const findings = await diagnose(dir)
+    process.stdout.write(render(findings))
+    return findings.some((f) => f.level === "error") ? 1 : 0
+  }
+  process.stdout.write(`usage: npx ${PACKAGE} vapid | doctor [--dir <store folder>]\n`)
+  return command === undefined || command === "help" || command === "--help" ? 0 : 2
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${PACKAGE}: ${(err as Error).message}\n`)
+    process.exit(1)
+  }
+)

@@ -11,6 +11,7 @@ import { services, userAgentSummary } from "./helpers"
 export async function register(req: MedusaRequest, input: SubscriptionInput, owner: SubscriptionOwner): Promise<PublicSubscription> {
   const { webPush, subscriptions } = services(req)
   await webPush.assertEndpointAllowed(input.endpoint)
+  await subscriptions.assertTimeZoneKnown(input.timeZone)
   const saved = await subscriptions.upsert(input, owner, userAgentSummary(req.get("user-agent")))
   if (!saved) {
     throw new ConflictError(

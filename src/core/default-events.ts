@@ -104,7 +104,7 @@ const entries: CatalogueEntry[] = [
     event: 'order.placed',
     audience: 'admin',
     loads: 'order',
-    category: 'store_alerts',
+    category: 'order.placed',
     template: {
       title: 'New order #{{order.display_id}}',
       body: '{{order.total}} from {{customer.email | "a guest"}}',
@@ -118,7 +118,7 @@ const entries: CatalogueEntry[] = [
     event: 'contact_message.created',
     audience: 'admin',
     loads: 'contact_message',
-    category: 'store_alerts',
+    category: 'contact_message.created',
     template: {
       title: 'New message from {{contact_message.name | "a visitor"}}',
       body: '{{contact_message.subject | "No subject"}}: {{contact_message.excerpt}}',
@@ -132,7 +132,7 @@ const entries: CatalogueEntry[] = [
     event: 'order.payment_capture_failed',
     audience: 'admin',
     loads: 'order',
-    category: 'store_alerts',
+    category: 'order.payment_capture_failed',
     template: {
       title: 'Payment capture failed: order #{{order.display_id}}',
       body: 'Capturing {{order.total}} failed. Check the payment before fulfilling.',
@@ -146,7 +146,7 @@ const entries: CatalogueEntry[] = [
     event: 'order.return_requested',
     audience: 'admin',
     loads: 'order',
-    category: 'store_alerts',
+    category: 'order.return_requested',
     template: {
       title: 'Return requested: order #{{order.display_id}}',
       body: '{{customer.email | "A customer"}} asked to return items from order #{{order.display_id}}.',

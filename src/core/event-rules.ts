@@ -13,7 +13,8 @@ import {
 } from './event-types'
 
 const STRING_FIELDS = ['category', 'title', 'body', 'url', 'icon', 'badge', 'image', 'tag'] as const
-const OVERRIDE_KEYS = new Set<string>(['enabled', 'loads', 'ttl', 'urgency', ...STRING_FIELDS])
+const OVERRIDE_KEYS = new Set<string>(['enabled', 'loads', 'ttl', 'urgency', 'locales', ...STRING_FIELDS])
+const LOCALE_KEYS = new Set<string>(['title', 'body', 'url', 'icon', 'image'])
 const EVENT_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -55,7 +56,34 @@ function validateOverride(value: unknown, path: string): EventRuleOverride {
       throw new PluginOptionsError(`${path}.${field}`, `must be a non-empty string, got ${describe(v)}`)
     }
   }
+  validateLocales(value.locales, `${path}.locales`)
   return value as EventRuleOverride
+}
+
+/** `locales: { fr: { title, body, ... }, "fr-CA": { ... } }`: per-language text. */
+function validateLocales(value: unknown, path: string): void {
+  if (value === undefined) return
+  if (!isPlainObject(value)) throw new PluginOptionsError(path, `must be an object keyed by language tag, got ${describe(value)}`)
+  for (const [tag, texts] of Object.entries(value)) {
+    let canonical: string | undefined
+    try {
+      canonical = Intl.getCanonicalLocales(tag)[0]
+    } catch {
+      canonical = undefined
+    }
+    if (canonical !== tag) {
+      throw new PluginOptionsError(`${path}.${tag}`, `is not a language tag written as "${canonical ?? 'fr-CA'}"`)
+    }
+    if (!isPlainObject(texts)) throw new PluginOptionsError(`${path}.${tag}`, `must be an object, got ${describe(texts)}`)
+    for (const [field, text] of Object.entries(texts)) {
+      if (!LOCALE_KEYS.has(field)) {
+        throw new PluginOptionsError(`${path}.${tag}.${field}`, `is not a translatable field (use ${[...LOCALE_KEYS].join(', ')})`)
+      }
+      if (typeof text !== 'string' || text.trim() === '') {
+        throw new PluginOptionsError(`${path}.${tag}.${field}`, `must be a non-empty string, got ${describe(text)}`)
+      }
+    }
+  }
 }
 
 function applyOverride(base: EventRule, o: EventRuleOverride): EventRule {
@@ -72,6 +100,7 @@ function applyOverride(base: EventRule, o: EventRuleOverride): EventRule {
     loads: o.loads ?? base.loads,
     category: o.category ?? base.category,
     template,
+    locales: { ...base.locales, ...o.locales },
   }
 }
 
@@ -85,7 +114,8 @@ function newRule(event: string, audience: Audience, o: EventRuleOverride, path: 
     event,
     audience,
     loads: 'none',
-    category: audience === 'admin' ? 'store_alerts' : 'order_updates',
+    // Admins opt into store events by name; customers into categories.
+    category: audience === 'admin' ? event : 'order_updates',
     template: { title: '', body: '', url: '/', ttl: 86400, urgency: 'normal' },
   }
   return applyOverride(base, o)

@@ -55,6 +55,17 @@ export interface EventRuleOverride {
   tag?: string
   ttl?: number
   urgency?: Urgency
+  /** Text per language tag, e.g. `{ fr: { title: "...", body: "..." } }`; falls back `fr-CA` -> `fr` -> default. */
+  locales?: Record<string, LocaleTexts>
+}
+
+/** The fields of a template that are written per language. */
+export interface LocaleTexts {
+  title?: string
+  body?: string
+  url?: string
+  icon?: string
+  image?: string
 }
 
 /**
@@ -70,6 +81,8 @@ export interface EventRule {
   loads: ResourceKind
   category: string
   template: TemplateFields
+  /** Per-language text from the `locales` option. */
+  locales?: Readonly<Record<string, LocaleTexts>>
 }
 
 export const AUDIENCES: readonly Audience[] = ['customer', 'admin']

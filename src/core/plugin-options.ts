@@ -2,9 +2,11 @@ import { PluginOptionsError } from "./errors"
 import { buildEventRules, EventRule, EventsOption, Urgency } from "./event-catalogue"
 import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "./endpoint-policy"
 import { validateVapidKeys, validateVapidSubject } from "./keys"
+import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
+import type { RateLimit } from "./rate-limit"
 
 /** The options a store owner passes in `medusa-config.js`. */
-export interface WebPushPluginOptions {
+export interface WebPushPluginOptions extends PreferenceOptions {
   /** VAPID public key, base64url (a 65-byte P-256 point). `npx medusa-plugin-web-push vapid` makes a pair. */
   vapid_public_key: string
   /** VAPID private key, base64url (32 bytes). Keep it in an environment variable, never in the repository. */
@@ -71,6 +73,33 @@ export interface WebPushPluginOptions {
   lease_ms?: number
   /** A device that has failed without a single success for this long is removed. @defaultValue 72 */
   retire_failing_after_hours?: number
+  /**
+   * Requests per client to the public routes, counted per IP address (IPv6 per /64) and, when
+   * signed in, per customer; over the limit the route answers 429 with `Retry-After`. Held in
+   * memory by each store process: with several instances each applies the limit on its own.
+   * @defaultValue { subscribe_per_minute: 10, contact_per_hour: 5 }
+   */
+  rate_limits?: RateLimitsOption
+  /** Devices one customer or admin may register; a new one beyond this replaces their oldest. @defaultValue 10 */
+  max_devices_per_owner?: number
+  /** How long after checkout a guest may subscribe with the order's `cart_id`, in hours. @defaultValue 24 */
+  guest_subscription_window_hours?: number
+  /**
+   * Admin alerts for contact messages per window: past this many messages within
+   * `contact_alert_window_minutes`, admins get one summary push per window instead of one per message.
+   * @defaultValue 3
+   */
+  contact_alert_limit?: number
+  /** The window (and cool-down) of `contact_alert_limit`, in minutes. @defaultValue 10 */
+  contact_alert_window_minutes?: number
+}
+
+/** `rate_limits`: per client (IP address, and customer when signed in). */
+export interface RateLimitsOption {
+  /** `POST /store/push/subscriptions` and `.../renew` together, per minute. @defaultValue 10 */
+  subscribe_per_minute?: number
+  /** `POST /store/contact-messages`, per hour. @defaultValue 5 */
+  contact_per_hour?: number
 }
 
 export interface VapidDetails {
@@ -81,6 +110,7 @@ export interface VapidDetails {
 
 /** Options after validation, in the shape the services use. */
 export interface ResolvedOptions {
+  readonly preferences: ResolvedPreferences
   readonly vapid: VapidDetails
   readonly storefrontUrl: string
   readonly adminUrl: string
@@ -96,10 +126,19 @@ export interface ResolvedOptions {
   readonly retryPollMs: number
   readonly leaseMs: number
   readonly retireFailingAfterHours: number
+  readonly rateLimits: { readonly subscribe: RateLimit; readonly contact: RateLimit }
+  readonly maxDevicesPerOwner: number
+  readonly guestSubscriptionWindowHours: number
+  readonly contactAlerts: { readonly limit: number; readonly windowMs: number }
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  "default_locale",
+  "categories",
+  "delivery_window",
+  "held_categories",
+  "frequency_caps",
   "vapid_public_key",
   "vapid_private_key",
   "vapid_subject",
@@ -118,10 +157,20 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "retry_poll_ms",
   "lease_ms",
   "retire_failing_after_hours",
+  "rate_limits",
+  "max_devices_per_owner",
+  "guest_subscription_window_hours",
+  "contact_alert_limit",
+  "contact_alert_window_minutes",
 ])
 
-/** Medusa adds these to every plugin's options. */
-const MEDUSA_ADDED_OPTIONS: ReadonlySet<string> = new Set(["resolve"])
+const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set(["subscribe_per_minute", "contact_per_hour"])
+
+/**
+ * Medusa adds `resolve` to every plugin's options; `enableUI: true` is how a store tells
+ * `@medusajs/admin` (v7) to build the plugin's admin extension into its dashboard.
+ */
+const MEDUSA_ADDED_OPTIONS: ReadonlySet<string> = new Set(["resolve", "enableUI"])
 
 function baseUrl(value: unknown, option: string, fallback: string): string {
   if (value === undefined) return fallback
@@ -158,6 +207,26 @@ function hostList(value: unknown, option: string): string[] {
   return value.map((h: string) => h.toLowerCase())
 }
 
+function rateLimits(value: unknown): ResolvedOptions["rateLimits"] {
+  if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))) {
+    throw new PluginOptionsError("rate_limits", "must be an object such as { subscribe_per_minute: 10, contact_per_hour: 5 }")
+  }
+  const limits = (value ?? {}) as Record<string, unknown>
+  for (const key of Object.keys(limits)) {
+    if (!RATE_LIMIT_KEYS.has(key)) throw new PluginOptionsError(`rate_limits.${key}`, "is not a rate limit of this plugin")
+  }
+  return {
+    subscribe: {
+      limit: positiveInteger(limits.subscribe_per_minute, "rate_limits.subscribe_per_minute", 10, 100_000),
+      windowMs: 60_000,
+    },
+    contact: {
+      limit: positiveInteger(limits.contact_per_hour, "rate_limits.contact_per_hour", 5, 100_000),
+      windowMs: 3_600_000,
+    },
+  }
+}
+
 /**
  * Validates the plugin options and returns them resolved. Throws a {@link PluginOptionsError}
  * whose message names the bad option.
@@ -185,6 +254,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
 
   return {
     vapid: { subject, publicKey, privateKey },
+    preferences: resolvePreferenceOptions(options as PreferenceOptions),
     storefrontUrl: baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000"),
     adminUrl: baseUrl(options.admin_url, "admin_url", "http://localhost:7001"),
     rules: buildEventRules(options.events as EventsOption | undefined),
@@ -202,6 +272,13 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     retryPollMs: positiveInteger(options.retry_poll_ms, "retry_poll_ms", 1_000, 3_600_000),
     leaseMs: positiveInteger(options.lease_ms, "lease_ms", 120_000, 86_400_000),
     retireFailingAfterHours: positiveInteger(options.retire_failing_after_hours, "retire_failing_after_hours", 72, 24 * 365),
+    rateLimits: rateLimits(options.rate_limits),
+    maxDevicesPerOwner: positiveInteger(options.max_devices_per_owner, "max_devices_per_owner", 10, 1_000),
+    guestSubscriptionWindowHours: positiveInteger(options.guest_subscription_window_hours, "guest_subscription_window_hours", 24, 24 * 90),
+    contactAlerts: {
+      limit: positiveInteger(options.contact_alert_limit, "contact_alert_limit", 3, 10_000),
+      windowMs: positiveInteger(options.contact_alert_window_minutes, "contact_alert_window_minutes", 10, 7 * 24 * 60) * 60_000,
+    },
   }
 }
 

@@ -2,6 +2,7 @@ import { decodeBase64Url } from "./base64url"
 import { checkEndpointSyntax, EndpointPolicy } from "./endpoint-policy"
 import { InvalidRequestError } from "./api-errors"
 import { validateSubscriptionKeys } from "./keys"
+import { isTimeZone } from "./locale"
 
 type Body = Record<string, unknown>
 
@@ -14,6 +15,8 @@ export interface SubscriptionInput {
   readonly categories?: string[]
   readonly locale?: string
   readonly cartId?: string
+  /** IANA time zone of the device, for delivery windows. */
+  readonly timeZone?: string
 }
 
 export interface EndpointProof {
@@ -32,8 +35,18 @@ const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,39}$/
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/
 const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/
-// C0 and C1 control characters except tab and newline; also bidi overrides, which can disguise text.
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
+// C0 and C1 control characters except tab and newline; bidi overrides, isolates and marks, which
+// can disguise text; invisible separators and byte-order marks. (Zero-width joiners stay: emoji use them.)
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/g
+const HAS_CONTROL = new RegExp(CONTROL.source)
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === "https:"
+  } catch {
+    return false
+  }
+}
 
 /** Endpoints are stored as the URL parser writes them; a proof is compared the same way. */
 function normaliseUrl(value: string): string {
@@ -51,11 +64,16 @@ function object(value: unknown, field: string): Body {
   return value as Body
 }
 
+/** What a field name may look like to be repeated in an answer (a form-encoded body can make any text a key). */
+export const PLAIN_FIELD_NAME = /^[A-Za-z0-9_.\-[\]]{1,80}$/
+
 function onlyKnown(body: Body, known: readonly string[], prefix = ""): void {
   const unknown = Object.keys(body).find((k) => !known.includes(k))
-  if (unknown !== undefined) {
-    throw new InvalidRequestError(prefix + unknown, `${prefix}${unknown} is not an accepted field`)
+  if (unknown === undefined) return
+  if (!PLAIN_FIELD_NAME.test(unknown)) {
+    throw new InvalidRequestError(prefix ? prefix.slice(0, -1) : "body", `${prefix || "the body "}has a field that is not accepted`)
   }
+  throw new InvalidRequestError(prefix + unknown, `${prefix}${unknown} is not an accepted field`)
 }
 
 /** A required or optional text field: trimmed, control characters removed, length checked. */
@@ -98,7 +116,7 @@ function expiration(value: unknown): Date | null {
 /** `POST .../push/subscriptions`: `{ subscription: {endpoint, expirationTime?, keys}, categories?, locale?, cart_id? }`. */
 export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts: { allowCartId: boolean }): SubscriptionInput {
   const body = object(raw, "body")
-  onlyKnown(body, opts.allowCartId ? ["subscription", "categories", "locale", "cart_id"] : ["subscription", "categories", "locale"])
+  onlyKnown(body, opts.allowCartId ? ["subscription", "categories", "locale", "time_zone", "cart_id"] : ["subscription", "categories", "locale", "time_zone"])
   const subscription = object(body.subscription, "subscription")
   onlyKnown(subscription, ["endpoint", "expirationTime", "keys"], "subscription.")
   const endpoint = checkEndpointSyntax(subscription.endpoint, policy).toString()
@@ -121,6 +139,7 @@ export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts
     categories: categories(body.categories),
     locale: locale as string | undefined,
     cartId: cartId as string | undefined,
+    timeZone: timeZone(body.time_zone),
   }
 }
 
@@ -148,7 +167,8 @@ export function parseRenewBody(raw: unknown, policy: EndpointPolicy): { previous
 export function parseEndpointProof(raw: unknown): EndpointProof {
   const body = object(raw, "body")
   onlyKnown(body, ["endpoint", "auth"])
-  if (typeof body.endpoint !== "string" || body.endpoint === "" || body.endpoint.length > 2048) {
+  // Only an https URL can be a stored endpoint; anything else is refused before it reaches a query.
+  if (typeof body.endpoint !== "string" || body.endpoint === "" || body.endpoint.length > 2048 || !isHttpsUrl(body.endpoint)) {
     throw new InvalidRequestError("endpoint", "endpoint must be the subscription's endpoint URL")
   }
   const badAuth = new InvalidRequestError("auth", "auth must be the subscription's auth secret (16 bytes, base64url)")
@@ -169,7 +189,10 @@ export function parseContactMessageBody(raw: unknown): ContactMessageInput {
   onlyKnown(body, ["name", "email", "subject", "message"])
   const name = text(body, "name", { max: 200, required: true }) as string
   const email = text(body, "email", { max: 254, required: true }) as string
-  if (!EMAIL.test(email)) throw new InvalidRequestError("email", "email must be an e-mail address")
+  // An address is refused, not repaired: stripping characters out of it could make another one.
+  if (!EMAIL.test(email) || HAS_CONTROL.test(body.email as string)) {
+    throw new InvalidRequestError("email", "email must be an e-mail address")
+  }
   const subject = text(body, "subject", { max: 200, required: false })
   const message = text(body, "message", { max: 5000, required: true, multiline: true }) as string
   return { name, email, subject, message }
@@ -184,6 +207,8 @@ export interface BroadcastInput {
   readonly image?: string
   readonly category: string
   readonly dryRun: boolean
+  /** Start the broadcast then (ISO 8601 with a zone); at once when absent. */
+  readonly sendAt?: Date
 }
 
 function link(body: Body, field: string): string | undefined {
@@ -199,10 +224,25 @@ function link(body: Body, field: string): string | undefined {
   throw new InvalidRequestError(field, `${field} must be an http(s) URL or a path starting with /`)
 }
 
+function timeZone(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (!isTimeZone(value)) throw new InvalidRequestError("time_zone", 'time_zone must be an IANA time zone such as "Europe/Paris"')
+  return value
+}
+
+function sendAt(value: unknown): Date | undefined {
+  if (value === undefined || value === null) return undefined
+  const at = typeof value === "string" && /(Z|[+-]\d\d:\d\d)$/.test(value) ? new Date(value) : new Date(NaN)
+  if (Number.isNaN(at.getTime())) {
+    throw new InvalidRequestError("send_at", 'send_at must be a date and time with its zone, e.g. "2026-12-01T09:00:00Z"')
+  }
+  return at
+}
+
 /** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, dry_run? }`. */
 export function parseBroadcastBody(raw: unknown): BroadcastInput {
   const body = object(raw, "body")
-  onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "dry_run"])
+  onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "dry_run", "send_at"])
   const title = text(body, "title", { max: 120, required: true }) as string
   const message = text(body, "body", { max: 500, required: true, multiline: true }) as string
   if (typeof body.category !== "string" || !CATEGORY.test(body.category)) {
@@ -219,5 +259,6 @@ export function parseBroadcastBody(raw: unknown): BroadcastInput {
     image: link(body, "image"),
     category: body.category,
     dryRun: body.dry_run === true,
+    sendAt: sendAt(body.send_at),
   }
 }

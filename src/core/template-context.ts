@@ -12,6 +12,7 @@ export interface OrderLike {
   readonly items?: ReadonlyArray<{ readonly title?: string | null; readonly quantity?: number | null }> | null
   readonly customer?: CustomerLike | null
   readonly shipping_address?: { readonly first_name?: string | null; readonly last_name?: string | null } | null
+  readonly created_at?: Date | string | null
 }
 
 export interface CustomerLike {
@@ -68,6 +69,7 @@ export function orderContext(order: OrderLike, locale = "en"): TemplateContext {
       subtotal: money(order.subtotal, order.currency_code, locale),
       shipping_total: money(order.shipping_total, order.currency_code, locale),
       item_count: items.reduce((n, item) => n + (item.quantity ?? 0), 0),
+      date: order.created_at ? new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(order.created_at)) : undefined,
       first_item: items[0]?.title ?? undefined,
     },
     customer: {

@@ -7,6 +7,7 @@ import type { Urgency } from "../core/event-types"
 import type { DeliveryOutcome } from "../core/outcome"
 import { buildPayload, NotificationPayload } from "../core/payload"
 import type { PushResult } from "../core/push-transport"
+import { pickLocalized } from "../core/locale"
 import { endpointHash } from "../core/redact"
 import type { PushDeliveryStatus } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
@@ -32,9 +33,10 @@ export interface ClaimedDelivery {
   endpoint: string
   p256dh: string
   auth: string
+  locale: string | null
 }
 
-export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth"`
+export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth", s."locale"`
 
 /** At most this many outcomes per write. */
 const RECORD_CHUNK = 200
@@ -45,9 +47,18 @@ interface StoredResult {
   outcome: DeliveryOutcome
 }
 
-/** The payload a message's notification carries, with the ids that let a click be recorded. */
-function payloadFor(message: PushMessage, deliveryId: string): string {
-  const stored = message.payload as unknown as Omit<NotificationPayload, "timestamp" | "data">
+type StoredNotification = Omit<NotificationPayload, "timestamp" | "data">
+
+/**
+ * The payload a message's notification carries for this device: in the device's language (else
+ * the language of the order or customer, else the store's), with the ids that let a click be recorded.
+ */
+function payloadFor(message: PushMessage, delivery: ClaimedDelivery, defaultLocale: string): string {
+  const localized = message.localized_payloads as Record<string, StoredNotification> | null
+  const stored =
+    pickLocalized(localized, delivery.locale ?? message.context_locale, defaultLocale) ??
+    (message.payload as unknown as StoredNotification)
+  const deliveryId = delivery.id
   return buildPayload({
     title: stored.title,
     body: stored.body,
@@ -60,6 +71,10 @@ function payloadFor(message: PushMessage, deliveryId: string): string {
     timestamp: new Date(message.created_at).getTime(),
     data: { message_id: message.id, delivery_id: deliveryId, url: stored.url ?? null },
   })
+}
+
+function skipped(delivery: ClaimedDelivery, reason: string, at: Date): AttemptRecord {
+  return { deliveryId: delivery.id, status: "skipped", statusCode: null, error: reason, nextAttemptAt: null, at }
 }
 
 /**
@@ -105,8 +120,15 @@ export class ClaimedSender {
       })
     }
     try {
+      const capped = await this.overCap(claimed, messages)
       await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
         const message = messages.get(delivery.message_id)
+        const cap = capped.get(delivery.id)
+        if (cap !== undefined) {
+          buffer.push({ record: skipped(delivery, cap, this.now()), delivery, outcome: { kind: "rejected", reason: cap } })
+          write()
+          return
+        }
         const result: PushResult = message
           ? await this.sendOne(message, delivery)
           : { outcome: { kind: "rejected", reason: "message_missing" } }
@@ -122,18 +144,47 @@ export class ClaimedSender {
     }
   }
 
+  private now(): Date {
+    return this.deps_.webPushService.now()
+  }
+
+  /**
+   * Frequency caps, applied at send time: deliveries to devices that already got the cap of this
+   * category in the last 7 days are skipped, with the reason recorded.
+   */
+  private async overCap(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>): Promise<Map<string, string>> {
+    const skips = new Map<string, string>()
+    const caps = this.options.preferences.frequencyCaps
+    for (const message of messages.values()) {
+      const cap = message.category === null ? undefined : caps[message.category]
+      if (cap === undefined) continue
+      const mine = claimed.filter((c) => c.message_id === message.id)
+      const counts = await this.query<Array<{ subscription_id: string; n: number }>>(
+        `SELECT d."subscription_id", count(*)::int AS n
+         FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
+         WHERE d."subscription_id" = ANY($1) AND m."category" = $2 AND m."id" <> $3
+           AND d."status" = 'delivered' AND d."delivered_at" > $4::timestamptz - interval '7 days'
+         GROUP BY d."subscription_id"`,
+        [mine.map((c) => c.subscription_id), message.category, message.id, this.now()]
+      )
+      const full = new Set(counts.filter((c) => c.n >= cap).map((c) => c.subscription_id))
+      for (const c of mine) if (full.has(c.subscription_id)) skips.set(c.id, `frequency_cap: at most ${cap} ${message.category} per week`)
+    }
+    return skips
+  }
+
   private async renewLeases(deliveryIds: string[], batchId?: string): Promise<void> {
     if (deliveryIds.length) {
       await this.query(
-        `UPDATE "push_delivery" SET "next_attempt_at" = now() + $2 * interval '1 millisecond'
+        `UPDATE "push_delivery" SET "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
          WHERE "id" = ANY($1) AND "status" = 'sending'`,
-        [deliveryIds, this.options.leaseMs]
+        [deliveryIds, this.options.leaseMs, this.now()]
       )
     }
     if (batchId) {
       await this.query(
-        `UPDATE "push_batch" SET "lease_until" = now() + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = 'running'`,
-        [batchId, this.options.leaseMs]
+        `UPDATE "push_batch" SET "lease_until" = $3::timestamptz + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = 'running'`,
+        [batchId, this.options.leaseMs, this.now()]
       )
     }
   }
@@ -141,7 +192,7 @@ export class ClaimedSender {
   private async sendOne(message: PushMessage, delivery: ClaimedDelivery): Promise<PushResult> {
     let payload: string
     try {
-      payload = payloadFor(message, delivery.id)
+      payload = payloadFor(message, delivery, this.options.preferences.defaultLocale)
     } catch (err) {
       if (err instanceof PayloadTooLargeError) return { outcome: { kind: "rejected", reason: "payload_too_large" } }
       throw err
@@ -161,7 +212,7 @@ export class ClaimedSender {
     if (status === "retrying" && attempts >= this.options.maxAttempts) status = "failed"
     const nextAttemptAt =
       status === "retrying" && outcome.kind === "retry"
-        ? new Date(Date.now() + backoffDelayMs(attempts, { baseMs: this.options.retryBaseMs, retryAfterMs: outcome.retryAfterMs }))
+        ? new Date(this.now().getTime() + backoffDelayMs(attempts, { baseMs: this.options.retryBaseMs, retryAfterMs: outcome.retryAfterMs }))
         : null
     return {
       deliveryId: delivery.id,
@@ -169,6 +220,7 @@ export class ClaimedSender {
       statusCode: result.statusCode ?? null,
       error: outcome.kind === "delivered" ? null : outcome.reason,
       nextAttemptAt,
+      at: this.now(),
     }
   }
 
@@ -180,6 +232,7 @@ export class ClaimedSender {
     const delivered: string[] = []
     const failed: string[] = []
     for (const { delivery, outcome, record } of results) {
+      if (record.status === "skipped") continue
       if (outcome.kind === "delivered") {
         delivered.push(delivery.subscription_id)
         continue

@@ -1,7 +1,16 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushDeliveryStatus = "pending" | "sending" | "delivered" | "gone" | "rejected" | "retrying" | "failed"
+export type PushDeliveryStatus =
+  | "pending"
+  | "scheduled"
+  | "sending"
+  | "delivered"
+  | "gone"
+  | "rejected"
+  | "retrying"
+  | "failed"
+  | "skipped"
 
 /**
  * One message to one subscription. The subscription id is kept (not a foreign key) so

@@ -1,7 +1,7 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushMessageStatus = "pending" | "sending" | "done"
+export type PushMessageStatus = "scheduled" | "sending" | "done"
 export type PushMessageAudience = "customer" | "admin" | "broadcast" | "test"
 
 /**
@@ -39,8 +39,21 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   target_user_id: string | null
 
+  /** The notification in the store's default language. */
   @Column({ type: "jsonb" })
   payload: Record<string, unknown>
+
+  /** The notification per language of its readers (`fr`, `de-AT`, ...). */
+  @Column({ type: "jsonb", nullable: true })
+  localized_payloads: Record<string, Record<string, unknown>> | null
+
+  /** The language of the order or customer, for devices whose own language is unknown. */
+  @Column({ type: "varchar", nullable: true })
+  context_locale: string | null
+
+  /** A scheduled message starts at this time. */
+  @Column({ type: "timestamptz", nullable: true })
+  send_at: Date | null
 
   @Column({ type: "integer" })
   ttl: number

@@ -34,6 +34,10 @@ export class PushSubscription extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   user_agent: string | null
 
+  /** IANA time zone of the device (`Europe/Paris`), for delivery windows. */
+  @Column({ type: "varchar", nullable: true })
+  time_zone: string | null
+
   @Column({ type: "timestamptz", nullable: true })
   expiration_time: Date | null
 

@@ -1,6 +1,7 @@
 import type { ClaimService, Fulfillment, FindConfig, Order, OrderService, SwapService } from "@medusajs/medusa"
 import { createHash } from "node:crypto"
 import type { ResourceKind } from "../core/event-types"
+import { normaliseLocale } from "../core/locale"
 import { formatMoney } from "../core/money"
 import {
   contactMessageContext,
@@ -26,7 +27,10 @@ type Dependencies = {
 
 /** What an event concerns, loaded and turned into template variables. */
 export interface LoadedEvent {
-  readonly context: TemplateContext
+  /** Template variables, with amounts and dates formatted for the reader's locale. */
+  contextFor(locale: string): TemplateContext
+  /** The language of the order or customer (their metadata `locale`), when known. */
+  readonly locale: string | null
   /** The customer a personal notification goes to, when there is one. */
   readonly customerId: string | null
   /** Identifies this occurrence of the event (e.g. order + fulfillment) for idempotency. */
@@ -39,6 +43,10 @@ type EventData = Record<string, unknown>
 const ORDER_RELATIONS = ["customer", "items", "shipping_address"]
 /** Event-data fields that distinguish two occurrences of one event on the same resource. */
 const OCCURRENCE_FIELDS = ["id", "fulfillment_id", "refund_id", "return_id", "payment_id", "claim_id", "swap_id"]
+
+function metadataLocale(metadata: Record<string, unknown> | null | undefined): string | null {
+  return normaliseLocale(typeof metadata?.locale === "string" ? metadata.locale : undefined) ?? null
+}
 
 function stringField(data: EventData, field: string): string | undefined {
   const value = data[field]
@@ -60,7 +68,7 @@ export default class PushContextService {
     const base = eventDataContext(data)
     if (kind === "none") {
       const customerId = stringField(data, "customer_id") ?? null
-      return { context: base, customerId, resourceKey, resourceId: id ?? null }
+      return { contextFor: () => base, locale: null, customerId, resourceKey, resourceId: id ?? null }
     }
     if (!id) return null
     switch (kind) {
@@ -80,8 +88,10 @@ export default class PushContextService {
         return this.withRefund(id, stringField(data, "refund_id"), base, resourceKey)
       case "contact_message": {
         const message = await this.deps_.contactMessageService.retrieve(id)
+        const context = { ...base, ...contactMessageContext(message) }
         return {
-          context: { ...base, ...contactMessageContext(message) },
+          contextFor: () => context,
+          locale: null,
           customerId: message.customer_id,
           resourceKey,
           resourceId: message.id,
@@ -100,9 +110,15 @@ export default class PushContextService {
     return this.deps_.orderService.retrieveWithTotals(id, { relations: ORDER_RELATIONS })
   }
 
-  private withOrder(order: Order, base: TemplateContext, resourceKey: string, extra: TemplateContext = {}): LoadedEvent {
+  private withOrder(
+    order: Order,
+    base: TemplateContext,
+    resourceKey: string,
+    extra: (locale: string) => TemplateContext = () => ({})
+  ): LoadedEvent {
     return {
-      context: { ...base, ...orderContext(order), ...extra },
+      contextFor: (locale) => ({ ...base, ...orderContext(order, locale), ...extra(locale) }),
+      locale: metadataLocale(order.metadata) ?? metadataLocale(order.customer?.metadata) ?? null,
       customerId: order.customer_id ?? null,
       resourceKey,
       resourceId: order.id,
@@ -116,10 +132,10 @@ export default class PushContextService {
     resourceKey: string
   ): Promise<LoadedEvent> {
     const order = await this.order(orderId)
-    const extra = fulfillmentId
+    const shipment = fulfillmentId
       ? shipmentContext(await this.deps_.fulfillmentService.retrieve(fulfillmentId, { relations: ["tracking_links"] }))
       : {}
-    return this.withOrder(order, base, resourceKey, extra)
+    return this.withOrder(order, base, resourceKey, () => shipment)
   }
 
   private async withRefund(
@@ -130,16 +146,17 @@ export default class PushContextService {
   ): Promise<LoadedEvent> {
     const order = await this.deps_.orderService.retrieveWithTotals(orderId, { relations: [...ORDER_RELATIONS, "refunds"] })
     const refund = order.refunds?.find((r) => r.id === refundId) ?? order.refunds?.[order.refunds.length - 1]
-    const extra = refund
-      ? {
-          refund: {
-            id: refund.id,
-            amount: formatMoney(refund.amount, order.currency_code),
-            reason: refund.reason,
-            note: refund.note ?? undefined,
-          },
-        }
-      : {}
+    const extra = (locale: string): TemplateContext =>
+      refund
+        ? {
+            refund: {
+              id: refund.id,
+              amount: formatMoney(refund.amount, order.currency_code, locale),
+              reason: refund.reason,
+              note: refund.note ?? undefined,
+            },
+          }
+        : {}
     return this.withOrder(order, base, resourceKey, extra)
   }
 }

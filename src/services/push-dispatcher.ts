@@ -3,6 +3,7 @@ import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
 import { audienceCondition, audienceOf } from "../lib/audience"
 import { CLAIM_RETURNING, ClaimedDelivery, ClaimedSender } from "../lib/claimed-sender"
+import { windowOpensSql } from "../lib/delivery-window"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "./push-message"
 import type PushSubscriptionService from "./push-subscription"
@@ -44,6 +45,22 @@ export default class PushDispatcherService {
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
     return this.deps_.manager.query(sql, params)
+  }
+
+  private now(): Date {
+    return this.deps_.webPushService.now()
+  }
+
+  /** Messages scheduled (`send_at`) whose time has come start now; each is taken by one instance. */
+  private async startScheduledMessages(now: Date): Promise<void> {
+    const [due] = await this.query<[PushMessage[], number]>(
+      `UPDATE "push_message" SET "status" = 'sending', "updated_at" = now()
+       WHERE "id" IN (SELECT "id" FROM "push_message" WHERE "status" = 'scheduled' AND "send_at" <= $1
+                      ORDER BY "send_at" LIMIT 5 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [now]
+    )
+    for (const message of due) await this.dispatch(message)
   }
 
   /** Sends a freshly recorded message to its audience; returns it with its counts. */
@@ -91,10 +108,10 @@ export default class PushDispatcherService {
   private async runBatch(batchId: string): Promise<void> {
     const [claimed] = await this.query<[Array<{ message_id: string; after_subscription_id: string | null; last_subscription_id: string }>, number]>(
       `UPDATE "push_batch" SET "status" = 'running', "attempts" = "attempts" + 1, "updated_at" = now(),
-         "lease_until" = now() + $2 * interval '1 millisecond', "claimed_by" = $3
-       WHERE "id" = $1 AND ("status" = 'pending' OR ("status" = 'running' AND "lease_until" < now()))
+         "lease_until" = $4::timestamptz + $2 * interval '1 millisecond', "claimed_by" = $3
+       WHERE "id" = $1 AND ("status" = 'pending' OR ("status" = 'running' AND "lease_until" < $4))
        RETURNING "message_id", "after_subscription_id", "last_subscription_id"`,
-      [batchId, this.options.leaseMs, INSTANCE]
+      [batchId, this.options.leaseMs, INSTANCE, this.now()]
     )
     const batch = claimed[0]
     if (!batch) return
@@ -109,24 +126,30 @@ export default class PushDispatcherService {
    * claims those not already claimed elsewhere, and sends them.
    */
   private async sendRange(message: PushMessage, after: string | null, last: string | null, batchId?: string): Promise<void> {
-    const { sql, params } = audienceCondition(audienceOf(message), 5)
+    const now = this.now()
+    const { preferences } = this.options
+    const held = message.category !== null && preferences.heldCategories.includes(message.category)
+    const opens = held ? windowOpensSql("$5", preferences.window.start, preferences.window.end) : "NULL::timestamptz"
+    const { sql, params } = audienceCondition(audienceOf(message), 6)
+    // Deliveries outside the reader's daytime wait as 'scheduled' rows until the window opens.
     await this.query(
       `INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
-       SELECT 'pushdel_' || upper(replace(gen_random_uuid()::text, '-', '')), $1, s."id", 'pending',
-              now() + $4 * interval '1 millisecond'
-       FROM "push_subscription" s
+       SELECT 'pushdel_' || upper(replace(gen_random_uuid()::text, '-', '')), $1, s."id",
+              CASE WHEN w.opens IS NULL THEN 'pending' ELSE 'scheduled' END,
+              COALESCE(w.opens, $5::timestamptz + $4 * interval '1 millisecond')
+       FROM "push_subscription" s, LATERAL (SELECT ${opens} AS opens) w
        WHERE ($2::text IS NULL OR s."id" > $2) AND ($3::text IS NULL OR s."id" <= $3) AND ${sql}
        ON CONFLICT ("message_id", "subscription_id") DO NOTHING`,
-      [message.id, after, last, this.options.leaseMs, ...params]
+      [message.id, after, last, this.options.leaseMs, now, ...params]
     )
     const [claimed] = await this.query<[ClaimedDelivery[], number]>(
-      `UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = now() + $4 * interval '1 millisecond'
+      `UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
        FROM "push_subscription" s
        WHERE s."id" = d."subscription_id" AND d."message_id" = $1
          AND ($2::text IS NULL OR d."subscription_id" > $2) AND ($3::text IS NULL OR d."subscription_id" <= $3)
-         AND (d."status" = 'pending' OR (d."status" IN ('sending', 'retrying') AND d."next_attempt_at" <= now()))
+         AND (d."status" = 'pending' OR (d."status" IN ('sending', 'retrying', 'scheduled') AND d."next_attempt_at" <= $5))
        RETURNING ${CLAIM_RETURNING}`,
-      [message.id, after, last, this.options.leaseMs]
+      [message.id, after, last, this.options.leaseMs, now]
     )
     await this.sender.send(claimed, new Map([[message.id, message]]), batchId)
   }
@@ -136,25 +159,27 @@ export default class PushDispatcherService {
    * whose lease ran out (their instance crashed). Returns how many deliveries it sent.
    */
   async processDue(limit = 200): Promise<number> {
+    const now = this.now()
+    await this.startScheduledMessages(now)
     const batches = await this.query<Array<{ id: string }>>(
       `SELECT "id" FROM "push_batch"
-       WHERE ("status" = 'running' AND "lease_until" < now())
-          OR ("status" = 'pending' AND "created_at" < now() - $1 * interval '1 millisecond')
+       WHERE ("status" = 'running' AND "lease_until" < $2)
+          OR ("status" = 'pending' AND "created_at" < $2::timestamptz - $1 * interval '1 millisecond')
        ORDER BY "created_at" LIMIT 5`,
-      [this.options.leaseMs]
+      [this.options.leaseMs, now]
     )
     for (const batch of batches) await this.processBatch(batch.id)
 
     const [claimed] = await this.query<[ClaimedDelivery[], number]>(
       `WITH due AS (
          SELECT "id" FROM "push_delivery"
-         WHERE "status" IN ('pending', 'sending', 'retrying') AND "next_attempt_at" <= now()
+         WHERE "status" IN ('pending', 'sending', 'retrying', 'scheduled') AND "next_attempt_at" <= $3
          ORDER BY "next_attempt_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
-       UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = now() + $2 * interval '1 millisecond'
+       UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
        FROM due, "push_subscription" s
        WHERE d."id" = due."id" AND s."id" = d."subscription_id"
        RETURNING ${CLAIM_RETURNING}`,
-      [limit, this.options.leaseMs]
+      [limit, this.options.leaseMs, now]
     )
     if (!claimed.length) return 0
     const messages = new Map<string, PushMessage>()

@@ -16,6 +16,11 @@ export interface NewMessage {
   ttl: number
   urgency: string
   topic: string | null
+  /** The notification per reader language, beside `payload` (the store's default language). */
+  localized_payloads?: Record<string, Record<string, unknown>> | null
+  context_locale?: string | null
+  /** Hold the whole message until then (a scheduled broadcast). */
+  send_at?: Date | null
 }
 
 /** The outcome of one attempt, ready to be stored. */
@@ -25,6 +30,8 @@ export interface AttemptRecord {
   statusCode: number | null
   error: string | null
   nextAttemptAt: Date | null
+  /** When the attempt ended (the engine's clock). */
+  at: Date
 }
 
 export interface MessageFilter {
@@ -47,8 +54,10 @@ export default class PushMessageService extends TransactionBaseService {
     const rows: PushMessage[] = await this.activeManager_.query(
       `INSERT INTO "push_message"
          ("id", "idempotency_key", "event_name", "audience", "template_key", "resource_id", "category",
-          "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'sending')
+          "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
+          "localized_payloads", "context_locale", "send_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+               CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16)
        ON CONFLICT ("idempotency_key") DO NOTHING
        RETURNING *`,
       [
@@ -65,6 +74,9 @@ export default class PushMessageService extends TransactionBaseService {
         message.ttl,
         message.urgency,
         message.topic,
+        message.localized_payloads ? JSON.stringify(message.localized_payloads) : null,
+        message.context_locale ?? null,
+        message.send_at ?? null,
       ]
     )
     return rows[0] ?? null
@@ -77,9 +89,10 @@ export default class PushMessageService extends TransactionBaseService {
       `UPDATE "push_delivery" d SET
          "attempts" = d."attempts" + 1, "status" = v.status, "last_status_code" = v.code, "last_error" = v.error,
          "next_attempt_at" = v.next_at,
-         "delivered_at" = CASE WHEN v.status = 'delivered' THEN now() ELSE d."delivered_at" END,
+         "delivered_at" = CASE WHEN v.status = 'delivered' THEN v.at ELSE d."delivered_at" END,
          "updated_at" = now()
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[]) AS v(id, status, code, error, next_at)
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+         AS v(id, status, code, error, next_at, at)
        WHERE d."id" = v.id`,
       [
         records.map((r) => r.deliveryId),
@@ -87,6 +100,7 @@ export default class PushMessageService extends TransactionBaseService {
         records.map((r) => r.statusCode),
         records.map((r) => r.error),
         records.map((r) => r.nextAttemptAt),
+        records.map((r) => r.at),
       ]
     )
   }
@@ -119,7 +133,7 @@ export default class PushMessageService extends TransactionBaseService {
                count(*) FILTER (WHERE "status" = 'delivered')::int AS delivered,
                count(*) FILTER (WHERE "status" = 'gone')::int AS gone,
                count(*) FILTER (WHERE "status" IN ('rejected', 'failed'))::int AS failed,
-               count(*) FILTER (WHERE "status" IN ('pending', 'sending', 'retrying'))::int AS open
+               count(*) FILTER (WHERE "status" IN ('pending', 'sending', 'retrying', 'scheduled'))::int AS open
              FROM "push_delivery" WHERE "message_id" = $1) c
        WHERE m."id" = $1
        RETURNING m.*`,

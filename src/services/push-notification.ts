@@ -1,13 +1,19 @@
 import type { Logger } from "@medusajs/medusa"
+import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/contact-alerts"
 import type { EventRule } from "../core/event-types"
+import { normaliseLocale } from "../core/locale"
+import { isEnabled, templateFor } from "../core/localized-template"
 import { renderNotification, RenderedNotification, resolveLink } from "../core/notification-builder"
 import type { BroadcastInput } from "../core/request-validation"
 import type { AudienceSpec } from "../lib/audience"
 import type { PushMessage } from "../models/push-message"
+import { CONTACT_MESSAGE_CREATED } from "./contact-message"
+import type ContactMessageService from "./contact-message"
 import type PushContextService from "./push-context"
 import type PushDispatcherService from "./push-dispatcher"
 import type PushMessageService from "./push-message"
 import type PushSubscriptionService from "./push-subscription"
+import type PushTemplateService from "./push-template"
 import type WebPushService from "./web-push"
 
 type Dependencies = {
@@ -17,6 +23,8 @@ type Dependencies = {
   pushMessageService: PushMessageService
   pushContextService: PushContextService
   pushDispatcherService: PushDispatcherService
+  pushTemplateService: PushTemplateService
+  contactMessageService: ContactMessageService
 }
 
 export interface MessageSummary {
@@ -115,8 +123,10 @@ export default class PushNotificationService {
       event_name: "web_push.broadcast",
       template_key: "web_push.broadcast",
       resource_id: null,
+      send_at: input.sendAt && input.sendAt.getTime() > this.deps_.webPushService.now().getTime() ? input.sendAt : null,
     })
     if (!message) return null
+    if (message.status === "scheduled") return message // the retry poller starts it at send_at
     // Sending may take a while; its progress is in the message's counts. A crash midway is taken
     // over by the retry poller (leases), so nothing depends on this promise.
     this.deps_.pushDispatcherService.dispatch(message).catch((err: Error) => {
@@ -126,7 +136,8 @@ export default class PushNotificationService {
   }
 
   private async notify(rule: EventRule, data: EventData): Promise<void> {
-    const { logger, pushContextService, pushSubscriptionService, webPushService } = this.deps_
+    const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushService } = this.deps_
+    if (rule.event === CONTACT_MESSAGE_CREATED && rule.audience === "admin" && (await this.summariseContactFlood(rule, data))) return
     const loaded = await pushContextService.load(rule.loads, data)
     if (!loaded) {
       logger.warn(`web-push: ${rule.event} carries no resource id; nothing sent to ${rule.audience}`)
@@ -138,27 +149,82 @@ export default class PushNotificationService {
     if (!audience || !(await pushSubscriptionService.hasAudience(audience))) return
 
     const { options } = webPushService
-    const rendered = renderNotification(rule.template, loaded.context, {
-      baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
-      icon: options.defaultIcon,
-      badge: options.defaultBadge,
-    })
+    const { defaultLocale } = options.preferences
+    const saved = await pushTemplateService.overridesFor(rule.event, rule.audience)
+    if (!isEnabled(saved, defaultLocale)) return
+    const render = (locale: string): RenderedNotification =>
+      renderNotification(templateFor(rule, locale, defaultLocale, saved), loaded.contextFor(locale), {
+        baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
+        icon: options.defaultIcon,
+        badge: options.defaultBadge,
+      })
+    // One rendering per language among the readers' devices (a device without one reads the order's, else the store's).
+    const locales = new Set([defaultLocale])
+    for (const locale of await pushSubscriptionService.audienceLocales(audience)) {
+      locales.add(normaliseLocale(locale) ?? loaded.locale ?? defaultLocale)
+    }
+    const rendered = render(defaultLocale)
     const templateKey = `${rule.event}:${rule.audience}`
     const message = await this.record(rendered, audience, {
       idempotency_key: `${rule.event}|${loaded.resourceKey}|${rule.audience}|${templateKey}`,
       event_name: rule.event,
       template_key: templateKey,
       resource_id: loaded.resourceId,
+      localized_payloads: Object.fromEntries([...locales].map((l) => [l, { ...render(l) }])),
+      context_locale: loaded.locale,
     })
     if (!message) return // this occurrence was handled before: a redelivered or repeated event
     await this.deps_.pushDispatcherService.dispatch(message)
+  }
+
+  // --- Contact-message flood (contact_alert_limit, contact_alert_window_minutes) ---
+
+  /**
+   * Past `contact_alert_limit` messages within the window, admins get one summary per window
+   * instead of an alert per message. Answers whether the message was handled that way.
+   */
+  private async summariseContactFlood(rule: EventRule, data: EventData): Promise<boolean> {
+    const { contactMessageService, pushSubscriptionService, webPushService } = this.deps_
+    if (typeof data.id !== "string") return false
+    const { contactAlerts, adminUrl, defaultIcon, defaultBadge } = webPushService.options
+    const state = await contactMessageService.floodState(data.id, contactAlerts.windowMs)
+    if (!state) return false
+    const plan = planContactAlert(state.rank, state.createdAt, contactAlerts)
+    if (plan.kind === "single") return false
+    const audience: AudienceSpec = { kind: "admin", category: rule.category }
+    if (!(await pushSubscriptionService.hasAudience(audience))) return true
+    const rendered: RenderedNotification = {
+      ...contactSummaryText(state.unread, contactAlerts.windowMs),
+      url: resolveLink("/a/contact-messages", adminUrl),
+      icon: defaultIcon,
+      badge: defaultBadge,
+      tag: "contact-messages-summary",
+      ttl: 86_400,
+      urgency: "normal",
+    }
+    const message = await this.record(rendered, audience, {
+      idempotency_key: plan.idempotencyKey,
+      event_name: CONTACT_SUMMARY_EVENT,
+      template_key: `${CONTACT_SUMMARY_EVENT}:admin`,
+      resource_id: null,
+    })
+    if (message) await this.deps_.pushDispatcherService.dispatch(message)
+    return true
   }
 
   /** Records the rendered notification once; `null` when its idempotency key was seen before. */
   private record(
     rendered: RenderedNotification,
     audience: AudienceSpec,
-    keys: { idempotency_key: string; event_name: string; template_key: string; resource_id: string | null }
+    keys: {
+      idempotency_key: string
+      event_name: string
+      template_key: string
+      resource_id: string | null
+      localized_payloads?: Record<string, Record<string, unknown>>
+      context_locale?: string | null
+      send_at?: Date | null
+    }
   ): Promise<PushMessage | null> {
     return this.deps_.pushMessageService.createOnce({
       ...keys,

@@ -1,10 +1,13 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
+import { InvalidRequestError } from "../core/api-errors"
+import type { DevicePreferences } from "../core/preferences-input"
 import type { SubscriptionInput } from "../core/request-validation"
 import { audienceCondition, AudienceSpec } from "../lib/audience"
 import type { PushSubscription } from "../models/push-subscription"
+import type WebPushService from "./web-push"
 
-type Dependencies = { manager: EntityManager }
+type Dependencies = { manager: EntityManager; webPushService: WebPushService }
 
 /** Who a device belongs to: a customer (guests included, through their order) or an admin user. */
 export type SubscriptionOwner = { customer_id: string } | { user_id: string }
@@ -17,6 +20,7 @@ export interface PublicSubscription {
   categories: string[]
   locale: string | null
   user_agent: string | null
+  time_zone: string | null
   push_service: string
   created_at: Date
   updated_at: Date
@@ -47,6 +51,7 @@ export function toPublicSubscription(row: PushSubscription): PublicSubscription 
     categories: row.categories,
     locale: row.locale,
     user_agent: row.user_agent,
+    time_zone: row.time_zone,
     push_service: pushService,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -64,21 +69,45 @@ export default class PushSubscriptionService extends TransactionBaseService {
   /**
    * Registers a device, or updates it when the endpoint is known. An endpoint already held by
    * another owner is only taken over by whoever also holds its auth secret; otherwise `null`.
+   * An owner keeps at most `max_devices_per_owner` devices: the least recently registered go.
    */
   async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
+    return this.atomicPhase_(async (manager) => {
+      const saved = await this.withTransaction(manager).upsertOne(input, owner, userAgent)
+      if (saved) await this.withTransaction(manager).keepNewest(owner, saved.id)
+      return saved
+    })
+  }
+
+  /** Removes the owner's devices beyond `max_devices_per_owner`, never the one just saved. */
+  private async keepNewest(owner: SubscriptionOwner, savedId: string): Promise<void> {
+    // Resolved when needed: the delivery path never registers devices, and needs no options here.
+    const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
+    const [column, value] = "customer_id" in owner ? ["customer_id", owner.customer_id] : ["user_id", owner.user_id]
+    await this.activeManager_.query(
+      `DELETE FROM "push_subscription" WHERE "id" IN (
+         SELECT "id" FROM "push_subscription" WHERE "${column}" = $1
+         ORDER BY ("id" = $2) DESC, "updated_at" DESC, "created_at" DESC, "id" DESC
+         OFFSET $3)`,
+      [value, savedId, max]
+    )
+  }
+
+  private async upsertOne(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
     const customerId = "customer_id" in owner ? owner.customer_id : null
     const userId = "user_id" in owner ? owner.user_id : null
     const defaults = customerId ? DEFAULT_CATEGORIES.customer : DEFAULT_CATEGORIES.admin
     const rows: PushSubscription[] = await this.activeManager_.query(
       `INSERT INTO "push_subscription" AS s
-         ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time", "time_zone")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
        ON CONFLICT ("endpoint") DO UPDATE SET
          "p256dh" = EXCLUDED."p256dh", "auth" = EXCLUDED."auth",
          "customer_id" = EXCLUDED."customer_id", "user_id" = EXCLUDED."user_id",
          "categories" = CASE WHEN $11 THEN EXCLUDED."categories" ELSE s."categories" END,
          "locale" = COALESCE(EXCLUDED."locale", s."locale"),
          "user_agent" = COALESCE(EXCLUDED."user_agent", s."user_agent"),
+         "time_zone" = COALESCE(EXCLUDED."time_zone", s."time_zone"),
          "expiration_time" = EXCLUDED."expiration_time",
          "consecutive_failures" = 0, "first_failure_at" = NULL, "updated_at" = now()
        WHERE s."auth" = EXCLUDED."auth"
@@ -96,6 +125,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
         userAgent,
         input.expirationTime,
         input.categories !== undefined,
+        input.timeZone ?? null,
       ]
     )
     return rows[0] ?? null
@@ -172,6 +202,37 @@ export default class PushSubscriptionService extends TransactionBaseService {
     const { sql, params } = audienceCondition(spec, 1)
     const rows = await this.activeManager_.query(`SELECT 1 FROM "push_subscription" s WHERE ${sql} LIMIT 1`, params)
     return rows.length > 0
+  }
+
+  /** The languages of an audience's devices (`null` for a device that did not say). */
+  async audienceLocales(spec: AudienceSpec): Promise<Array<string | null>> {
+    const { sql, params } = audienceCondition(spec, 1)
+    const rows: Array<{ locale: string | null }> = await this.activeManager_.query(
+      `SELECT DISTINCT s."locale" FROM "push_subscription" s WHERE ${sql} LIMIT 50`,
+      params
+    )
+    return rows.map((r) => r.locale)
+  }
+
+  /** Refuses a time zone the database cannot compute with (its zone list can differ from Node's). */
+  async assertTimeZoneKnown(zone: string | undefined): Promise<void> {
+    if (zone === undefined) return
+    const known = await this.activeManager_
+      .query(`SELECT now() AT TIME ZONE $1 AS t`, [zone])
+      .then(() => true, () => false)
+    if (!known) throw new InvalidRequestError("time_zone", `time_zone "${zone.slice(0, 64)}" is not a time zone this store knows`)
+  }
+
+  /** Changes what a device receives, in which language and by which clock. */
+  async updatePreferences(id: string, preferences: DevicePreferences): Promise<PushSubscription | undefined> {
+    const [rows]: [PushSubscription[], number] = await this.activeManager_.query(
+      `UPDATE "push_subscription" SET
+         "categories" = COALESCE($2, "categories"), "locale" = COALESCE($3, "locale"),
+         "time_zone" = COALESCE($4, "time_zone"), "updated_at" = now()
+       WHERE "id" = $1 RETURNING *`,
+      [id, preferences.categories ?? null, preferences.locale ?? null, preferences.time_zone ?? null]
+    )
+    return rows[0]
   }
 
   /** How many devices belong to this audience. */

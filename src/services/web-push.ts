@@ -22,6 +22,7 @@ export default class WebPushService {
   private readonly batchSlots = new Semaphore(2)
   private readonly logger: Logger
   private poller?: NodeJS.Timeout
+  private clock: () => Date = () => new Date()
   private polling = false
 
   constructor(deps: Dependencies, rawOptions: WebPushPluginOptions) {
@@ -49,6 +50,16 @@ export default class WebPushService {
   /** Sends one message; never throws. The connection itself re-checks the address it reaches. */
   send(target: PushTarget, request: PushRequest): Promise<PushResult> {
     return this.inFlight.run(() => this.sender.send(target, request))
+  }
+
+  /** The time the delivery engine schedules by (windows, retries, leases, caps). */
+  now(): Date {
+    return this.clock()
+  }
+
+  /** Replaces the clock: tests move time forward instead of sleeping. */
+  useClock(clock: () => Date): void {
+    this.clock = clock
   }
 
   /** Runs one batch when a slot is free. */

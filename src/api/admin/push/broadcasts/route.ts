@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { randomUUID } from "node:crypto"
 import { ConflictError, InvalidRequestError } from "../../../../core/api-errors"
+import { checkCategories } from "../../../../core/preferences-input"
 import { parseBroadcastBody } from "../../../../core/request-validation"
 import { summary } from "../../../../services/push-notification"
 import { services } from "../../../helpers"
@@ -14,7 +15,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const input = parseBroadcastBody(req.body)
-  const { notifications, messages } = services(req)
+  const { notifications, messages, webPush } = services(req)
+  checkCategories([input.category], webPush.options.preferences.categories, "category")
   const recipients = await notifications.countBroadcastAudience(input.category)
   if (input.dryRun) {
     res.json({ dry_run: true, recipient_count: recipients })

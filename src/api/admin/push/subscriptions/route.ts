@@ -1,6 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { NotFoundError } from "../../../../core/api-errors"
 import { parseEndpointProof, parseSubscriptionBody } from "../../../../core/request-validation"
+import { checkCategories } from "../../../../core/preferences-input"
+import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, page, queryString, services } from "../../../helpers"
 import { register } from "../../../subscription-registration"
 
@@ -9,8 +11,13 @@ const OWNER_ID = /^[A-Za-z0-9_]{1,80}$/
 /** Registers this browser for the signed-in admin: store-event alerts arrive on it. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const userId = adminUserId(req)
-  const input = parseSubscriptionBody(req.body, services(req).webPush.options.endpointPolicy, { allowCartId: false })
-  const subscription = await register(req, input, { user_id: userId })
+  const { webPush } = services(req)
+  const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: false })
+  // An admin's device receives the store events they chose (or their role's defaults).
+  const adminEvents = [...new Set(webPush.options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
+  checkCategories(input.categories, adminEvents)
+  const categories = input.categories ?? (await req.scope.resolve<PushPreferenceService>("pushPreferenceService").adminEvents(userId, adminEvents))
+  const subscription = await register(req, { ...input, categories }, { user_id: userId })
   res.status(201).json({ subscription })
 }
 

@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { NotFoundError, UnauthorizedError } from "../../../../core/api-errors"
 import { parseEndpointProof, parseSubscriptionBody } from "../../../../core/request-validation"
+import { checkCategories } from "../../../../core/preferences-input"
 import { customerId, page, services } from "../../../helpers"
 import { register } from "../../../subscription-registration"
 import { guestOwner } from "./guest-owner"
@@ -12,6 +13,7 @@ import { guestOwner } from "./guest-owner"
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { webPush } = services(req)
   const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: true })
+  checkCategories(input.categories, webPush.options.preferences.categories)
   const signedIn = customerId(req)
   const owner = signedIn ? { customer_id: signedIn } : await guestOwner(req, input.cartId)
   const subscription = await register(req, input, owner)

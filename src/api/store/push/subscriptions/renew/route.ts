@@ -21,6 +21,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     return
   }
   await webPush.assertEndpointAllowed(input.endpoint)
+  await subscriptions.assertTimeZoneKnown(input.timeZone)
   const saved = await subscriptions.replace(old, input, userAgentSummary(req.get("user-agent")))
   if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
   res.status(201).json({ subscription: toPublicSubscription(saved) })

@@ -1,0 +1,27 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { InvalidRequestError } from "../../../../../../core/api-errors"
+import { normaliseLocale } from "../../../../../../core/locale"
+import { parseTemplateBody } from "../../../../../../core/template-input"
+import type PushTemplateService from "../../../../../../services/push-template"
+import { services } from "../../../../../helpers"
+import { ruleFrom } from "../../../../../template-rules"
+
+/** Saves an admin's change to one notification in one language; used from the next send on. */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const rule = ruleFrom(req, req.params.event, req.params.audience)
+  const { locale, fields } = parseTemplateBody(req.body, services(req).webPush.options.preferences.defaultLocale)
+  const template = await req.scope.resolve<PushTemplateService>("pushTemplateService").save(rule.event, rule.audience, locale, fields)
+  res.json({ template })
+}
+
+/** Back to the default text: `?locale=fr` for one language, else every saved change of this notification. */
+export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const rule = ruleFrom(req, req.params.event, req.params.audience)
+  let locale: string | undefined
+  if (req.query.locale !== undefined) {
+    locale = normaliseLocale(typeof req.query.locale === "string" ? req.query.locale : undefined)
+    if (!locale) throw new InvalidRequestError("locale", 'locale must be a language tag such as "fr"')
+  }
+  const removed = await req.scope.resolve<PushTemplateService>("pushTemplateService").reset(rule.event, rule.audience, locale)
+  res.json({ reset: true, removed })
+}

@@ -1,0 +1,56 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { InvalidRequestError, NotFoundError } from "../../../../../core/api-errors"
+import { templateFor } from "../../../../../core/localized-template"
+import { renderNotification } from "../../../../../core/notification-builder"
+import { parseTemplateBody } from "../../../../../core/template-input"
+import type PushContextService from "../../../../../services/push-context"
+import type PushTemplateService from "../../../../../services/push-template"
+import { services } from "../../../../helpers"
+import { ruleFrom } from "../../../../template-rules"
+
+const ORDER_ID = /^order_[A-Za-z0-9]{1,60}$/
+
+/** The id of a recent resource of the kind a notification is about, for a preview with real data. */
+async function sampleId(req: MedusaRequest, loads: string, orderId: unknown): Promise<string | undefined> {
+  if (loads === "contact_message") {
+    const [row] = await req.scope.resolve<{ query(sql: string): Promise<Array<{ id: string }>> }>("manager").query(
+      `SELECT "id" FROM "contact_message" ORDER BY "created_at" DESC LIMIT 1`
+    )
+    return row?.id
+  }
+  if (orderId !== undefined) {
+    if (typeof orderId !== "string" || !ORDER_ID.test(orderId)) throw new InvalidRequestError("order_id", "order_id must be an order id")
+    return orderId
+  }
+  const [row] = await req.scope.resolve<{ query(sql: string): Promise<Array<{ id: string }>> }>("manager").query(
+    `SELECT "id" FROM "order" ORDER BY "created_at" DESC LIMIT 1`
+  )
+  return row?.id
+}
+
+/**
+ * Renders a notification as a reader would get it, with a real recent order (or `order_id`) or
+ * contact message: the saved template, or the unsaved edit in `template`.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>
+  const unknown = Object.keys(body).find((k) => !["event", "audience", "locale", "template", "order_id"].includes(k))
+  if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
+  const rule = ruleFrom(req, body.event, body.audience)
+  const { options } = services(req).webPush
+  const { defaultLocale } = options.preferences
+  const { locale } = parseTemplateBody({ locale: body.locale }, defaultLocale)
+  const edit = body.template === undefined ? undefined : parseTemplateBody({ ...(body.template as object), locale }, defaultLocale).fields
+  const saved = await req.scope.resolve<PushTemplateService>("pushTemplateService").overridesFor(rule.event, rule.audience)
+  const merged = edit ? { ...saved, [locale]: { ...saved[locale], ...edit } } : saved
+  const id = await sampleId(req, rule.loads, body.order_id)
+  const kind = rule.loads === "contact_message" || rule.loads === "none" ? rule.loads : "order"
+  const loaded = id ? await req.scope.resolve<PushContextService>("pushContextService").load(kind, { id }).catch(() => null) : null
+  if (!loaded) throw new NotFoundError("There is no order or message yet to preview this notification with")
+  const notification = renderNotification(templateFor(rule, locale, defaultLocale, merged), loaded.contextFor(locale), {
+    baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
+    icon: options.defaultIcon,
+    badge: options.defaultBadge,
+  })
+  res.json({ notification, locale, resource_id: id })
+}

@@ -1,0 +1,19 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { NotFoundError } from "../../../../core/api-errors"
+import { parsePreferencesBody } from "../../../../core/preferences-input"
+import { toPublicSubscription } from "../../../../services/push-subscription"
+import { services } from "../../../helpers"
+
+/**
+ * A device changes what it receives (categories), its language or its time zone; the endpoint and
+ * auth secret prove it is this device, for customers and guests alike.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { webPush, subscriptions } = services(req)
+  const { proof, preferences } = parsePreferencesBody(req.body, webPush.options.preferences.categories)
+  const device = await subscriptions.findByProof(proof.endpoint, proof.auth)
+  if (!device) throw new NotFoundError("No subscription has this endpoint and auth secret")
+  await subscriptions.assertTimeZoneKnown(preferences.time_zone)
+  const updated = await subscriptions.updatePreferences(device.id, preferences)
+  res.json({ subscription: updated ? toPublicSubscription(updated) : toPublicSubscription(device) })
+}

@@ -1,0 +1,41 @@
+import { InvalidRequestError } from "./api-errors"
+import { MAX_TTL_SECONDS, URGENCIES, Urgency } from "./event-types"
+import { normaliseLocale } from "./locale"
+import type { TemplateOverride } from "./localized-template"
+
+type Body = Record<string, unknown>
+
+const LIMITS = { title: 200, body: 1000, url: 1024, icon: 1024, image: 1024 } as const
+
+/** `POST /admin/push/templates/:event/:audience`: `{ locale, enabled?, title?, body?, url?, icon?, image?, ttl?, urgency? }`. */
+export function parseTemplateBody(raw: unknown, defaultLocale: string): { locale: string; fields: TemplateOverride } {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidRequestError("body", "body must be an object")
+  const body = raw as Body
+  const known = ["locale", "enabled", "ttl", "urgency", ...Object.keys(LIMITS)]
+  const unknown = Object.keys(body).find((k) => !known.includes(k))
+  if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
+  const locale = body.locale === undefined ? defaultLocale : normaliseLocale(typeof body.locale === "string" ? body.locale : undefined)
+  if (!locale) throw new InvalidRequestError("locale", 'locale must be a language tag such as "fr" or "fr-CA"')
+  const fields: TemplateOverride = {}
+  for (const [field, max] of Object.entries(LIMITS) as Array<[keyof typeof LIMITS, number]>) {
+    const value = body[field]
+    if (value === undefined) continue
+    if (value !== null && (typeof value !== "string" || value.length > max)) {
+      throw new InvalidRequestError(field, `${field} must be text of at most ${max} characters, or null to clear it`)
+    }
+    fields[field] = value === null || value.trim() === "" ? null : value.replace(/[\u0000-\u001f\u007f]/g, " ").trim()
+  }
+  if (body.enabled !== undefined && body.enabled !== null && typeof body.enabled !== "boolean") {
+    throw new InvalidRequestError("enabled", "enabled must be true or false")
+  }
+  if (body.enabled !== undefined) fields.enabled = body.enabled as boolean | null
+  if (body.ttl !== undefined && body.ttl !== null && !(Number.isInteger(body.ttl) && (body.ttl as number) >= 0 && (body.ttl as number) <= MAX_TTL_SECONDS)) {
+    throw new InvalidRequestError("ttl", `ttl must be a whole number of seconds from 0 to ${MAX_TTL_SECONDS}`)
+  }
+  if (body.ttl !== undefined) fields.ttl = body.ttl as number | null
+  if (body.urgency !== undefined && body.urgency !== null && !(URGENCIES as readonly unknown[]).includes(body.urgency)) {
+    throw new InvalidRequestError("urgency", `urgency must be one of ${URGENCIES.join(", ")}`)
+  }
+  if (body.urgency !== undefined) fields.urgency = body.urgency as Urgency | null
+  return { locale, fields }
+}

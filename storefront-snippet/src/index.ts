@@ -97,6 +97,23 @@ export interface WebPushClient {
   subscribe(options?: SubscribeOptions): Promise<SubscribeResult>
   unsubscribe(): Promise<UnsubscribeResult>
   status(): Promise<PushStatus>
+  /** Changes what this device receives, its language or its time zone (no prompt; it must be subscribed). */
+  setPreferences(preferences: DevicePreferences): Promise<void>
+}
+
+export interface DevicePreferences {
+  categories?: string[]
+  locale?: string
+  timeZone?: string
+}
+
+/** The device's IANA time zone, so promotions can wait for the reader's daytime. */
+function timeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined
+  } catch {
+    return undefined
+  }
 }
 
 const SUBSCRIPTION_CACHE = 'medusa-web-push'
@@ -268,6 +285,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
       subscription: json,
       categories: opts.categories,
       locale: opts.locale ?? navigator.language,
+      time_zone: timeZone(),
       cart_id: opts.cartId,
     }
     const saved = (await call('POST', '/store/push/subscriptions', body)) as { subscription?: { id?: unknown } } | null
@@ -306,5 +324,19 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     }
   }
 
-  return { isSupported, permission, subscribe, unsubscribe, status }
+  async function setPreferences(preferences: DevicePreferences): Promise<void> {
+    const reg = isSupported() ? await existingRegistration() : undefined
+    const subscription = reg ? await reg.pushManager.getSubscription() : null
+    if (!subscription) throw new WebPushClientError('backend_refused', 'This device is not subscribed')
+    const json = subscription.toJSON()
+    await call('POST', '/store/push/preferences', {
+      endpoint: json.endpoint,
+      auth: json.keys?.auth,
+      categories: preferences.categories,
+      locale: preferences.locale,
+      time_zone: preferences.timeZone,
+    })
+  }
+
+  return { isSupported, permission, subscribe, unsubscribe, status, setPreferences }
 }

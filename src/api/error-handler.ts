@@ -1,6 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ApiError } from "../core/api-errors"
 import { PluginOptionsError, WebPushPluginError } from "../core/errors"
+import { PLAIN_FIELD_NAME } from "../core/request-validation"
 
 interface ErrorBody {
   type: string
@@ -20,6 +21,11 @@ const MEDUSA_TYPES: Record<string, number> = {
 
 function answer(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ApiError) {
+    // A field name is repeated only when it looks like one: an unknown key can be any text the
+    // client sent (a form-encoded JSON body becomes one key holding an endpoint and its secret).
+    if (err.field !== undefined && !PLAIN_FIELD_NAME.test(err.field)) {
+      return { status: err.status, body: { type: err.type, message: "the body has a field that is not accepted", field: "body" } }
+    }
     return { status: err.status, body: { type: err.type, message: err.message, field: err.field } }
   }
   if (err instanceof PluginOptionsError) {
@@ -41,6 +47,19 @@ function answer(err: unknown): { status: number; body: ErrorBody } {
   }
   if (typeof e.type === "string" && MEDUSA_TYPES[e.type] && typeof e.message === "string") {
     return { status: MEDUSA_TYPES[e.type], body: { type: e.type, message: e.message } }
+  }
+  // Express: a path with malformed percent-encoding (its decodeURIComponent fails).
+  if (err instanceof URIError) {
+    return { status: 400, body: { type: "invalid_data", message: "the path is not valid", field: "path" } }
+  }
+  // Other client errors raised by Express or body-parser (http-errors with `expose`).
+  const status = typeof e.status === "number" ? e.status : undefined
+  if (status !== undefined && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
+    return { status, body: { type: "invalid_data", message: "the request could not be read", field: "body" } }
+  }
+  // A push service's name could not be resolved just now (the DNS server, not the client).
+  if ((err as { syscall?: unknown }).syscall === "getaddrinfo" || (err as { syscall?: unknown }).syscall === "queryA") {
+    return { status: 503, body: { type: "unavailable", message: "The push service could not be checked just now; try again later" } }
   }
   return { status: 500, body: { type: "unknown_error", message: "An unknown error occurred." } }
 }

@@ -127,11 +127,14 @@ export const systemResolver: HostResolver = async (hostname) => {
   return records.map((r) => r.address)
 }
 
+/** Resolver answers meaning the name has no address at all (not a passing failure). */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'ENONAME', 'NXDOMAIN'])
+
 /**
  * {@link checkEndpointSyntax}, then (except for the loopback exception)
- * resolves the host and refuses it when any address is not public.
- * Resolver failures (ENOTFOUND, EAI_AGAIN, ...) propagate unchanged so callers
- * can treat them as transient.
+ * resolves the host and refuses it when any address is not public, or when the
+ * name does not exist (`unresolvable`). Other resolver failures (EAI_AGAIN,
+ * timeouts) propagate unchanged so callers can treat them as transient.
  */
 export async function checkEndpoint(
   endpoint: unknown,
@@ -143,7 +146,13 @@ export async function checkEndpoint(
     return url
   }
   const hostname = normaliseHost(url.hostname)
-  const addresses = await resolver(hostname)
+  let addresses: readonly string[]
+  try {
+    addresses = await resolver(hostname)
+  } catch (err) {
+    if (NO_SUCH_NAME.has(String((err as NodeJS.ErrnoException)?.code))) forbid('unresolvable', `host "${hostname}" has no address`)
+    throw err
+  }
   if (addresses.length === 0) {
     forbid('unresolvable', `host "${hostname}" has no address`)
   }

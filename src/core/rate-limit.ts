@@ -16,8 +16,8 @@ interface Bucket {
 /**
  * Token buckets, one per key (an IP address, a customer), held in memory. Each bucket holds up to
  * `limit` tokens and refills at `limit` per `windowMs`; a request takes one token. The clock is
- * injected so tests control time. At most `maxKeys` buckets are kept: full buckets are dropped
- * first (a full bucket is the same as none), then the longest untouched.
+ * injected so tests control time. At most `maxKeys` buckets are kept (memory stays bounded
+ * whatever the number of clients); past that, the longest untouched bucket is forgotten.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>()
@@ -56,23 +56,12 @@ export class TokenBuckets {
   }
 
   private store(key: string, bucket: Bucket): void {
-    // Re-inserting keeps the Map in least-recently-used order.
+    // Re-inserting keeps the Map in least-recently-used order, so eviction drops the stalest first.
     this.buckets.delete(key)
     this.buckets.set(key, bucket)
-    if (this.buckets.size > this.maxKeys) this.evict(bucket.at)
-  }
-
-  private evict(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (this.refilled(key, now).tokens >= this.rate.limit) this.buckets.delete(key)
-      else if (bucket.at > now) break
-    }
-    const excess = this.buckets.size - this.maxKeys
-    if (excess <= 0) return
-    let dropped = 0
-    for (const key of this.buckets.keys()) {
-      if (dropped++ >= excess) break
-      this.buckets.delete(key)
+    for (const stalest of this.buckets.keys()) {
+      if (this.buckets.size <= this.maxKeys) break
+      this.buckets.delete(stalest)
     }
   }
 }

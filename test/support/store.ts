@@ -14,6 +14,8 @@ export interface StoreConfig {
   redisQueue?: string
   /** Origins the storefront API answers with CORS (comma-separated). @defaultValue "http://localhost:8000" */
   storeCors?: string
+  /** Serve the Medusa admin (`@medusajs/admin`, built beforehand into `outDir`, an absolute path) under `path`. */
+  admin?: { path: string; outDir: string }
 }
 
 /**
@@ -40,7 +42,14 @@ export function writeStore(config: StoreConfig): string {
       admin_cors: "http://localhost:7001",
       ...(config.redisUrl ? { redis_url: config.redisUrl } : {}),
     },
-    plugins: ["medusa-fulfillment-manual", "medusa-payment-manual", { resolve: REPO_ROOT, options: config.pluginOptions }],
+    plugins: [
+      "medusa-fulfillment-manual",
+      "medusa-payment-manual",
+      { resolve: REPO_ROOT, options: config.pluginOptions },
+      ...(config.admin
+        ? [{ resolve: "@medusajs/admin", options: { serve: true, autoRebuild: false, path: config.admin.path, outDir: config.admin.outDir } }]
+        : []),
+    ],
     modules: {
       eventBus,
       cacheService: { resolve: "@medusajs/cache-inmemory" },

@@ -39,7 +39,7 @@ test('catalogue entries are sane', () => {
     assert.ok(e.template.tag && e.template.tag.includes('{{'), where)
     if (e.audience === 'admin') {
       assert.ok(e.template.url.startsWith('/a/'), where)
-      assert.equal(e.category, 'store_alerts', where)
+      assert.equal(e.category, e.event, `${where}: admins opt into events by name`)
     } else {
       assert.equal(e.category, 'order_updates', where)
       assert.equal(e.template.urgency, 'normal', where)
@@ -134,8 +134,9 @@ test('events outside the catalogue get defaults per audience', () => {
     loads: 'none',
     category: 'order_updates',
     template: { title: 'A gift!', body: 'You got a gift card.', url: '/', ttl: 86400, urgency: 'normal' },
+    locales: {},
   })
-  assert.equal(rule(rules, 'product.updated', 'admin')?.category, 'store_alerts')
+  assert.equal(rule(rules, 'product.updated', 'admin')?.category, 'product.updated')
   assert.equal(rule(rules, 'product.updated', 'admin')?.template.url, '/a/products')
   assert.deepEqual(eventNames(rules).slice(-2), ['gift_card.created', 'product.updated'])
 })

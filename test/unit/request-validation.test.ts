@@ -51,6 +51,7 @@ test('parseSubscriptionBody: what PushSubscription.toJSON() gives, and nothing e
     categories: undefined,
     locale: undefined,
     cartId: undefined,
+    timeZone: undefined,
   })
 })
 

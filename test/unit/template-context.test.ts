@@ -64,6 +64,7 @@ test('orderContext formats money in the order currency, counts items, names the 
     shipping_total: '€13.45',
     item_count: 5,
     first_item: 'Linen shirt',
+    date: undefined,
   })
 })
 

@@ -15,7 +15,7 @@ interface Case {
   field?: string
 }
 
-const TABLES = ["push_subscription", "push_message", "push_delivery", "contact_message"]
+const TABLES = ["push_subscription", "push_message", "push_delivery", "contact_message", "push_template", "push_admin_preference"]
 
 describe("bad input: every route answers 4xx naming the field, and stores nothing", () => {
   let store: TestStore
@@ -81,6 +81,21 @@ describe("bad input: every route answers 4xx naming the field, and stores nothin
       { name: "admin: owner_type unknown", method: "GET", path: "/admin/push/subscriptions?owner_type=robot", admin: true, status: 400, field: "owner_type" },
       { name: "admin: offset negative", method: "GET", path: "/admin/contact-messages?offset=-1", admin: true, status: 400, field: "offset" },
       { name: "admin: test with no device", method: "POST", path: "/admin/push/test", admin: true, status: 404 },
+      { name: "preferences without endpoint", method: "POST", path: "/store/push/preferences", body: {}, status: 400, field: "endpoint" },
+      { name: "preferences of an unknown device", method: "POST", path: "/store/push/preferences", body: { endpoint: sub.endpoint, auth: sub.keys.auth, categories: ["promotions"] }, status: 404 },
+      { name: "preferences: unknown category", method: "POST", path: "/store/push/preferences", body: { endpoint: sub.endpoint, auth: sub.keys.auth, categories: ["orders"] }, status: 400, field: "categories" },
+      { name: "preferences: bad time zone", method: "POST", path: "/store/push/preferences", body: { endpoint: sub.endpoint, auth: sub.keys.auth, time_zone: "Mars/Olympus" }, status: 400, field: "time_zone" },
+      { name: "subscribe: unknown category", method: "POST", path: "/admin/push/subscriptions", admin: true, body: { subscription: sub, categories: ["promotions"] }, status: 400, field: "categories" },
+      { name: "broadcast: unknown category", method: "POST", path: "/admin/push/broadcasts", admin: true, body: { title: "x", body: "y", category: "secret_club" }, status: 400, field: "category" },
+      { name: "broadcast: send_at without a zone", method: "POST", path: "/admin/push/broadcasts", admin: true, body: { title: "x", body: "y", category: "promotions", send_at: "2026-12-01 09:00" }, status: 400, field: "send_at" },
+      { name: "template: unknown event", method: "POST", path: "/admin/push/templates/no.such/customer", admin: true, body: { title: "x" }, status: 404 },
+      { name: "template: bad locale", method: "POST", path: "/admin/push/templates/order.placed/customer", admin: true, body: { locale: "x!", title: "x" }, status: 400, field: "locale" },
+      { name: "template: ttl negative", method: "POST", path: "/admin/push/templates/order.placed/customer", admin: true, body: { ttl: -1 }, status: 400, field: "ttl" },
+      { name: "template: urgency unknown", method: "POST", path: "/admin/push/templates/order.placed/customer", admin: true, body: { urgency: "asap" }, status: 400, field: "urgency" },
+      { name: "template: title too long", method: "POST", path: "/admin/push/templates/order.placed/customer", admin: true, body: { title: "t".repeat(201) }, status: 400, field: "title" },
+      { name: "preview: unknown event", method: "POST", path: "/admin/push/templates/preview", admin: true, body: { event: "no.such", audience: "admin" }, status: 404 },
+      { name: "preview: unknown field", method: "POST", path: "/admin/push/templates/preview", admin: true, body: { event: "order.placed", audience: "admin", x: 1 }, status: 400, field: "x" },
+      { name: "admin preferences: unknown event", method: "POST", path: "/admin/push/preferences", admin: true, body: { events: ["order.placed", "nope"] }, status: 400, field: "events" },
     ]
     const before = await counts()
     for (const c of cases) {

@@ -1,6 +1,6 @@
-import type { MedusaRequest } from "@medusajs/medusa"
-import { ConflictError } from "../core/api-errors"
-import type { SubscriptionInput } from "../core/request-validation"
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { ConflictError, NotFoundError } from "../core/api-errors"
+import { parseEndpointProof, SubscriptionInput } from "../core/request-validation"
 import { PublicSubscription, SubscriptionOwner, toPublicSubscription } from "../services/push-subscription"
 import { services, userAgentSummary } from "./helpers"
 
@@ -20,4 +20,12 @@ export async function register(req: MedusaRequest, input: SubscriptionInput, own
     )
   }
   return toPublicSubscription(saved)
+}
+
+/** `DELETE .../push/subscriptions` (store and admin): whoever holds the endpoint and its auth secret may remove the device. */
+export async function removeByProof(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const proof = parseEndpointProof(req.body)
+  const removed = await services(req).subscriptions.removeByProof(proof.endpoint, proof.auth)
+  if (!removed) throw new NotFoundError("No subscription has this endpoint and auth secret")
+  res.json({ deleted: true })
 }

@@ -1,10 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../core/api-errors"
-import { parseEndpointProof, parseSubscriptionBody } from "../../../../core/request-validation"
+import { parseSubscriptionBody } from "../../../../core/request-validation"
 import { checkCategories } from "../../../../core/preferences-input"
 import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, page, queryString, services } from "../../../helpers"
-import { register } from "../../../subscription-registration"
+import { register, removeByProof } from "../../../subscription-registration"
 
 const OWNER_ID = /^[A-Za-z0-9_]{1,80}$/
 
@@ -22,12 +21,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
 }
 
 /** Removes a device by its endpoint and auth secret. */
-export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const proof = parseEndpointProof(req.body)
-  const removed = await services(req).subscriptions.removeByProof(proof.endpoint, proof.auth)
-  if (!removed) throw new NotFoundError("No subscription has this endpoint and auth secret")
-  res.json({ deleted: true })
-}
+export const DELETE = removeByProof
 
 /** Devices, filtered by `customer_id`, `user_id` or `owner_type` (customer | admin). */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {

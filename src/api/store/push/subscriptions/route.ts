@@ -1,9 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError, UnauthorizedError } from "../../../../core/api-errors"
-import { parseEndpointProof, parseSubscriptionBody } from "../../../../core/request-validation"
+import { UnauthorizedError } from "../../../../core/api-errors"
+import { parseSubscriptionBody } from "../../../../core/request-validation"
 import { checkCategories } from "../../../../core/preferences-input"
 import { customerId, page, services } from "../../../helpers"
-import { register } from "../../../subscription-registration"
+import { register, removeByProof } from "../../../subscription-registration"
 import { guestOwner } from "./guest-owner"
 
 /**
@@ -21,12 +21,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
 }
 
 /** Removes a device: whoever holds its endpoint and auth secret may. */
-export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const proof = parseEndpointProof(req.body)
-  const removed = await services(req).subscriptions.removeByProof(proof.endpoint, proof.auth)
-  if (!removed) throw new NotFoundError("No subscription has this endpoint and auth secret")
-  res.json({ deleted: true })
-}
+export const DELETE = removeByProof
 
 /** The signed-in customer's own devices. */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {

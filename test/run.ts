@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   const requested = process.argv.slice(2)
   const files = requested.length
     ? requested
-    : ["unit", "integration", "browser"].flatMap((d) => findTests(path.join(REPO_ROOT, "test", d)))
+    : ["unit", "integration", "browser", "admin"].flatMap((d) => findTests(path.join(REPO_ROOT, "test", d)))
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "test",

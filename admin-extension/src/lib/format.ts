@@ -1,0 +1,24 @@
+/** Dates and numbers as the admin shows them. */
+
+export function dateTime(value: string | null | undefined): string {
+  if (!value) return "–"
+  const d = new Date(value)
+  return Number.isNaN(d.getTime()) ? "–" : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+}
+
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? "–" : `${Math.round(value * 1000) / 10}%`
+}
+
+/** `order.shipment_created` -> `Order shipment created`. */
+export function eventLabel(event: string): string {
+  const words = event.replace(/[._]+/g, " ").trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+export const AUDIENCE_LABEL: Record<string, string> = {
+  customer: "Customer",
+  admin: "Admins",
+  broadcast: "Broadcast",
+  test: "Test",
+}

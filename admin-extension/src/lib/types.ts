@@ -1,0 +1,122 @@
+/** What the plugin's admin routes answer (see the README's API section). */
+
+export interface PushConfig {
+  configured: boolean
+  /** Why push is off (the option at fault), when it is. */
+  error: string | null
+  vapid_public_key?: string
+  vapid_subject?: string
+  storefront_url?: string
+  admin_url?: string
+  /** Where the admin's service worker is served, on the backend's origin. */
+  service_worker_url: string
+}
+
+export interface DayOutcomes {
+  day: string
+  delivered: number
+  failed: number
+  gone: number
+}
+
+export interface PushStats {
+  customer_devices: number
+  admin_devices: number
+  messages_today: number
+  /** Delivered share of finished deliveries over the last 14 days; null when none finished. */
+  delivery_rate: number | null
+  series: DayOutcomes[]
+}
+
+export interface Device {
+  id: string
+  customer_id: string | null
+  user_id: string | null
+  categories: string[]
+  locale: string | null
+  user_agent: string | null
+  push_service: string
+  created_at: string
+  updated_at: string
+  last_success_at: string | null
+  expiration_time: string | null
+}
+
+export type MessageAudience = "customer" | "admin" | "broadcast" | "test"
+
+export interface PushMessage {
+  id: string
+  event_name: string
+  audience: MessageAudience
+  template_key: string
+  resource_id: string | null
+  category: string | null
+  payload: { title?: string; body?: string; url?: string; image?: string; icon?: string }
+  status: string
+  target_count: number
+  delivered_count: number
+  gone_count: number
+  failed_count: number
+  created_at: string
+  updated_at: string
+}
+
+export interface Delivery {
+  id: string
+  message_id: string
+  subscription_id: string
+  status: string
+  attempts: number
+  last_status_code: number | null
+  last_error: string | null
+  delivered_at: string | null
+  clicked_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface TemplateFields {
+  enabled?: boolean
+  title?: string
+  body?: string
+  url?: string
+  icon?: string
+  image?: string
+  ttl?: number
+  urgency?: string
+}
+
+export interface PushTemplate {
+  event: string
+  audience: string
+  category: string
+  loads: string
+  variables: string[]
+  default: Required<Pick<TemplateFields, "title" | "body" | "url" | "ttl" | "urgency">> & Pick<TemplateFields, "icon" | "image">
+  overrides: Record<string, TemplateFields>
+  locales: string[]
+}
+
+export interface RenderedPreview {
+  notification: { title: string; body: string; url: string; icon?: string; image?: string }
+  /** The record it was rendered with (a recent order, a contact message), if any. */
+  resource_id?: string | null
+  order_id?: string | null
+  locale?: string
+}
+
+export interface Preferences {
+  events: string[]
+  available: Array<{ event: string; label: string }>
+}
+
+export interface ContactMessage {
+  id: string
+  name: string
+  email: string
+  subject: string | null
+  message: string
+  customer_id: string | null
+  read_at: string | null
+  created_at: string
+}

@@ -1,0 +1,142 @@
+import type { RouteConfig, RouteProps } from "@medusajs/admin"
+import { BellAlert } from "@medusajs/icons"
+import { Button, Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
+import { useAdminCustomQuery } from "medusa-react"
+import { useState } from "react"
+import { Link } from "react-router-dom"
+import { DeliveryChart } from "../../components/chart"
+import { PushNav } from "../../components/push-nav"
+import { PushStatus } from "../../components/status"
+import { errorMessage, keys } from "../../lib/api"
+import { AUDIENCE_LABEL, dateTime } from "../../lib/format"
+import type { PushMessage, PushStats } from "../../lib/types"
+
+const PAGE = 20
+
+function NativeSelect(props: { id: string; value: string; onChange: (v: string) => void; options: Array<[string, string]> }) {
+  return (
+    <select
+      id={props.id}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      className="bg-ui-bg-field shadow-buttons-neutral txt-compact-small rounded-md h-8 px-2 text-ui-fg-base"
+    >
+      {props.options.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </select>
+  )
+}
+
+/** Sent notifications with their counts, filters, and a chart of the last 14 days. */
+const DeliveryLog = (_props: RouteProps) => {
+  const [event, setEvent] = useState("")
+  const [status, setStatus] = useState("")
+  const [audience, setAudience] = useState("")
+  const [offset, setOffset] = useState(0)
+  const filter = {
+    event_name: event.trim() || undefined,
+    status: status || undefined,
+    audience: audience || undefined,
+    limit: PAGE,
+    offset,
+  }
+  const stats = useAdminCustomQuery<Record<string, never>, { stats: PushStats }>("/push/stats", keys.stats)
+  const messages = useAdminCustomQuery<typeof filter, { messages: PushMessage[]; count: number }>("/push/messages", keys.messages(filter), filter, {
+    keepPreviousData: true,
+  })
+  const count = messages.data?.count ?? 0
+  return (
+    <div className="flex flex-col gap-y-4" data-testid="delivery-log">
+      <PushNav />
+      <Container className="flex flex-col gap-y-4">
+        <div>
+          <Heading level="h1">Delivery log</Heading>
+          <Text className="text-ui-fg-subtle">Deliveries per day over the last 14 days (UTC).</Text>
+        </div>
+        {stats.data && <DeliveryChart series={stats.data.stats.series} />}
+      </Container>
+      <Container className="flex flex-col gap-y-4">
+        <div className="flex flex-wrap items-end gap-4">
+          <div className="flex flex-col gap-y-1">
+            <Label htmlFor="log-event" size="small">
+              Event
+            </Label>
+            <Input id="log-event" size="small" placeholder="order.shipment_created" value={event} onChange={(e) => (setEvent(e.target.value), setOffset(0))} />
+          </div>
+          <div className="flex flex-col gap-y-1">
+            <Label htmlFor="log-status" size="small">
+              Status
+            </Label>
+            <NativeSelect id="log-status" value={status} onChange={(v) => (setStatus(v), setOffset(0))} options={[["", "Any"], ["sending", "Sending"], ["done", "Done"]]} />
+          </div>
+          <div className="flex flex-col gap-y-1">
+            <Label htmlFor="log-audience" size="small">
+              Audience
+            </Label>
+            <NativeSelect
+              id="log-audience"
+              value={audience}
+              onChange={(v) => (setAudience(v), setOffset(0))}
+              options={[["", "Any"], ["customer", "Customer"], ["admin", "Admins"], ["broadcast", "Broadcast"], ["test", "Test"]]}
+            />
+          </div>
+        </div>
+        {messages.isError && <Text className="text-ui-fg-error">{errorMessage(messages.error)}</Text>}
+        <Table>
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Notification</Table.HeaderCell>
+              <Table.HeaderCell>Event</Table.HeaderCell>
+              <Table.HeaderCell>Audience</Table.HeaderCell>
+              <Table.HeaderCell>Status</Table.HeaderCell>
+              <Table.HeaderCell className="text-right">Delivered / failed / gone of</Table.HeaderCell>
+              <Table.HeaderCell>Sent</Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {(messages.data?.messages ?? []).map((m) => (
+              <Table.Row key={m.id} data-message-id={m.id}>
+                <Table.Cell>
+                  <Link to={`/a/web-push/messages/${m.id}`} className="text-ui-fg-interactive">
+                    {m.payload.title ?? m.id}
+                  </Link>
+                </Table.Cell>
+                <Table.Cell>{m.event_name}</Table.Cell>
+                <Table.Cell>{AUDIENCE_LABEL[m.audience] ?? m.audience}</Table.Cell>
+                <Table.Cell>
+                  <PushStatus status={m.status} />
+                </Table.Cell>
+                <Table.Cell className="text-right">
+                  {m.delivered_count} / {m.failed_count} / {m.gone_count} of {m.target_count}
+                </Table.Cell>
+                <Table.Cell>{dateTime(m.created_at)}</Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+        <div className="flex items-center justify-between">
+          <Text size="small" className="text-ui-fg-subtle">
+            {count ? `${offset + 1}–${Math.min(offset + PAGE, count)} of ${count}` : "No notifications match"}
+          </Text>
+          <div className="flex gap-x-2">
+            <Button variant="secondary" size="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              Previous
+            </Button>
+            <Button variant="secondary" size="small" disabled={offset + PAGE >= count} onClick={() => setOffset(offset + PAGE)}>
+              Next
+            </Button>
+          </div>
+        </div>
+      </Container>
+    </div>
+  )
+}
+
+export const config: RouteConfig = {
+  link: { label: "Web Push", icon: BellAlert },
+}
+
+export default DeliveryLog

@@ -1,0 +1,30 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import type WebPushService from "../../../../services/web-push"
+import { ADMIN_SERVICE_WORKER_PATH } from "../../../admin-push-sw/route"
+
+/**
+ * What the admin's Web Push settings page shows: whether push is configured (or the option at
+ * fault), the VAPID public key and subject, and the URLs notifications link to. Never the
+ * private key.
+ */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  let webPush: WebPushService
+  try {
+    webPush = req.scope.resolve<WebPushService>("webPushService")
+  } catch (err) {
+    res.json({ config: { configured: false, error: (err as Error).message, service_worker_url: ADMIN_SERVICE_WORKER_PATH } })
+    return
+  }
+  const { vapid, storefrontUrl, adminUrl } = webPush.options
+  res.json({
+    config: {
+      configured: true,
+      error: null,
+      vapid_public_key: vapid.publicKey,
+      vapid_subject: vapid.subject,
+      storefront_url: storefrontUrl,
+      admin_url: adminUrl,
+      service_worker_url: ADMIN_SERVICE_WORKER_PATH,
+    },
+  })
+}

@@ -145,16 +145,18 @@
   function quietIfRepeat(notification) {
     var o = notification.options
     var id = o.data && o.data.message_id
-    if (!o.tag || !id || typeof sw.registration.getNotifications !== 'function') return Promise.resolve(notification)
-    return sw.registration
-      .getNotifications({ tag: o.tag })
-      .then(function (shown) {
-        if (shown.some(function (n) { return n.data && n.data.message_id === id })) o.renotify = false
-        return notification
-      })
-      .catch(function () {
-        return notification
-      })
+    if (!o.renotify || !id || typeof sw.registration.getNotifications !== 'function') return Promise.resolve(notification)
+    var check = sw.registration.getNotifications({ tag: o.tag }).then(function (shown) {
+      if (shown.some(function (n) { return n.data && n.data.message_id === id })) o.renotify = false
+      return notification
+    })
+    // Showing the message matters more than knowing it is a repeat: never wait long for the check.
+    var timeout = new Promise(function (resolve) {
+      setTimeout(function () { resolve(notification) }, 500)
+    })
+    return Promise.race([check, timeout]).catch(function () {
+      return notification
+    })
   }
 
   function postJson(path, body) {

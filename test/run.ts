@@ -8,6 +8,7 @@
  */
 import { spawn } from "node:child_process"
 import fs from "node:fs"
+import net from "node:net"
 import path from "node:path"
 import { createDatabase, databaseUrl, startDatabaseServer } from "./support/database"
 import { trustBundle } from "./support/environment"
@@ -43,6 +44,22 @@ async function prepareTemplate(serverUrl: string): Promise<void> {
   log(`template database migrated with \`medusa migrations run\` in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
 
+/** Whether something listens on a local port (a Redis for the two-process test). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port, timeout: 500 })
+    socket.once("connect", () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once("error", () => resolve(false))
+    socket.once("timeout", () => {
+      socket.destroy()
+      resolve(false)
+    })
+  })
+}
+
 async function main(): Promise<number> {
   const requested = process.argv.slice(2)
   const files = requested.length
@@ -59,6 +76,8 @@ async function main(): Promise<number> {
   Object.assign(process.env, env)
   env.NODE_EXTRA_CA_CERTS = trustBundle()
 
+  if (!env.TEST_REDIS_URL && (await listening(6379))) env.TEST_REDIS_URL = "redis://127.0.0.1:6379"
+  log(env.TEST_REDIS_URL ? `Redis for the distributed tests: ${env.TEST_REDIS_URL}` : "no Redis: the two-process test is skipped")
   const needsDatabase = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`) && !f.includes("/unit/"))
   const server = needsDatabase ? await startDatabaseServer(log) : undefined
   try {

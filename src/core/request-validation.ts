@@ -2,7 +2,7 @@ import { decodeBase64Url } from "./base64url"
 import { checkEndpointSyntax, EndpointPolicy } from "./endpoint-policy"
 import { InvalidRequestError } from "./api-errors"
 import { validateSubscriptionKeys } from "./keys"
-import { isTimeZone } from "./locale"
+import { isTimeZone, normaliseLocale } from "./locale"
 
 type Body = Record<string, unknown>
 
@@ -31,7 +31,8 @@ export interface ContactMessageInput {
   readonly message: string
 }
 
-const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,39}$/
+/** A customer category (`promotions`) or, for an admin device, a store event (`order.placed`). */
+const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,79}$/
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/
 const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/
@@ -99,7 +100,7 @@ function categories(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || value.length > 20 || value.some((c) => typeof c !== "string" || !CATEGORY.test(c))) {
     throw new InvalidRequestError(
       "categories",
-      "categories must be a list of at most 20 names of lower-case letters, digits, _ and -"
+      "categories must be a list of at most 20 names of lower-case letters, digits, _, - and ."
     )
   }
   return [...new Set(value as string[])]
@@ -137,7 +138,7 @@ export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts
     auth,
     expirationTime: expiration(subscription.expirationTime),
     categories: categories(body.categories),
-    locale: locale as string | undefined,
+    locale: normaliseLocale(locale as string | undefined),
     cartId: cartId as string | undefined,
     timeZone: timeZone(body.time_zone),
   }

@@ -6,8 +6,12 @@
  * until Ctrl-C. `npm run demo -- --check` exits instead: 0 when every notification arrived.
  */
 import { spawn } from "node:child_process"
+import fs from "node:fs"
 import path from "node:path"
 import { generateVapidKeys } from "../../src/core/keys"
+import type { WebPushPluginOptions } from "../../src/core/plugin-options"
+import { adminBuildDir, buildAdmin } from "../admin/support/admin-store"
+import { DemoRoutes } from "./demo-routes"
 import { createDatabase, startDatabaseServer } from "../support/database"
 import { CERT_DIR, testCaTrusted, trustBundle } from "../support/environment"
 import { HttpClient } from "../support/http"
@@ -79,22 +83,39 @@ async function main(): Promise<void> {
     stops.push(() => push.close())
     say(`VAPID keys generated for this session; local push inbox at ${push.origin}`)
 
+    const origin = `http://localhost:${PORT}`
+    const adminOutDir = CHECK ? undefined : adminBuildDir()
     const storeDir = writeStore({
       name: "demo",
       databaseUrl,
+      storeCors: origin,
+      admin: adminOutDir ? { path: "/app", outDir: adminOutDir } : undefined,
       pluginOptions: {
         vapid_public_key: vapid.publicKey,
         vapid_private_key: vapid.privateKey,
         vapid_subject: "mailto:demo@medusa-web-push.dev",
-        storefront_url: "http://localhost:8000",
-        admin_url: "http://localhost:7001",
+        storefront_url: CHECK ? "http://localhost:8000" : `${origin}/demo`,
+        admin_url: CHECK ? "http://localhost:7001" : `${origin}/app`,
         allow_loopback_endpoints: true,
-      },
+        ...(CHECK ? {} : { enableUI: true }),
+      } as WebPushPluginOptions,
     })
+    stops.push(async () => fs.rmSync(storeDir, { recursive: true, force: true }))
     say("running `medusa migrations run`…")
     await runMigrations(storeDir)
+    if (adminOutDir) {
+      say("building the Medusa admin with the plugin's pages (cached after the first run, ~40 s the first time)…")
+      const build = await buildAdmin(storeDir, adminOutDir)
+      say(build.cached ? "admin build: cached" : `admin built in ${build.seconds.toFixed(0)} s`)
+    }
     say("starting the Medusa store with the plugin…")
-    const app = await startMedusa(storeDir, CHECK ? 0 : PORT)
+    const demo = new DemoRoutes()
+    // @medusajs/admin reads medusa-config.js from the working directory, as `medusa start` does.
+    const cwd = process.cwd()
+    process.chdir(storeDir)
+    const app = await startMedusa(storeDir, CHECK ? 0 : PORT, CHECK ? undefined : (express) => demo.mount(express)).finally(() =>
+      process.chdir(cwd)
+    )
     stops.push(() => app.stop())
     const http = new HttpClient(app.baseUrl)
     const admin = await createAdmin(app.container, ADMIN.email, ADMIN.password)
@@ -104,6 +125,7 @@ async function main(): Promise<void> {
     const phone = push.createDevice("Ada's phone")
     const laptop = push.createDevice("Admin's laptop")
     const customer = await registerCustomer(http, "ada@medusa-web-push.dev")
+    demo.use(http, catalog, admin, customer)
     await http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: phone.subscription } })
     await http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: admin.apiToken, body: { subscription: laptop.subscription } })
     say("subscribed: a customer device (store API) and an admin device (admin API)")
@@ -127,8 +149,11 @@ async function main(): Promise<void> {
       return
     }
     process.stdout.write(
-      `\nThe store keeps running:\n  Store API   ${app.baseUrl}/store/push/vapid-public-key\n` +
-        `  Admin API   ${app.baseUrl}/admin (${ADMIN.email} / ${ADMIN.password})\nPress Ctrl-C to stop; everything the demo started stops with it.\n`
+      `\nThe store keeps running. In a browser on this machine (with internet, so that the browser's own push service is reachable):\n` +
+        `  Demo store page   ${origin}/demo/   sign in as Ada, enable notifications, place and ship an order\n` +
+        `  Medusa admin      ${origin}/app     ${ADMIN.email} / ${ADMIN.password}; Settings > Web Push > Enable push on this device\n` +
+        `  Store API         ${origin}/store/push/vapid-public-key\n` +
+        `Press Ctrl-C to stop; everything the demo started stops with it.\n`
     )
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve)

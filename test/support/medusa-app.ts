@@ -39,8 +39,15 @@ export async function runMigrations(storeDir: string): Promise<void> {
  * on a free loopback port. The event bus's enqueuer, which Medusa leaves off under
  * NODE_ENV=test, is started so staged events reach subscribers.
  */
-/** `port` 0 picks a free one. */
-export async function startMedusa(storeDir: string, port = 0): Promise<MedusaApp> {
+/**
+ * `port` 0 picks a free one. `mount` adds routes of the caller's (the demo's page) to the same
+ * express app, after Medusa's.
+ */
+export async function startMedusa(
+  storeDir: string,
+  port = 0,
+  mount?: (app: import("express").Express) => void
+): Promise<MedusaApp> {
   // Loaded lazily: importing Medusa costs seconds and pure tests should not pay it.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const express = require("express") as () => import("express").Express
@@ -52,6 +59,7 @@ export async function startMedusa(storeDir: string, port = 0): Promise<MedusaApp
   }) => Promise<LoadersResult>
   const app = express()
   const { container, shutdown } = await loaders({ directory: storeDir, expressApp: app, isTest: false })
+  mount?.(app)
   const eventBus = container.resolve<EventBus>("eventBusService")
   if (process.env.NODE_ENV === "test") eventBus.startEnqueuer()
   const server: Server = await new Promise((resolve) => {

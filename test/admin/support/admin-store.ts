@@ -52,7 +52,7 @@ function freePort(): Promise<number> {
   })
 }
 
-function adminBuildDir(): string {
+export function adminBuildDir(): string {
   const bundle = path.join(REPO_ROOT, "dist", "admin", "_virtual_entry.js")
   if (!fs.existsSync(bundle)) throw new Error("dist/admin is missing: run `npm run build` first")
   const version = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), "utf8")).version
@@ -67,7 +67,7 @@ function adminBuildDir(): string {
 }
 
 /** Runs the store's `medusa-admin build` unless this bundle's build is cached. */
-async function buildAdmin(storeDir: string, outDir: string): Promise<AdminStore["build"]> {
+export async function buildAdmin(storeDir: string, outDir: string): Promise<AdminStore["build"]> {
   if (fs.existsSync(path.join(outDir, "index.html"))) return { cached: true, seconds: 0 }
   fs.rmSync(path.dirname(outDir), { recursive: true, force: true }) // older builds
   const started = Date.now()

@@ -36,6 +36,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const body = (req.body ?? {}) as Record<string, unknown>
   const unknown = Object.keys(body).find((k) => !["event", "audience", "locale", "template", "order_id"].includes(k))
   if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
+  for (const field of ["event", "audience"]) {
+    if (typeof body[field] !== "string") throw new InvalidRequestError(field, `${field} is required`)
+  }
   const rule = ruleFrom(req, body.event, body.audience)
   const { options } = services(req).webPush
   const { defaultLocale } = options.preferences

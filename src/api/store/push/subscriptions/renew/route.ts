@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ConflictError, NotFoundError } from "../../../../../core/api-errors"
+import { checkCategories } from "../../../../../core/preferences-input"
 import { parseRenewBody } from "../../../../../core/request-validation"
 import { toPublicSubscription } from "../../../../../services/push-subscription"
 import { customerId, services, userAgentSummary } from "../../../../helpers"
@@ -14,6 +15,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const { webPush, subscriptions } = services(req)
   const { previous, input } = parseRenewBody(req.body, webPush.options.endpointPolicy)
   const old = previous ? await subscriptions.findByProof(previous.endpoint, previous.auth) : undefined
+  if (!old?.user_id) checkCategories(input.categories, webPush.options.preferences.categories)
   if (!old) {
     const signedIn = customerId(req)
     if (!signedIn) throw new NotFoundError("The previous subscription is unknown; subscribe again")

@@ -1,5 +1,7 @@
 import type { Logger } from "@medusajs/medusa"
 import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/contact-alerts"
+import { ApiError } from "../core/api-errors"
+import { WebPushPluginError } from "../core/errors"
 import type { EventRule } from "../core/event-types"
 import { normaliseLocale } from "../core/locale"
 import { isEnabled, templateFor } from "../core/localized-template"
@@ -38,6 +40,16 @@ export interface MessageSummary {
 
 type EventData = Record<string, unknown>
 
+/**
+ * What a failure's log line may say: the plugin's own errors in full; anything else (a database
+ * error can quote the values it was given, such as an endpoint) by name and code only.
+ */
+function describeError(err: unknown): string {
+  if (err instanceof WebPushPluginError || err instanceof ApiError) return `${err.name}: ${err.message}`
+  const e = err as { name?: unknown; code?: unknown }
+  return `${typeof e?.name === "string" ? e.name : "Error"}${typeof e?.code === "string" ? ` (${e.code})` : ""}`
+}
+
 export function summary(message: PushMessage): MessageSummary {
   const { id, status, target_count, delivered_count, gone_count, failed_count } = message
   return { id, status, target_count, delivered_count, gone_count, failed_count }
@@ -66,7 +78,7 @@ export default class PushNotificationService {
         await this.notify(rule, eventData)
       } catch (err) {
         firstError ??= err
-        this.deps_.logger.error(`web-push: ${eventName} for ${rule.audience} failed: ${(err as Error).message}`)
+        this.deps_.logger.error(`web-push: ${eventName} for ${rule.audience} failed: ${describeError(err)}`)
       }
     }
     if (firstError !== undefined) throw firstError

@@ -123,6 +123,14 @@ describe("delivery engine: retries, broadcasts, message log", () => {
     })
     assert.equal(retried.status, 202)
     assert.equal(retried.body.message.id, sent.body.message.id)
+    // The same key for a different broadcast is a mistake, not a retry.
+    const reused = await store.http.request<{ field: string }>("POST", "/admin/push/broadcasts", {
+      apiToken: store.admin.apiToken,
+      headers: { "idempotency-key": "summer-sale-2026" },
+      body: { title: "Winter sale", body: "Different", category: "promotions" },
+    })
+    assert.equal(reused.status, 409)
+    assert.equal(reused.body.field, "Idempotency-Key")
 
     const messageId = sent.body.message.id
     const done = await eventually(async () => {

@@ -30,7 +30,11 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const message = await notifications.broadcast(input, key)
   if (!message) {
     const [[earlier]] = await messages.list({ idempotency_key: `broadcast|${key}` }, { limit: 1, offset: 0 })
-    if (!earlier) throw new ConflictError("This Idempotency-Key was used for another request", "Idempotency-Key")
+    const same =
+      earlier?.category === input.category &&
+      (earlier.payload as { title?: unknown; body?: unknown }).title === input.title &&
+      (earlier.payload as { title?: unknown; body?: unknown }).body === input.body
+    if (!earlier || !same) throw new ConflictError("This Idempotency-Key was used for another broadcast", "Idempotency-Key")
     res.status(202).json({ message: summary(earlier), recipient_count: earlier.target_count })
     return
   }

@@ -5,6 +5,7 @@ import { useAdminCustomQuery } from "medusa-react"
 import { useState } from "react"
 import { Link } from "react-router-dom"
 import { errorMessage, keys, useAdminAction } from "../../lib/api"
+import { Pager } from "../../components/pager"
 import { dateTime } from "../../lib/format"
 import type { ContactMessage } from "../../lib/types"
 
@@ -70,19 +71,7 @@ const ContactMessages = ({ notify }: RouteProps) => {
           ))}
         </Table.Body>
       </Table>
-      <div className="flex items-center justify-between">
-        <Text size="small" className="text-ui-fg-subtle">
-          {count ? `${offset + 1}–${Math.min(offset + PAGE, count)} of ${count}` : "No messages"}
-        </Text>
-        <div className="flex gap-x-2">
-          <Button variant="secondary" size="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            Previous
-          </Button>
-          <Button variant="secondary" size="small" disabled={offset + PAGE >= count} onClick={() => setOffset(offset + PAGE)}>
-            Next
-          </Button>
-        </div>
-      </div>
+      <Pager offset={offset} count={count} pageSize={PAGE} empty="No messages" onChange={setOffset} />
     </Container>
   )
 }

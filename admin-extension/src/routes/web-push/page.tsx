@@ -1,10 +1,11 @@
 import type { RouteConfig, RouteProps } from "@medusajs/admin"
 import { BellAlert } from "@medusajs/icons"
-import { Button, Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
+import { Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { useAdminCustomQuery } from "medusa-react"
 import { useState } from "react"
 import { Link } from "react-router-dom"
 import { DeliveryChart } from "../../components/chart"
+import { Pager } from "../../components/pager"
 import { PushNav } from "../../components/push-nav"
 import { PushStatus } from "../../components/status"
 import { errorMessage, keys } from "../../lib/api"
@@ -117,19 +118,7 @@ const DeliveryLog = (_props: RouteProps) => {
             ))}
           </Table.Body>
         </Table>
-        <div className="flex items-center justify-between">
-          <Text size="small" className="text-ui-fg-subtle">
-            {count ? `${offset + 1}–${Math.min(offset + PAGE, count)} of ${count}` : "No notifications match"}
-          </Text>
-          <div className="flex gap-x-2">
-            <Button variant="secondary" size="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-              Previous
-            </Button>
-            <Button variant="secondary" size="small" disabled={offset + PAGE >= count} onClick={() => setOffset(offset + PAGE)}>
-              Next
-            </Button>
-          </div>
-        </div>
+        <Pager offset={offset} count={count} pageSize={PAGE} empty="No notifications match" onChange={setOffset} />
       </Container>
     </div>
   )

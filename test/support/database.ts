@@ -18,7 +18,8 @@ export async function startDatabaseServer(log: (line: string) => void = () => un
   return startEmbedded(log)
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now, on loopback. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.unref()

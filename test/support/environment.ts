@@ -2,7 +2,8 @@ import fs from "node:fs"
 import path from "node:path"
 import { generateVapidKeys } from "../../src/core/keys"
 import type { WebPushPluginOptions } from "../../src/core/plugin-options"
-import { createDatabase, databaseUrl, dropDatabase, startDatabaseServer } from "./database"
+import { ADMIN_PATH, AdminBuild, adminBuildDir, buildAdmin } from "./admin-build"
+import { createDatabase, databaseUrl, dropDatabase, freePort, startDatabaseServer } from "./database"
 import { HttpClient } from "./http"
 import { MedusaApp, runMigrations, startMedusa } from "./medusa-app"
 import { TMP_DIR } from "./paths"
@@ -15,6 +16,9 @@ export const CERT_DIR = path.join(TMP_DIR, "certs")
 
 export interface TestStore {
   app: MedusaApp
+  /** With `withAdmin`: `http://127.0.0.1:<port>/app`, and how its build went. */
+  adminUrl?: string
+  adminBuild?: AdminBuild
   http: HttpClient
   push: PushService
   vapid: { publicKey: string; privateKey: string }
@@ -29,6 +33,8 @@ export interface TestStoreOptions {
   redisUrl?: string
   /** Storefront origins allowed by CORS, e.g. a browser test's page server. */
   storeCors?: string
+  /** Serve the Medusa admin with this plugin's extension under /app (built once, then cached). */
+  withAdmin?: boolean
 }
 
 /**
@@ -86,31 +92,42 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
     const vapid = generateVapidKeys()
     const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: vapid.publicKey })
     cleanups.push(() => push.close())
+    const port = opts.withAdmin ? await freePort() : 0
+    const adminUrl = opts.withAdmin ? `http://127.0.0.1:${port}${ADMIN_PATH}` : undefined
+    const adminOutDir = opts.withAdmin ? adminBuildDir() : undefined
     const storeDir = writeStore({
       name: dbName,
       databaseUrl: url,
       redisUrl: opts.redisUrl,
       storeCors: opts.storeCors,
+      admin: adminOutDir ? { path: ADMIN_PATH, outDir: adminOutDir } : undefined,
       pluginOptions: {
         vapid_public_key: vapid.publicKey,
         vapid_private_key: vapid.privateKey,
         vapid_subject: "mailto:ops@teststore.dev",
         storefront_url: "https://shop.teststore.dev",
-        admin_url: "https://admin.teststore.dev",
+        admin_url: adminUrl ?? "https://admin.teststore.dev",
         allow_loopback_endpoints: true,
         // Every request of a test comes from 127.0.0.1: the per-client limits are tested where they are meant to be.
         rate_limits: { subscribe_per_minute: 100_000, contact_per_hour: 100_000 },
         ...opts.pluginOptions,
-      },
+        // what a store owner adds so that the admin build includes the plugin's extension
+        ...(adminOutDir ? { enableUI: true } : {}),
+      } as WebPushPluginOptions,
     })
     cleanups.push(async () => fs.rmSync(storeDir, { recursive: true, force: true }))
+    const adminBuild = adminOutDir ? await buildAdmin(storeDir, adminOutDir) : undefined
     if (!template) await runMigrations(storeDir)
-    const app = await startMedusa(storeDir)
+    // @medusajs/admin's setup step reads medusa-config.js from the working directory, as under
+    // `medusa start` in a store's folder.
+    const cwd = process.cwd()
+    if (adminOutDir) process.chdir(storeDir)
+    const app = await startMedusa(storeDir, port).finally(() => process.chdir(cwd))
     cleanups.push(() => app.stop())
     const http = new HttpClient(app.baseUrl)
     const admin = await createAdmin(app.container, `admin-${process.pid}@teststore.dev`)
     const catalog = await seedCatalog(http, admin)
-    return { app, http, push, vapid, admin, catalog, stop }
+    return { app, http, push, vapid, admin, catalog, adminUrl, adminBuild, stop }
   } catch (err) {
     // A half-started store would keep the test process alive: take down what did start.
     await stop().catch(() => undefined)

@@ -7,6 +7,7 @@
  * Pass file paths to run only those (`npm test -- test/integration/spine.test.ts`).
  */
 import { spawn } from "node:child_process"
+import { createHash } from "node:crypto"
 import fs from "node:fs"
 import net from "node:net"
 import path from "node:path"
@@ -17,7 +18,8 @@ import { REPO_ROOT, TMP_DIR } from "./support/paths"
 import { writeStore } from "./support/store"
 import { generateVapidKeys } from "../src/core/keys"
 
-const TEMPLATE_DB = "wp_test_template"
+/** One template per checkout, so two checkouts can run their suites against one Postgres at once. */
+const TEMPLATE_DB = `wp_test_template_${createHash("sha1").update(REPO_ROOT).digest("hex").slice(0, 8)}`
 
 function log(line: string): void {
   process.stdout.write(`[test-runner] ${line}\n`)

@@ -49,7 +49,7 @@ describe("admin extension in the Medusa admin, in Firefox ESR", { skip: availabi
     fs.mkdirSync(SHOTS, { recursive: true })
     const certs = ensureTestCertificates(CERT_DIR)
     push = await startAutopushServer(certs)
-    store = await timed("store + admin build", () => startAdminStore("admin-ui"))
+    store = await timed("store + admin build", () => startAdminStore("admin-ui", { held_categories: [] }))
     db = store.app.container.resolve<EntityManager>("manager")
     // Customers with devices at the local push service: one places an order (personal pushes
     // about it), all three opted into "promotions" (the broadcast's audience).

@@ -34,7 +34,9 @@ describe("delivery engine: retries, broadcasts, message log", () => {
 
   before(async () => {
     store = await startTestStore("delivery", {
-      pluginOptions: { retry_base_ms: 300, retry_poll_ms: 200, batch_size: 3, max_attempts: 4 },
+      // Broadcasts here are about fan-out, not the delivery window (preferences.test.ts moves the
+      // clock for that): nothing is held, whatever the hour the suite runs at.
+      pluginOptions: { retry_base_ms: 300, retry_poll_ms: 200, batch_size: 3, max_attempts: 4, held_categories: [] },
     })
     db = store.app.container.resolve<EntityManager>("manager")
   })

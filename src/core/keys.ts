@@ -49,7 +49,7 @@ export function validateSubscriptionKeys(keys: { p256dh: unknown; auth: unknown 
 
 function decodeOption(value: unknown, field: string): Buffer {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new PluginOptionsError(field, 'is required (base64url; generate a pair with `npx web-push generate-vapid-keys`)')
+    throw new PluginOptionsError(field, 'is required (base64url; generate a pair with `npx medusa-plugin-web-push vapid`)')
   }
   try {
     return decodeBase64Url(value, field)

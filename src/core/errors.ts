@@ -15,6 +15,7 @@ export type WebPushErrorCode =
   | 'network_error'
   | 'timeout'
   | 'template_error'
+  | 'unsupported_runtime'
 
 export interface WebPushErrorOptions {
   /** Path of the offending input, e.g. `subscription.keys.auth`. */

@@ -1,5 +1,6 @@
 import type { EventBusService, Logger, MedusaContainer } from "@medusajs/medusa"
 import { eventNames } from "../core/event-catalogue"
+import { assertSupportedNode } from "../core/runtime"
 import { resolveOptions, WebPushPluginOptions } from "../core/plugin-options"
 import { BATCH_EVENT } from "../services/push-dispatcher"
 import type PushDispatcherService from "../services/push-dispatcher"
@@ -16,6 +17,7 @@ export default async function webPushLoader(container: MedusaContainer, options:
   const logger = container.resolve<Logger>("logger")
   let events: string[]
   try {
+    assertSupportedNode()
     events = eventNames(resolveOptions(options).rules)
   } catch (err) {
     logger.error(`${(err as Error).message}. Web push notifications are switched off until this is fixed.`)

@@ -1,5 +1,6 @@
 import type { Logger } from "@medusajs/medusa"
 import { checkEndpoint } from "../core/endpoint-policy"
+import { assertSupportedNode } from "../core/runtime"
 import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/plugin-options"
 import type { PushRequest, PushResult, PushTarget } from "../core/push-transport"
 import { Semaphore } from "../core/semaphore"
@@ -26,6 +27,7 @@ export default class WebPushService {
   private polling = false
 
   constructor(deps: Dependencies, rawOptions: WebPushPluginOptions) {
+    assertSupportedNode()
     this.options = resolveOptions(rawOptions)
     this.logger = deps.logger
     this.sender = createPushSender({

@@ -5,6 +5,7 @@ import net from "node:net"
 import path from "node:path"
 import { after, before, describe, it } from "node:test"
 import { promisify } from "node:util"
+import { Client } from "pg"
 import { generateVapidKeys, validateVapidKeys } from "../../src/core/keys"
 import { createDatabase, DatabaseServer, dropDatabase, startDatabaseServer } from "../support/database"
 import { CERT_DIR, trustBundle } from "../support/environment"
@@ -65,7 +66,18 @@ describe("the package a store owner installs", () => {
     const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""))
     const outside = files.filter((f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f))
     assert.deepEqual(outside, [])
-    for (const needed of ["dist/loaders/web-push.js", "dist/migrations/1764230400000-web-push-init.js", "dist/cli.js", "dist/storefront-snippet/push-sw.js", "dist/storefront-snippet/index.mjs"]) {
+    assert.deepEqual(files.filter((f) => f.endsWith(".map")), [], "no source maps pointing at sources that are not shipped")
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> }
+    assert.deepEqual(Object.keys(pkg.dependencies ?? {}), [], "no runtime dependencies: the transport is Node's own")
+    for (const needed of [
+      "dist/loaders/web-push.js",
+      "dist/migrations/1764230400000-web-push-init.js",
+      "dist/cli.js",
+      "dist/storefront-snippet/push-sw.js",
+      "dist/storefront-snippet/index.mjs",
+      "dist/storefront-snippet/README.md",
+      "dist/storefront-snippet/examples/nextjs/README.md",
+    ]) {
       assert.ok(files.includes(needed), `${needed} is in the package`)
     }
     assert.ok(!files.some((f) => f.startsWith("dist/") && /test|\.tmp/.test(f.split("/")[1])), "no tests in dist")
@@ -158,6 +170,26 @@ describe("the package a store owner installs", () => {
     const doctor = await run(bin("medusa-plugin-web-push"), ["doctor"], { cwd: STORE, env })
     assert.match(doctor.stdout, /VAPID keys valid and matching/)
     assert.match(doctor.stdout, /migrations applied/)
+    // A later migration that did not run is named, even though the earlier tables exist.
+    const db = new Client({ connectionString: url })
+    await db.connect()
+    try {
+      const [last] = (await db.query(`SELECT "timestamp", "name" FROM "migrations" WHERE "name" LIKE 'WebPush%' ORDER BY "timestamp" DESC LIMIT 1`)).rows
+      await db.query(`DELETE FROM "migrations" WHERE "timestamp" = $1`, [last.timestamp])
+      const stale = await run(bin("medusa-plugin-web-push"), ["doctor"], { cwd: STORE, env }).catch((e: { stdout: string; code: number }) => e)
+      assert.equal((stale as { code?: number }).code, 1, "doctor fails while a migration is missing")
+      assert.match(stale.stdout, new RegExp(`migrations not applied: ${String(last.timestamp)}-`))
+      await db.query(`INSERT INTO "migrations" ("timestamp", "name") VALUES ($1, $2)`, [last.timestamp, last.name])
+    } finally {
+      await db.end()
+    }
+
+    // One command copies the service worker and the helper into a storefront (again after an upgrade).
+    const copied = await run(bin("medusa-plugin-web-push"), ["storefront", "storefront/public"], { cwd: STORE, env })
+    for (const file of ["push-sw.js", "medusa-web-push.js", "index.mjs", "index.d.mts"]) {
+      const shipped = fs.readFileSync(path.join(STORE, "node_modules", "medusa-plugin-web-push", "dist", "storefront-snippet", file))
+      assert.ok(shipped.equals(fs.readFileSync(path.join(STORE, "storefront", "public", file))), `${file} copied:\n${copied.stdout}`)
+    }
 
     const store = await startStore(env)
     try {

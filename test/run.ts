@@ -13,6 +13,7 @@ import net from "node:net"
 import path from "node:path"
 import { createDatabase, databaseUrl, startDatabaseServer } from "./support/database"
 import { trustBundle } from "./support/environment"
+import { EmbeddedPostgresAccessError } from "./support/folder-access"
 import { runMigrations } from "./support/medusa-app"
 import { REPO_ROOT, TMP_DIR } from "./support/paths"
 import { writeStore } from "./support/store"
@@ -104,7 +105,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`[test-runner] ${(err as Error).stack ?? String(err)}\n`)
+    // A known set-up problem is one line with its fix; anything else, the whole stack.
+    const known = err instanceof EmbeddedPostgresAccessError
+    process.stderr.write(`[test-runner] ${known ? err.message : ((err as Error).stack ?? String(err))}\n`)
     process.exit(1)
   }
 )

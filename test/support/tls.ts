@@ -54,7 +54,10 @@ function readIfValid(dir: string): TestCertificates | undefined {
       leaf.verify(ca.publicKey) &&
       leaf.checkPrivateKey(createPrivateKey(keyPem)) &&
       remainingMs(ca) > MIN_REMAINING_MS &&
-      remainingMs(leaf) > MIN_REMAINING_MS;
+      remainingMs(leaf) > MIN_REMAINING_MS &&
+      // Made under another clock (a run under faketime): not valid yet here, so made again.
+      Date.parse(ca.validFrom) <= Date.now() &&
+      Date.parse(leaf.validFrom) <= Date.now();
     return usable ? { caPath, keyPem, certPem } : undefined;
   } catch {
     return undefined;

@@ -2,7 +2,7 @@ import type { Logger } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { backoffDelayMs } from "../core/backoff"
 import { forEachConcurrent } from "../core/concurrency"
-import { PayloadTooLargeError } from "../core/errors"
+import { describeError, PayloadTooLargeError } from "../core/errors"
 import type { Urgency } from "../core/event-types"
 import type { DeliveryOutcome } from "../core/outcome"
 import { buildPayload, NotificationPayload } from "../core/payload"
@@ -101,7 +101,7 @@ export class ClaimedSender {
   async send(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>, batchId?: string): Promise<void> {
     const open = new Set(claimed.map((c) => c.id))
     const heartbeat = setInterval(() => {
-      this.renewLeases([...open], batchId).catch((err: Error) => this.deps_.logger.warn(`web-push: lease renewal failed: ${err.message}`))
+      this.renewLeases([...open], batchId).catch((err: unknown) => this.deps_.logger.warn(`web-push: lease renewal failed: ${describeError(err)}`))
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)))
     heartbeat.unref()
 

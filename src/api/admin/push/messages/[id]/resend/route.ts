@@ -1,6 +1,7 @@
 import type { Logger, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { randomUUID } from "node:crypto"
 import { ConflictError, NotFoundError } from "../../../../../../core/api-errors"
+import { describeError } from "../../../../../../core/errors"
 import { audienceOf } from "../../../../../../lib/audience"
 import type { PushMessage } from "../../../../../../models/push-message"
 import type PushDispatcherService from "../../../../../../services/push-dispatcher"
@@ -34,8 +35,8 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const dispatcher = req.scope.resolve<PushDispatcherService>("pushDispatcherService")
   let message: PushMessage = created
   if (created.audience === "broadcast") {
-    dispatcher.dispatch(created).catch((err: Error) => {
-      req.scope.resolve<Logger>("logger").error(`web-push: resend ${created.id} failed to start: ${err.name}: ${err.message}`)
+    dispatcher.dispatch(created).catch((err: unknown) => {
+      req.scope.resolve<Logger>("logger").error(`web-push: resend ${created.id} failed to start: ${describeError(err)}`)
     })
   } else {
     message = await dispatcher.dispatch(created)

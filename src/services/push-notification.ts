@@ -156,6 +156,7 @@ export default class PushNotificationService {
     const render = (locale: string): RenderedNotification =>
       renderNotification(templateFor(rule, locale, defaultLocale, saved), loaded.contextFor(locale), {
         baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
+        links: options.links,
         icon: options.defaultIcon,
         badge: options.defaultBadge,
       })

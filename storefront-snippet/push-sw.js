@@ -208,8 +208,10 @@
     var actionUrls = isObject(data.action_urls) ? data.action_urls : {}
     var url = (event.action && actionUrls[event.action]) || data.url || safeUrl(config.fallbackUrl) || sw.registration.scope
     var work = [openOrFocus(url).catch(function () {})]
-    if (typeof data.delivery_id === 'string' && data.delivery_id !== '') {
-      var report = { delivery_id: data.delivery_id }
+    // The click token proves the report comes from the notification itself, not from someone who
+    // only knows its delivery id.
+    if (typeof data.delivery_id === 'string' && data.delivery_id !== '' && typeof data.click_token === 'string') {
+      var report = { delivery_id: data.delivery_id, click_token: data.click_token }
       if (event.action) report.action = event.action
       work.push(postJson('/store/push/clicks', report).catch(function () {}))
     }

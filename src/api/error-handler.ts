@@ -1,6 +1,6 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ApiError } from "../core/api-errors"
-import { PluginOptionsError, WebPushPluginError } from "../core/errors"
+import { describeError, PluginOptionsError, WebPushPluginError } from "../core/errors"
 import { PLAIN_FIELD_NAME } from "../core/request-validation"
 
 interface ErrorBody {
@@ -72,10 +72,7 @@ function answer(err: unknown): { status: number; body: ErrorBody } {
 export function webPushErrorHandler(err: unknown, req: MedusaRequest, res: MedusaResponse, _next: MedusaNextFunction): void {
   const { status, body } = answer(err)
   if (status >= 500 && status !== 503) {
-    const e = err as { name?: string; code?: string }
-    req.scope.resolve<{ error: (msg: string) => void }>("logger").error(
-      `web-push: ${req.method} ${req.path} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`
-    )
+    req.scope.resolve<{ error: (msg: string) => void }>("logger").error(`web-push: ${req.method} ${req.path} failed: ${describeError(err)}`)
   }
   if (res.headersSent) return
   res.status(status).json(body)

@@ -1,3 +1,5 @@
+import { ApiError } from './api-errors'
+
 /**
  * Typed errors raised by the framework-free core. Each carries a stable
  * `code` so adapters (services, routes) can map it without string matching.
@@ -79,4 +81,17 @@ export class PayloadTooLargeError extends WebPushPluginError {
     this.bytes = bytes
     this.maxBytes = maxBytes
   }
+}
+
+/**
+ * What a log line may say about a failure: the plugin's own errors (and API errors) in full; any
+ * other error (a database error quotes the values it was given, such as an endpoint or an e-mail)
+ * by name and code only. Every log line about an error goes through this.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof WebPushPluginError || err instanceof ApiError) return `${err.name}: ${err.message}`
+  const e = err as { name?: unknown; code?: unknown } | null | undefined
+  const name = typeof e?.name === 'string' && /^[A-Za-z][\w.]{0,60}$/.test(e.name) ? e.name : 'Error'
+  const code = typeof e?.code === 'string' || typeof e?.code === 'number' ? String(e.code) : ''
+  return /^[A-Za-z0-9_.-]{1,40}$/.test(code) ? `${name} (${code})` : name
 }

@@ -1,4 +1,5 @@
 import type { TemplateFields, Urgency } from "./event-types"
+import { allowedLink, LinkPolicy, resolveLink } from "./link-policy"
 import { renderTemplate } from "./template"
 import type { TemplateContext } from "./template-context"
 
@@ -18,16 +19,13 @@ export interface RenderedNotification {
 export interface BuildDefaults {
   /** Storefront base URL for customer notifications, admin base URL for admin ones. */
   readonly baseUrl: string
+  /** Where links may lead; a rendered link the rule refuses is replaced by the base URL (a picture is left out). */
+  readonly links: LinkPolicy
   readonly icon?: string
   readonly badge?: string
 }
 
-/** Resolves a rendered link against the base URL, keeping a base path such as `/de`. */
-export function resolveLink(link: string, baseUrl: string): string {
-  if (/^https?:\/\//i.test(link)) return link
-  const base = baseUrl.replace(/\/+$/, "")
-  return link.startsWith("/") ? `${base}${link}` : `${base}/${link}`
-}
+export { resolveLink }
 
 function encodeLinkPart(value: string): string {
   return /^https?:\/\//i.test(value) ? value : encodeURIComponent(value)
@@ -37,6 +35,12 @@ function optional(template: string | undefined, context: TemplateContext): strin
   if (template === undefined) return undefined
   const value = renderTemplate(template, context)
   return value === "" ? undefined : value
+}
+
+/** A picture's link, rendered and resolved, when the link rule allows it. */
+function picture(template: string | undefined, context: TemplateContext, defaults: BuildDefaults): string | undefined {
+  const value = optional(template, context)
+  return value === undefined ? undefined : allowedLink(value, defaults.baseUrl, defaults.links)
 }
 
 /** Renders every field of a template with the event's context. Values are plain text. */
@@ -50,10 +54,11 @@ export function renderNotification(
   return {
     title: renderTemplate(template.title, context),
     body: renderTemplate(template.body, context),
-    url: resolveLink(link || "/", defaults.baseUrl),
-    icon: optional(template.icon, context) ?? defaults.icon,
-    badge: optional(template.badge, context) ?? defaults.badge,
-    image: optional(template.image, context),
+    // Checked again with the real values: a value that is itself a link must lead somewhere allowed too.
+    url: allowedLink(link || "/", defaults.baseUrl, defaults.links) ?? resolveLink("/", defaults.baseUrl),
+    icon: picture(template.icon, context, defaults) ?? defaults.icon,
+    badge: picture(template.badge, context, defaults) ?? defaults.badge,
+    image: picture(template.image, context, defaults),
     tag: optional(template.tag, context),
     ttl: template.ttl,
     urgency: template.urgency,

@@ -1,7 +1,9 @@
+import { clickTokenKey } from "./click-token"
 import { PluginOptionsError } from "./errors"
 import { buildEventRules, EventRule, EventsOption, Urgency } from "./event-catalogue"
 import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "./endpoint-policy"
 import { validateVapidKeys, validateVapidSubject } from "./keys"
+import { checkTemplateLink, linkBase, LinkPolicy } from "./link-policy"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "./rate-limit"
 
@@ -23,6 +25,14 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue "http://localhost:7001"
    */
   admin_url?: string
+  /**
+   * Hosts, besides the storefront's and the admin's, that notification links (`url`) and pictures
+   * (`icon`, `image`) may point to, over https: a help centre, a carrier's tracking site, an image
+   * CDN. `*.example.com` matches its subdomains. Any other link is refused when a template or a
+   * broadcast is saved, and left out when a notification is sent.
+   * @defaultValue []
+   */
+  link_allowlist?: string[]
   /**
    * Per event and audience: `false` to turn off, or template overrides; any other Medusa event can be
    * mapped here with an audience and a template.
@@ -114,6 +124,10 @@ export interface ResolvedOptions {
   readonly vapid: VapidDetails
   readonly storefrontUrl: string
   readonly adminUrl: string
+  /** Where notification links may lead (storefront, admin, `link_allowlist`). */
+  readonly links: LinkPolicy
+  /** Key of the per-delivery click tokens, derived from the VAPID private key. */
+  readonly clickTokenKey: Buffer
   readonly rules: readonly EventRule[]
   readonly defaultIcon?: string
   readonly defaultBadge?: string
@@ -144,6 +158,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "vapid_subject",
   "storefront_url",
   "admin_url",
+  "link_allowlist",
   "events",
   "default_icon",
   "default_badge",
@@ -207,6 +222,36 @@ function hostList(value: unknown, option: string): string[] {
   return value.map((h: string) => h.toLowerCase())
 }
 
+function linkHosts(value: unknown): string[] {
+  if (value === undefined) return []
+  const ok = (h: unknown): boolean =>
+    typeof h === "string" && /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(h) && !(h.startsWith("*.") && !h.slice(2).includes("."))
+  if (!Array.isArray(value) || !value.every(ok)) {
+    throw new PluginOptionsError("link_allowlist", 'must be a list of host names such as "help.example.com" or "*.example.com"')
+  }
+  return value.map((h: string) => h.toLowerCase())
+}
+
+/** Links in the `events` option follow the link rule; an error names the option path of the field. */
+function checkEventLinks(rules: readonly EventRule[], links: LinkPolicy): void {
+  for (const rule of rules) {
+    const path = `events.${rule.event}.${rule.audience}`
+    const base = linkBase(rule.audience, links)
+    const fields: Array<[string, Partial<Record<"url" | "icon" | "image" | "badge", string>>]> = [
+      [path, rule.template],
+      ...Object.entries(rule.locales ?? {}).map(([tag, texts]): [string, typeof texts] => [`${path}.locales.${tag}`, texts]),
+    ]
+    for (const [prefix, template] of fields) {
+      for (const field of ["url", "icon", "image", "badge"] as const) {
+        const value = template[field]
+        if (value === undefined) continue
+        const checked = checkTemplateLink(value, base, links)
+        if (!checked.ok) throw new PluginOptionsError(`${prefix}.${field}`, checked.problem)
+      }
+    }
+  }
+}
+
 function rateLimits(value: unknown): ResolvedOptions["rateLimits"] {
   if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))) {
     throw new PluginOptionsError("rate_limits", "must be an object such as { subscribe_per_minute: 10, contact_per_hour: 5 }")
@@ -252,12 +297,20 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     throw new PluginOptionsError("allow_loopback_endpoints", "is refused when NODE_ENV=production")
   }
 
+  const storefrontUrl = baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000")
+  const adminUrl = baseUrl(options.admin_url, "admin_url", "http://localhost:7001")
+  const links: LinkPolicy = { storefrontUrl, adminUrl, allowedHosts: linkHosts(options.link_allowlist) }
+  const rules = buildEventRules(options.events as EventsOption | undefined)
+  checkEventLinks(rules, links)
+
   return {
     vapid: { subject, publicKey, privateKey },
     preferences: resolvePreferenceOptions(options as PreferenceOptions),
-    storefrontUrl: baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000"),
-    adminUrl: baseUrl(options.admin_url, "admin_url", "http://localhost:7001"),
-    rules: buildEventRules(options.events as EventsOption | undefined),
+    storefrontUrl,
+    adminUrl,
+    links,
+    clickTokenKey: clickTokenKey(privateKey),
+    rules,
     defaultIcon: optionalUrl(options.default_icon, "default_icon"),
     defaultBadge: optionalUrl(options.default_badge, "default_badge"),
     endpointPolicy: createEndpointPolicy({

@@ -2,6 +2,7 @@ import { decodeBase64Url } from "./base64url"
 import { checkEndpointSyntax, EndpointPolicy } from "./endpoint-policy"
 import { InvalidRequestError } from "./api-errors"
 import { validateSubscriptionKeys } from "./keys"
+import { checkLink, LinkPolicy } from "./link-policy"
 import { isTimeZone, normaliseLocale } from "./locale"
 
 type Body = Record<string, unknown>
@@ -212,16 +213,15 @@ export interface BroadcastInput {
   readonly sendAt?: Date
 }
 
-function link(body: Body, field: string): string | undefined {
+/** A broadcast's link: a path on the storefront, or a URL the link rule allows (see `checkLink`). */
+function link(body: Body, field: string, links: LinkPolicy): string | undefined {
   const value = text(body, field, { max: 1024, required: false })
   if (value === undefined) return undefined
-  if (value.startsWith("/") && !value.startsWith("//")) return value
-  try {
-    const url = new URL(value)
-    if (url.protocol === "https:" || url.protocol === "http:") return url.toString()
-  } catch {
-    // refused below
-  }
+  const checked = checkLink(value, links.storefrontUrl, links)
+  if (!checked.ok) throw new InvalidRequestError(field, `${field} ${checked.problem}`)
+  if (value.startsWith("/")) return value
+  // The URL as the link rule judged it (and as a browser reads it), written out in full.
+  if (/^https?:/i.test(value)) return new URL(value).toString()
   throw new InvalidRequestError(field, `${field} must be an http(s) URL or a path starting with /`)
 }
 
@@ -240,8 +240,8 @@ function sendAt(value: unknown): Date | undefined {
   return at
 }
 
-/** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, dry_run? }`. */
-export function parseBroadcastBody(raw: unknown): BroadcastInput {
+/** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, dry_run? }`; links follow `links`. */
+export function parseBroadcastBody(raw: unknown, links: LinkPolicy): BroadcastInput {
   const body = object(raw, "body")
   onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "dry_run", "send_at"])
   const title = text(body, "title", { max: 120, required: true }) as string
@@ -255,9 +255,9 @@ export function parseBroadcastBody(raw: unknown): BroadcastInput {
   return {
     title,
     body: message,
-    url: link(body, "url"),
-    icon: link(body, "icon"),
-    image: link(body, "image"),
+    url: link(body, "url", links),
+    icon: link(body, "icon", links),
+    image: link(body, "image", links),
     category: body.category,
     dryRun: body.dry_run === true,
     sendAt: sendAt(body.send_at),

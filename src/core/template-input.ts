@@ -1,14 +1,26 @@
 import { InvalidRequestError } from "./api-errors"
 import { MAX_TTL_SECONDS, URGENCIES, Urgency } from "./event-types"
 import { normaliseLocale } from "./locale"
+import { checkTemplateLink, LinkPolicy } from "./link-policy"
 import type { TemplateOverride } from "./localized-template"
 
 type Body = Record<string, unknown>
 
 const LIMITS = { title: 200, body: 1000, url: 1024, icon: 1024, image: 1024 } as const
 
-/** `POST /admin/push/templates/:event/:audience`: `{ locale, enabled?, title?, body?, url?, icon?, image?, ttl?, urgency? }`. */
-export function parseTemplateBody(raw: unknown, defaultLocale: string): { locale: string; fields: TemplateOverride } {
+/** Where a template's links may lead: the rule, and the base its paths resolve against (storefront or admin). */
+export interface TemplateLinks {
+  readonly baseUrl: string
+  readonly policy: LinkPolicy
+}
+
+const LINK_FIELDS: ReadonlySet<string> = new Set(["url", "icon", "image"])
+
+/**
+ * `POST /admin/push/templates/:event/:audience`: `{ locale, enabled?, title?, body?, url?, icon?, image?, ttl?, urgency? }`.
+ * `url`, `icon` and `image` follow the link rule (see `checkLink`), judged with stand-in values for placeholders.
+ */
+export function parseTemplateBody(raw: unknown, defaultLocale: string, links: TemplateLinks): { locale: string; fields: TemplateOverride } {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidRequestError("body", "body must be an object")
   const body = raw as Body
   const known = ["locale", "enabled", "ttl", "urgency", ...Object.keys(LIMITS)]
@@ -24,6 +36,11 @@ export function parseTemplateBody(raw: unknown, defaultLocale: string): { locale
       throw new InvalidRequestError(field, `${field} must be text of at most ${max} characters, or null to clear it`)
     }
     fields[field] = value === null || value.trim() === "" ? null : value.replace(/[\u0000-\u001f\u007f]/g, " ").trim()
+    const saved = fields[field]
+    if (LINK_FIELDS.has(field) && typeof saved === "string") {
+      const checked = checkTemplateLink(saved, links.baseUrl, links.policy)
+      if (!checked.ok) throw new InvalidRequestError(field, `${field} ${checked.problem}`)
+    }
   }
   if (body.enabled !== undefined && body.enabled !== null && typeof body.enabled !== "boolean") {
     throw new InvalidRequestError("enabled", "enabled must be true or false")

@@ -106,3 +106,13 @@ export function templateVariables(template: string): string[] {
   }
   return [...paths]
 }
+
+/**
+ * The template with each placeholder replaced by its fallback, or by `standIn` when it has none:
+ * a stand-in rendering, to judge what a template's link resolves to before any value is known.
+ */
+export function fillPlaceholders(template: string, standIn: string): string {
+  return template.replace(PLACEHOLDER, (_match: string, _path: string, dq: string | undefined, sq: string | undefined) =>
+    dq ?? sq ?? standIn,
+  )
+}

@@ -1,13 +1,15 @@
 import type { Logger } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { backoffDelayMs } from "../core/backoff"
+import { clickToken } from "../core/click-token"
 import { forEachConcurrent } from "../core/concurrency"
-import { PayloadTooLargeError } from "../core/errors"
+import { describeError, PayloadTooLargeError } from "../core/errors"
 import type { Urgency } from "../core/event-types"
 import type { DeliveryOutcome } from "../core/outcome"
 import { buildPayload, NotificationPayload } from "../core/payload"
 import type { PushResult } from "../core/push-transport"
 import { pickLocalized } from "../core/locale"
+import type { ResolvedOptions } from "../core/plugin-options"
 import { endpointHash } from "../core/redact"
 import type { PushDeliveryStatus } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
@@ -51,9 +53,11 @@ type StoredNotification = Omit<NotificationPayload, "timestamp" | "data">
 
 /**
  * The payload a message's notification carries for this device: in the device's language (else
- * the language of the order or customer, else the store's), with the ids that let a click be recorded.
+ * the language of the order or customer, else the store's), with the ids and the click token
+ * that let a click be recorded (the token: 43 bytes that are never shortened; title and body are).
  */
-function payloadFor(message: PushMessage, delivery: ClaimedDelivery, defaultLocale: string): string {
+function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pick<ResolvedOptions, "preferences" | "clickTokenKey">): string {
+  const { defaultLocale } = options.preferences
   const localized = message.localized_payloads as Record<string, StoredNotification> | null
   const stored =
     pickLocalized(localized, delivery.locale ?? message.context_locale, defaultLocale) ??
@@ -69,7 +73,7 @@ function payloadFor(message: PushMessage, delivery: ClaimedDelivery, defaultLoca
     tag: stored.tag,
     renotify: stored.tag !== undefined,
     timestamp: new Date(message.created_at).getTime(),
-    data: { message_id: message.id, delivery_id: deliveryId, url: stored.url ?? null },
+    data: { message_id: message.id, delivery_id: deliveryId, click_token: clickToken(deliveryId, options.clickTokenKey), url: stored.url ?? null },
   })
 }
 
@@ -101,7 +105,7 @@ export class ClaimedSender {
   async send(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>, batchId?: string): Promise<void> {
     const open = new Set(claimed.map((c) => c.id))
     const heartbeat = setInterval(() => {
-      this.renewLeases([...open], batchId).catch((err: Error) => this.deps_.logger.warn(`web-push: lease renewal failed: ${err.message}`))
+      this.renewLeases([...open], batchId).catch((err: unknown) => this.deps_.logger.warn(`web-push: lease renewal failed: ${describeError(err)}`))
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)))
     heartbeat.unref()
 
@@ -192,7 +196,7 @@ export class ClaimedSender {
   private async sendOne(message: PushMessage, delivery: ClaimedDelivery): Promise<PushResult> {
     let payload: string
     try {
-      payload = payloadFor(message, delivery, this.options.preferences.defaultLocale)
+      payload = payloadFor(message, delivery, this.options)
     } catch (err) {
       if (err instanceof PayloadTooLargeError) return { outcome: { kind: "rejected", reason: "payload_too_large" } }
       throw err

@@ -1,4 +1,5 @@
 import type { EventBusService, Logger, MedusaContainer } from "@medusajs/medusa"
+import { describeError, PluginOptionsError } from "../core/errors"
 import { eventNames } from "../core/event-catalogue"
 import { assertSupportedNode } from "../core/runtime"
 import { resolveOptions, WebPushPluginOptions } from "../core/plugin-options"
@@ -20,7 +21,9 @@ export default async function webPushLoader(container: MedusaContainer, options:
     assertSupportedNode()
     events = eventNames(resolveOptions(options).rules)
   } catch (err) {
-    logger.error(`${(err as Error).message}. Web push notifications are switched off until this is fixed.`)
+    // An option error names the option; anything else thrown here is described by name and code.
+    const detail = err instanceof PluginOptionsError ? err.message : `web-push: options could not be read: ${describeError(err)}`
+    logger.error(`${detail}. Web push notifications are switched off until this is fixed.`)
     return
   }
   const eventBus = container.resolve<EventBusService>("eventBusService")

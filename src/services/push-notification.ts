@@ -1,7 +1,6 @@
 import type { Logger } from "@medusajs/medusa"
 import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/contact-alerts"
-import { ApiError } from "../core/api-errors"
-import { WebPushPluginError } from "../core/errors"
+import { describeError } from "../core/errors"
 import type { EventRule } from "../core/event-types"
 import { normaliseLocale } from "../core/locale"
 import { isEnabled, templateFor } from "../core/localized-template"
@@ -39,16 +38,6 @@ export interface MessageSummary {
 }
 
 type EventData = Record<string, unknown>
-
-/**
- * What a failure's log line may say: the plugin's own errors in full; anything else (a database
- * error can quote the values it was given, such as an endpoint) by name and code only.
- */
-function describeError(err: unknown): string {
-  if (err instanceof WebPushPluginError || err instanceof ApiError) return `${err.name}: ${err.message}`
-  const e = err as { name?: unknown; code?: unknown }
-  return `${typeof e?.name === "string" ? e.name : "Error"}${typeof e?.code === "string" ? ` (${e.code})` : ""}`
-}
 
 export function summary(message: PushMessage): MessageSummary {
   const { id, status, target_count, delivered_count, gone_count, failed_count } = message
@@ -141,8 +130,8 @@ export default class PushNotificationService {
     if (message.status === "scheduled") return message // the retry poller starts it at send_at
     // Sending may take a while; its progress is in the message's counts. A crash midway is taken
     // over by the retry poller (leases), so nothing depends on this promise.
-    this.deps_.pushDispatcherService.dispatch(message).catch((err: Error) => {
-      this.deps_.logger.error(`web-push: broadcast ${message.id} failed to start: ${err.name}: ${err.message}`)
+    this.deps_.pushDispatcherService.dispatch(message).catch((err: unknown) => {
+      this.deps_.logger.error(`web-push: broadcast ${message.id} failed to start: ${describeError(err)}`)
     })
     return message
   }
@@ -167,6 +156,7 @@ export default class PushNotificationService {
     const render = (locale: string): RenderedNotification =>
       renderNotification(templateFor(rule, locale, defaultLocale, saved), loaded.contextFor(locale), {
         baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
+        links: options.links,
         icon: options.defaultIcon,
         badge: options.defaultBadge,
       })

@@ -1,5 +1,6 @@
 import type { Logger } from "@medusajs/medusa"
 import { checkEndpoint } from "../core/endpoint-policy"
+import { describeError } from "../core/errors"
 import { assertSupportedNode } from "../core/runtime"
 import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/plugin-options"
 import type { PushRequest, PushResult, PushTarget } from "../core/push-transport"
@@ -76,7 +77,7 @@ export default class WebPushService {
       if (this.polling) return
       this.polling = true
       work()
-        .catch((err: Error) => this.logger.error(`web-push: retry poller: ${err.name}: ${err.message}`))
+        .catch((err: unknown) => this.logger.error(`web-push: retry poller: ${describeError(err)}`))
         .finally(() => {
           this.polling = false
         })

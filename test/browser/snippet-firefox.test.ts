@@ -179,6 +179,8 @@ describe('storefront snippet in Firefox ESR against the Medusa app with this plu
       [customerOrder.id]
     )
     assert.equal(shipped.data?.delivery_id, delivery.id)
+    // The click report sends it back: without it the store records no click.
+    assert.match(String(shipped.data?.click_token), /^[A-Za-z0-9_-]{43}$/)
   })
 
   it('opens the order page on click and the store records the click against the delivery', async () => {

@@ -188,7 +188,21 @@ const contactMutations: Array<fc.Arbitrary<Mutation>> = [
   unknownField(""),
 ]
 
-const badLink = fc.oneof(fc.constantFrom("javascript:alert(1)", "//evil.example/x", "ftp://x.example/", "data:text/html,x", "relative/path"), notString)
+const badLink = fc.oneof(
+  fc.constantFrom(
+    "javascript:alert(1)",
+    "//evil.example/x",
+    "ftp://x.example/",
+    "data:text/html,x",
+    "relative/path",
+    // other sites: the link rule keeps notifications on the storefront, the admin and link_allowlist
+    "https://evil.example/x",
+    "https://shop.teststore.dev@evil.example/x",
+    "https:\\\\evil.example/x",
+    "HTTPS://EVIL.EXAMPLE/"
+  ),
+  notString
+)
 const broadcastMutations: Array<fc.Arbitrary<Mutation>> = [
   set("title", fc.oneof(notString, fc.constantFrom("", " "), fc.constant("t".repeat(121)))),
   set("body", fc.oneof(notString, fc.constant("b".repeat(501)))),
@@ -203,8 +217,9 @@ const broadcastMutations: Array<fc.Arbitrary<Mutation>> = [
 
 const clickMutations: Array<fc.Arbitrary<Mutation>> = [
   set("delivery_id", fc.oneof(notString, anyString, fc.stringMatching(/^pushdel_[A-Za-z0-9]{1,20}$/))),
+  set("click_token", fc.oneof(notString, anyString, fc.stringMatching(/^[A-Za-z0-9_-]{43}$/))),
   set("action", fc.oneof(notString, fc.constant("a".repeat(65)))),
-  remove("delivery_id"),
+  remove("delivery_id", "click_token"),
   unknownField(""),
 ]
 
@@ -276,7 +291,7 @@ export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest
   const proof = () => ({ endpoint: valid.subscription.endpoint, auth: valid.subscription.keys.auth })
   const contact = () => ({ name: "Ada", email: "ada@shop.dev", subject: "Hi", message: "Hello" })
   const broadcast = () => ({ title: "Sale", body: "Everything must go", category: "promotions", dry_run: false })
-  const click = () => ({ delivery_id: "pushdel_01NOSUCHDELIVERY" })
+  const click = () => ({ delivery_id: "pushdel_01NOSUCHDELIVERY", click_token: "A".repeat(43) })
   const fixed = (p: string) => fc.constant(p)
   const messageId = fc
     .oneof(fc.string({ minLength: 1, maxLength: 30 }).map(encode), fc.constantFrom("%E0%A4%A", "%", "%zz", "pushmsg_01NOSUCH", "pushmsg_%00", "%2F..%2F"), marked.map(encode))

@@ -51,3 +51,30 @@ test('EndpointForbiddenError has a reason and defaults its field', () => {
   assert.equal(err.reason, 'host_not_allowed')
   assert.equal(err.field, 'subscription.endpoint')
 })
+
+test('describeError: the plugin\'s own errors in full, anything else by name and code only', async () => {
+  const { describeError } = await import('../../src/core/errors')
+  const { InvalidRequestError } = await import('../../src/core/api-errors')
+  const endpoint = 'https://fcm.googleapis.com/fcm/send/secret-capability-token'
+  // What pg raises through typeorm: the message quotes the values it was given.
+  const pgError = Object.assign(new Error(`duplicate key value violates unique constraint "UQ_push_subscription_endpoint": Key (endpoint)=(${endpoint}) already exists.`), {
+    name: 'QueryFailedError',
+    code: '23505',
+    detail: `Key (endpoint)=(${endpoint}) already exists.`,
+  })
+  const cases: Array<[string, unknown, string]> = [
+    ['pg error', pgError, 'QueryFailedError (23505)'],
+    ['plain error', new Error(`connect to ${endpoint} failed`), 'Error'],
+    ['a name that is itself text', Object.assign(new Error('x'), { name: `boom ${endpoint}` }), 'Error'],
+    ['a code that is itself text', Object.assign(new Error('x'), { code: endpoint }), 'Error'],
+    ['a thrown string', endpoint, 'Error'],
+    ['null', null, 'Error'],
+    ['plugin error', new PayloadTooLargeError(5000, 3072), 'PayloadTooLargeError: push payload is 5000 bytes, limit is 3072'],
+    ['api error', new InvalidRequestError('url', 'url must stay home'), 'InvalidRequestError: url must stay home'],
+  ]
+  for (const [name, err, expected] of cases) {
+    const described = describeError(err)
+    assert.equal(described, expected, name)
+    assert.ok(!described.includes('secret-capability-token'), `${name}: no endpoint`)
+  }
+})

@@ -4,7 +4,13 @@ import type { TemplateFields } from '../../src/core/event-types'
 import { renderNotification, resolveLink } from '../../src/core/notification-builder'
 
 const STOREFRONT = 'https://shop.com/de'
-const defaults = { baseUrl: STOREFRONT, icon: 'https://cdn.shop.com/icon.png', badge: 'https://cdn.shop.com/badge.png' }
+// The hosts the tests' absolute links use, besides the storefront's and the admin's.
+const policy = {
+  storefrontUrl: STOREFRONT,
+  adminUrl: 'https://admin.shop.com',
+  allowedHosts: ['track.carrier.com', 'help.shop.com', 't.co', 'cdn.shop.com'],
+}
+const defaults = { baseUrl: STOREFRONT, links: policy, icon: 'https://cdn.shop.com/icon.png', badge: 'https://cdn.shop.com/badge.png' }
 
 function template(fields: Partial<TemplateFields>): TemplateFields {
   return { title: 'Title', body: 'Body', url: '/', ttl: 3600, urgency: 'normal', ...fields }
@@ -104,13 +110,13 @@ test('renderNotification: icon and badge fall back to the defaults, template val
   assert.equal(own.icon, 'https://cdn.shop.com/acme.png')
   assert.equal(own.badge, 'https://cdn.shop.com/b.png')
 
-  const none = renderNotification(template({}), {}, { baseUrl: STOREFRONT })
+  const none = renderNotification(template({}), {}, { baseUrl: STOREFRONT, links: policy })
   assert.equal(none.icon, undefined)
   assert.equal(none.badge, undefined)
 })
 
 test('renderNotification drops optional fields that render empty', () => {
-  const n = renderNotification(template({ image: '{{product.thumbnail}}', tag: '{{data.tag}}' }), { data: {} }, { baseUrl: STOREFRONT })
+  const n = renderNotification(template({ image: '{{product.thumbnail}}', tag: '{{data.tag}}' }), { data: {} }, { baseUrl: STOREFRONT, links: policy })
   assert.equal(n.image, undefined)
   assert.equal(n.tag, undefined)
   const json = JSON.parse(JSON.stringify(n)) as Record<string, unknown>
@@ -129,4 +135,17 @@ test('renderNotification passes ttl and urgency through unchanged', () => {
   const n = renderNotification(template({ ttl: 0, urgency: 'very-low' }), {}, defaults)
   assert.equal(n.ttl, 0)
   assert.equal(n.urgency, 'very-low')
+})
+
+test('renderNotification: a rendered link the link rule refuses goes to the base; a refused picture is left out', () => {
+  const n = renderNotification(
+    template({ url: '{{shipment.tracking_url}}', icon: '{{data.icon}}', image: 'https://evil.example/{{data.x}}.png' }),
+    { shipment: { tracking_url: 'https://evil.example/phish' }, data: { icon: 'https://shop.example@evil.example/i.png', x: 'p' } },
+    defaults,
+  )
+  assert.equal(n.url, 'https://shop.com/de/')
+  assert.equal(n.icon, defaults.icon)
+  assert.equal(n.image, undefined)
+  const allowed = renderNotification(template({ url: '{{shipment.tracking_url}}' }), { shipment: { tracking_url: 'https://track.carrier.com/t/1' } }, defaults)
+  assert.equal(allowed.url, 'https://track.carrier.com/t/1')
 })

@@ -234,3 +234,70 @@ test('events: false turns an event off; an override changes only what it names',
   const builtIn = EVENT_CATALOGUE.find((e) => e.event === 'order.placed' && e.audience === 'customer')
   assert.deepEqual(placed[0].template, { ...builtIn?.template, title: 'Danke!' })
 })
+
+test('link_allowlist: empty by default; host names lower-cased beside the storefront and admin URLs', () => {
+  assert.deepEqual(resolveOptions(options(), DEV).links, {
+    storefrontUrl: 'http://localhost:8000',
+    adminUrl: 'http://localhost:7001',
+    allowedHosts: [],
+  })
+  const resolved = resolveOptions(
+    options({ storefront_url: 'https://shop.dev', admin_url: 'https://admin.shop.dev', link_allowlist: ['Help.Shop.dev', '*.cdn.example'] }),
+    DEV,
+  )
+  assert.deepEqual(resolved.links, { storefrontUrl: 'https://shop.dev', adminUrl: 'https://admin.shop.dev', allowedHosts: ['help.shop.dev', '*.cdn.example'] })
+})
+
+test('link_allowlist refuses anything but a list of host names', () => {
+  for (const value of ['help.shop.dev', [42], ['https://help.shop.dev'], ['help.shop.dev/x'], ['*'], ['*.com'], ['a..b'], ['user@host'], [''], {}]) {
+    assert.throws(() => resolveOptions(options({ link_allowlist: value }), DEV), optionError('link_allowlist', /host names/), JSON.stringify(value))
+  }
+})
+
+const eventLinkRefusals: Array<[string, Record<string, unknown>, string]> = [
+  ['another host', { 'order.placed': { customer: { url: 'https://evil.example/x' } } }, 'events.order.placed.customer.url'],
+  ['userinfo', { 'order.placed': { admin: { url: 'https://localhost:7001@evil.example/' } } }, 'events.order.placed.admin.url'],
+  ['javascript:', { 'order.canceled': { customer: { url: 'javascript:alert(1)' } } }, 'events.order.canceled.customer.url'],
+  ['an icon', { 'order.placed': { customer: { icon: 'https://evil.example/i.png' } } }, 'events.order.placed.customer.icon'],
+  ['an image', { 'order.placed': { customer: { image: '//evil.example/i.png' } } }, 'events.order.placed.customer.image'],
+  ['a badge', { 'order.placed': { customer: { badge: 'https://evil.example/b.png' } } }, 'events.order.placed.customer.badge'],
+  ['a translated link', { 'order.placed': { customer: { locales: { fr: { url: 'https://evil.example/fr' } } } } }, 'events.order.placed.customer.locales.fr.url'],
+  [
+    'a new event',
+    { 'gift_card.created': { customer: { title: 'Gift', body: 'Card', url: 'https://evil.example/{{gift_card.id}}' } } },
+    'events.gift_card.created.customer.url',
+  ],
+]
+for (const [name, events, field] of eventLinkRefusals) {
+  test(`events: a link to ${name} is refused at boot, naming ${field}`, () => {
+    assert.throws(() => resolveOptions(options({ events }), DEV), optionError(field, /link_allowlist|path or an http|user name|another host/))
+  })
+}
+
+test('events: paths with placeholders, the storefront, the admin and allowlisted hosts are accepted', () => {
+  const resolved = resolveOptions(
+    options({
+      storefront_url: 'https://shop.dev',
+      admin_url: 'https://admin.shop.dev',
+      link_allowlist: ['*.carrier.example'],
+      events: {
+        'order.placed': {
+          customer: { url: '/account/orders/{{order.id}}', image: 'https://shop.dev/img/{{order.id}}.png' },
+          admin: { url: 'https://admin.shop.dev/a/orders/{{order.id}}' },
+        },
+        'order.shipment_created': { customer: { url: 'https://track.carrier.example/{{order.id}}', locales: { fr: { url: '/fr/commande' } } } },
+      },
+    }),
+    DEV,
+  )
+  assert.equal(resolved.rules.find((r) => r.event === 'order.shipment_created')?.template.url, 'https://track.carrier.example/{{order.id}}')
+})
+
+test('click tokens: a 32-byte key derived from the VAPID private key, different for another key', () => {
+  const key = resolveOptions(options(), DEV).clickTokenKey
+  assert.equal(key.length, 32)
+  assert.deepEqual(resolveOptions(options(), DEV).clickTokenKey, key)
+  const otherKey = resolveOptions(options({ vapid_public_key: other.publicKey, vapid_private_key: other.privateKey }), DEV).clickTokenKey
+  assert.notDeepEqual(otherKey, key)
+  assert.ok(!key.toString('base64url').includes(pair.privateKey))
+})

@@ -273,11 +273,13 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
   }
 }
 
+const links = { storefrontUrl: 'https://shop.com/de', adminUrl: 'https://admin.shop.com', allowedHosts: [] }
+
 const LEAKS = /undefined|null|NaN|\[object|\{\{|\}\}|\s[,.!?:]|\s{2}|^\s|\s$/
 
 function check(entry: CatalogueEntry, scenario: string, s: Scenario): void {
   const baseUrl = entry.audience === 'admin' ? 'https://admin.shop.com' : 'https://shop.com/de'
-  const n = renderNotification(entry.template, contextFor(entry.loads, s), { baseUrl })
+  const n = renderNotification(entry.template, contextFor(entry.loads, s), { baseUrl, links })
   const label = `${entry.event}/${entry.audience} (${scenario})`
   for (const [field, value] of Object.entries(n)) {
     if (typeof value !== 'string') continue
@@ -299,7 +301,7 @@ for (const entry of EVENT_CATALOGUE) {
 test('catalogue texts read as intended for a shipment with and without a tracking number', () => {
   const shipped = EVENT_CATALOGUE.find((e) => e.event === 'order.shipment_created' && e.audience === 'customer')
   assert.ok(shipped)
-  const render = (s: Scenario) => renderNotification(shipped.template, contextFor(shipped.loads, s), { baseUrl: 'https://shop.com/de' })
+  const render = (s: Scenario) => renderNotification(shipped.template, contextFor(shipped.loads, s), { baseUrl: 'https://shop.com/de', links })
   const tracked = render(richest)
   assert.equal(tracked.title, 'Order #1042 has shipped')
   assert.equal(tracked.body, 'Your order is on its way. Tracking: 1Z999.')
@@ -310,12 +312,12 @@ test('catalogue texts read as intended for a shipment with and without a trackin
   const placed = EVENT_CATALOGUE.find((e) => e.event === 'order.placed' && e.audience === 'customer')
   assert.ok(placed)
   const ctx = (s: Scenario) => contextFor(placed.loads, s)
-  assert.equal(renderNotification(placed.template, ctx(richest), { baseUrl: 'https://shop.com' }).body, 'Thanks Ada! We received your order of €123.45.')
-  assert.equal(renderNotification(placed.template, ctx(guest), { baseUrl: 'https://shop.com' }).body, 'Thanks Grace! We received your order of $5.00.')
+  assert.equal(renderNotification(placed.template, ctx(richest), { baseUrl: 'https://shop.com', links }).body, 'Thanks Ada! We received your order of €123.45.')
+  assert.equal(renderNotification(placed.template, ctx(guest), { baseUrl: 'https://shop.com', links }).body, 'Thanks Grace! We received your order of $5.00.')
 
   const contact = EVENT_CATALOGUE.find((e) => e.event === 'contact_message.created')
   assert.ok(contact)
-  const admin = renderNotification(contact.template, contextFor(contact.loads, sparsest), { baseUrl: 'https://admin.shop.com' })
+  const admin = renderNotification(contact.template, contextFor(contact.loads, sparsest), { baseUrl: 'https://admin.shop.com', links })
   assert.equal(admin.title, 'New message from a visitor')
   assert.equal(admin.body, 'No subject: Hi')
   assert.equal(admin.url, 'https://admin.shop.com/a/contact-messages/cmsg_2')

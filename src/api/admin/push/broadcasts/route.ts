@@ -14,8 +14,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
  * An `Idempotency-Key` header makes a retried request answer the first one's message.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const input = parseBroadcastBody(req.body)
   const { notifications, messages, webPush } = services(req)
+  const input = parseBroadcastBody(req.body, webPush.options.links)
   checkCategories([input.category], webPush.options.preferences.categories, "category")
   const recipients = await notifications.countBroadcastAudience(input.category)
   if (input.dryRun) {

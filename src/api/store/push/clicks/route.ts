@@ -1,22 +1,33 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { InvalidRequestError, NotFoundError } from "../../../../core/api-errors"
+import { CLICK_TOKEN, clickTokenMatches } from "../../../../core/click-token"
 import { services } from "../../../helpers"
 
 const DELIVERY_ID = /^pushdel_[A-Za-z0-9]{1,60}$/
+const FIELDS = ["delivery_id", "click_token", "action"]
 
-/** The service worker reports a click on a notification; recorded against its delivery. */
+/**
+ * The service worker reports a click on a notification; recorded against its delivery when the
+ * click token (from the notification's data) is that delivery's. A wrong token answers like an
+ * unknown delivery.
+ */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>
   if (typeof body !== "object" || Array.isArray(body)) throw new InvalidRequestError("body", "body must be an object")
-  const unknown = Object.keys(body).find((k) => k !== "delivery_id" && k !== "action")
+  const unknown = Object.keys(body).find((k) => !FIELDS.includes(k))
   if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
   if (typeof body.delivery_id !== "string" || !DELIVERY_ID.test(body.delivery_id)) {
     throw new InvalidRequestError("delivery_id", "delivery_id must be a delivery id (pushdel_...)")
   }
+  if (typeof body.click_token !== "string" || !CLICK_TOKEN.test(body.click_token)) {
+    throw new InvalidRequestError("click_token", "click_token must be the click token the notification carries")
+  }
   if (body.action !== undefined && (typeof body.action !== "string" || body.action.length > 64)) {
     throw new InvalidRequestError("action", "action must be a short string")
   }
-  const found = await services(req).messages.recordClick(body.delivery_id)
+  const { webPush, messages } = services(req)
+  const found =
+    clickTokenMatches(body.delivery_id, body.click_token, webPush.options.clickTokenKey) && (await messages.recordClick(body.delivery_id))
   if (!found) throw new NotFoundError("No such delivery")
   res.status(204).end()
 }

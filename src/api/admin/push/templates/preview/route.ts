@@ -1,8 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { InvalidRequestError, NotFoundError } from "../../../../../core/api-errors"
-import { templateFor } from "../../../../../core/localized-template"
+import { linkBase } from "../../../../../core/link-policy"
+import { templateFor, TemplateOverride } from "../../../../../core/localized-template"
 import { renderNotification } from "../../../../../core/notification-builder"
-import { parseTemplateBody } from "../../../../../core/template-input"
+import { parseTemplateBody, TemplateLinks } from "../../../../../core/template-input"
 import type PushContextService from "../../../../../services/push-context"
 import type PushTemplateService from "../../../../../services/push-template"
 import { services } from "../../../../helpers"
@@ -28,6 +29,17 @@ async function sampleId(req: MedusaRequest, loads: string, orderId: unknown): Pr
   return row?.id
 }
 
+/** The unsaved edit in `template`, checked as a save would be; a bad field is named `template.<field>`. */
+function templateEdit(raw: unknown, locale: string, defaultLocale: string, links: TemplateLinks): TemplateOverride {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidRequestError("template", "template must be an object")
+  try {
+    return parseTemplateBody({ ...raw, locale }, defaultLocale, links).fields
+  } catch (err) {
+    if (err instanceof InvalidRequestError && err.field) throw new InvalidRequestError(`template.${err.field}`, `template.${err.message}`)
+    throw err
+  }
+}
+
 /**
  * Renders a notification as a reader would get it, with a real recent order (or `order_id`) or
  * contact message: the saved template, or the unsaved edit in `template`.
@@ -42,8 +54,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const rule = ruleFrom(req, body.event, body.audience)
   const { options } = services(req).webPush
   const { defaultLocale } = options.preferences
-  const { locale } = parseTemplateBody({ locale: body.locale }, defaultLocale)
-  const edit = body.template === undefined ? undefined : parseTemplateBody({ ...(body.template as object), locale }, defaultLocale).fields
+  const links = { baseUrl: linkBase(rule.audience, options.links), policy: options.links }
+  const { locale } = parseTemplateBody({ locale: body.locale }, defaultLocale, links)
+  const edit = body.template === undefined ? undefined : templateEdit(body.template, locale, defaultLocale, links)
   const saved = await req.scope.resolve<PushTemplateService>("pushTemplateService").overridesFor(rule.event, rule.audience)
   const merged = edit ? { ...saved, [locale]: { ...saved[locale], ...edit } } : saved
   const id = await sampleId(req, rule.loads, body.order_id)
@@ -51,7 +64,8 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const loaded = id ? await req.scope.resolve<PushContextService>("pushContextService").load(kind, { id }).catch(() => null) : null
   if (!loaded) throw new NotFoundError("There is no order or message yet to preview this notification with")
   const notification = renderNotification(templateFor(rule, locale, defaultLocale, merged), loaded.contextFor(locale), {
-    baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
+    baseUrl: links.baseUrl,
+    links: options.links,
     icon: options.defaultIcon,
     badge: options.defaultBadge,
   })

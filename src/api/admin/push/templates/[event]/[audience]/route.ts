@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { InvalidRequestError } from "../../../../../../core/api-errors"
+import { linkBase } from "../../../../../../core/link-policy"
 import { normaliseLocale } from "../../../../../../core/locale"
 import { parseTemplateBody } from "../../../../../../core/template-input"
 import type PushTemplateService from "../../../../../../services/push-template"
@@ -9,7 +10,11 @@ import { ruleFrom } from "../../../../../template-rules"
 /** Saves an admin's change to one notification in one language; used from the next send on. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const rule = ruleFrom(req, req.params.event, req.params.audience)
-  const { locale, fields } = parseTemplateBody(req.body, services(req).webPush.options.preferences.defaultLocale)
+  const { options } = services(req).webPush
+  const { locale, fields } = parseTemplateBody(req.body, options.preferences.defaultLocale, {
+    baseUrl: linkBase(rule.audience, options.links),
+    policy: options.links,
+  })
   const template = await req.scope.resolve<PushTemplateService>("pushTemplateService").save(rule.event, rule.audience, locale, fields)
   res.json({ template })
 }

@@ -95,7 +95,6 @@ export class RedisTokenBuckets {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SharedBucketsUnavailable(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
-      timer.unref()
     })
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer)).catch((err: unknown) => {
       throw err instanceof SharedBucketsUnavailable ? err : new SharedBucketsUnavailable("command failed", { cause: err })

@@ -70,6 +70,8 @@ describe("rate limits on clicks, preferences and removal (one store, in memory)"
     const [delivery] = await db.query(`SELECT "id" FROM "push_delivery" WHERE "message_id" = $1`, [message.id])
     assert.ok(delivery, "the test push made a delivery")
 
+    const limiter = store.app.container.resolve<{ shared: boolean }>("pushRateLimitService")
+    assert.equal(limiter.shared, false, "without redis_url the buckets are in this process's memory")
     const me = client()
     for (let i = 0; i < 3; i++) {
       const res = await store.http.request("POST", "/store/push/clicks", { headers: me, body: { delivery_id: "not-a-delivery" } })

@@ -16,5 +16,9 @@ export const config: MiddlewaresConfig = {
     { matcher: "/store/push/subscriptions", method: ["POST"], middlewares: [rateLimit("subscribe")] },
     { matcher: "/store/push/subscriptions/renew", method: ["POST"], middlewares: [rateLimit("subscribe")] },
     { matcher: "/store/contact-messages", method: ["POST"], middlewares: [rateLimit("contact")] },
+    { matcher: "/store/push/clicks", method: ["POST"], middlewares: [rateLimit("click")] },
+    { matcher: "/store/push/preferences", method: ["POST"], middlewares: [rateLimit("preferences")] },
+    { matcher: "/store/push/subscriptions", method: ["DELETE"], middlewares: [rateLimit("unsubscribe")] },
+    { matcher: "/admin/push/subscriptions", method: ["DELETE"], middlewares: [rateLimit("unsubscribe")] },
   ],
 }

@@ -85,11 +85,21 @@ export interface WebPushPluginOptions extends PreferenceOptions {
   retire_failing_after_hours?: number
   /**
    * Requests per client to the public routes, counted per IP address (IPv6 per /64) and, when
-   * signed in, per customer; over the limit the route answers 429 with `Retry-After`. Held in
-   * memory by each store process: with several instances each applies the limit on its own.
-   * @defaultValue { subscribe_per_minute: 10, contact_per_hour: 5 }
+   * signed in, per customer (or admin); over the limit the route answers 429 with `Retry-After`.
+   * When the store runs Redis (`projectConfig.redis_url`) the allowances are kept there, shared
+   * by every instance; otherwise in each process's memory.
+   * @defaultValue { subscribe_per_minute: 10, contact_per_hour: 5, clicks_per_minute: 60, preferences_per_minute: 20, unsubscribe_per_minute: 20 }
    */
   rate_limits?: RateLimitsOption
+  /**
+   * How many reverse proxies in front of the store to trust for the client address the rate
+   * limits count by: the address is taken that many entries from the right of
+   * `X-Forwarded-For` (0: the connection's own address, the header ignored). Set it to the
+   * number of proxies that append to the header (a load balancer and a CDN: 2); more lets a
+   * client pick its own address. The default is Medusa's own (`trust proxy` 1).
+   * @defaultValue 1
+   */
+  trust_proxy?: number
   /** Devices one customer or admin may register; a new one beyond this replaces their oldest. @defaultValue 10 */
   max_devices_per_owner?: number
   /** How long after checkout a guest may subscribe with the order's `cart_id`, in hours. @defaultValue 24 */
@@ -110,6 +120,12 @@ export interface RateLimitsOption {
   subscribe_per_minute?: number
   /** `POST /store/contact-messages`, per hour. @defaultValue 5 */
   contact_per_hour?: number
+  /** `POST /store/push/clicks`, per minute. @defaultValue 60 */
+  clicks_per_minute?: number
+  /** `POST /store/push/preferences`, per minute. @defaultValue 20 */
+  preferences_per_minute?: number
+  /** `DELETE /store/push/subscriptions` and `DELETE /admin/push/subscriptions` together, per minute. @defaultValue 20 */
+  unsubscribe_per_minute?: number
 }
 
 export interface VapidDetails {
@@ -140,7 +156,14 @@ export interface ResolvedOptions {
   readonly retryPollMs: number
   readonly leaseMs: number
   readonly retireFailingAfterHours: number
-  readonly rateLimits: { readonly subscribe: RateLimit; readonly contact: RateLimit }
+  readonly rateLimits: {
+    readonly subscribe: RateLimit
+    readonly contact: RateLimit
+    readonly click: RateLimit
+    readonly preferences: RateLimit
+    readonly unsubscribe: RateLimit
+  }
+  readonly trustProxy: number
   readonly maxDevicesPerOwner: number
   readonly guestSubscriptionWindowHours: number
   readonly contactAlerts: { readonly limit: number; readonly windowMs: number }
@@ -173,13 +196,20 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "lease_ms",
   "retire_failing_after_hours",
   "rate_limits",
+  "trust_proxy",
   "max_devices_per_owner",
   "guest_subscription_window_hours",
   "contact_alert_limit",
   "contact_alert_window_minutes",
 ])
 
-const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set(["subscribe_per_minute", "contact_per_hour"])
+const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
+  "subscribe_per_minute",
+  "contact_per_hour",
+  "clicks_per_minute",
+  "preferences_per_minute",
+  "unsubscribe_per_minute",
+])
 
 /**
  * Medusa adds `resolve` to every plugin's options; `enableUI: true` is how a store tells
@@ -269,7 +299,24 @@ function rateLimits(value: unknown): ResolvedOptions["rateLimits"] {
       limit: positiveInteger(limits.contact_per_hour, "rate_limits.contact_per_hour", 5, 100_000),
       windowMs: 3_600_000,
     },
+    click: { limit: positiveInteger(limits.clicks_per_minute, "rate_limits.clicks_per_minute", 60, 100_000), windowMs: 60_000 },
+    preferences: {
+      limit: positiveInteger(limits.preferences_per_minute, "rate_limits.preferences_per_minute", 20, 100_000),
+      windowMs: 60_000,
+    },
+    unsubscribe: {
+      limit: positiveInteger(limits.unsubscribe_per_minute, "rate_limits.unsubscribe_per_minute", 20, 100_000),
+      windowMs: 60_000,
+    },
   }
+}
+
+function proxyHops(value: unknown): number {
+  if (value === undefined) return 1
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 16) {
+    throw new PluginOptionsError("trust_proxy", "must be the number of reverse proxies in front of the store, a whole number from 0 to 16")
+  }
+  return value
 }
 
 /**
@@ -326,6 +373,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     leaseMs: positiveInteger(options.lease_ms, "lease_ms", 120_000, 86_400_000),
     retireFailingAfterHours: positiveInteger(options.retire_failing_after_hours, "retire_failing_after_hours", 72, 24 * 365),
     rateLimits: rateLimits(options.rate_limits),
+    trustProxy: proxyHops(options.trust_proxy),
     maxDevicesPerOwner: positiveInteger(options.max_devices_per_owner, "max_devices_per_owner", 10, 1_000),
     guestSubscriptionWindowHours: positiveInteger(options.guest_subscription_window_hours, "guest_subscription_window_hours", 24, 24 * 90),
     contactAlerts: {

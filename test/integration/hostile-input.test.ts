@@ -243,7 +243,7 @@ describe("hostile input against the real store", () => {
     assert.equal(theirs.count, 0, "another customer sees none of them")
     // Removing needs the auth secret, not just the endpoint.
     const wrongAuth = Buffer.alloc(16, 9).toString("base64url")
-    await store.http.expect(404, "DELETE", "/store/push/subscriptions", { token: stranger.token, body: { endpoint: devices[3].endpoint, auth: wrongAuth } })
+    await store.http.expect(404, "DELETE", "/store/push/subscriptions", { headers: freshIp(), token: stranger.token, body: { endpoint: devices[3].endpoint, auth: wrongAuth } })
     const text = JSON.stringify(mine)
     for (const d of devices) assert.ok(!text.includes(d.endpoint) && !text.includes(d.keys.auth), "no endpoint or auth secret in the answer")
   })

@@ -109,7 +109,13 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
         admin_url: adminUrl ?? "https://admin.teststore.dev",
         allow_loopback_endpoints: true,
         // Every request of a test comes from 127.0.0.1: the per-client limits are tested where they are meant to be.
-        rate_limits: { subscribe_per_minute: 100_000, contact_per_hour: 100_000 },
+        rate_limits: {
+          subscribe_per_minute: 100_000,
+          contact_per_hour: 100_000,
+          clicks_per_minute: 100_000,
+          preferences_per_minute: 100_000,
+          unsubscribe_per_minute: 100_000,
+        },
         ...opts.pluginOptions,
         // what a store owner adds so that the admin build includes the plugin's extension
         ...(adminOutDir ? { enableUI: true } : {}),

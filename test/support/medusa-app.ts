@@ -26,6 +26,8 @@ interface EventBus {
 interface LoadersResult {
   container: Container
   shutdown?: () => Promise<void>
+  /** Closes modules' workers (the Redis event bus's BullMQ worker), as `medusa start` does on SIGTERM. */
+  prepareShutdown?: () => Promise<void>
 }
 
 /** Runs `medusa migrations run` in a store folder: the real command a store owner runs. */
@@ -58,7 +60,7 @@ export async function startMedusa(
     isTest: boolean
   }) => Promise<LoadersResult>
   const app = express()
-  const { container, shutdown } = await loaders({ directory: storeDir, expressApp: app, isTest: false })
+  const { container, shutdown, prepareShutdown } = await loaders({ directory: storeDir, expressApp: app, isTest: false })
   mount?.(app)
   const eventBus = container.resolve<EventBus>("eventBusService")
   if (process.env.NODE_ENV === "test") eventBus.startEnqueuer()
@@ -81,6 +83,7 @@ export async function startMedusa(
         server.close(() => resolve())
       })
       await eventBus.stopEnqueuer()
+      await prepareShutdown?.()
       await shutdown?.()
     },
   }

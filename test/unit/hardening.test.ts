@@ -13,7 +13,14 @@ const AUTH = Buffer.alloc(16, 7).toString('base64url')
 
 test('hardening options: defaults', () => {
   const o = resolveOptions(base)
-  assert.deepEqual(o.rateLimits, { subscribe: { limit: 10, windowMs: 60_000 }, contact: { limit: 5, windowMs: 3_600_000 } })
+  assert.deepEqual(o.rateLimits, {
+    subscribe: { limit: 10, windowMs: 60_000 },
+    contact: { limit: 5, windowMs: 3_600_000 },
+    click: { limit: 60, windowMs: 60_000 },
+    preferences: { limit: 20, windowMs: 60_000 },
+    unsubscribe: { limit: 20, windowMs: 60_000 },
+  })
+  assert.equal(o.trustProxy, 1, "Medusa's own `trust proxy`")
   assert.equal(o.maxDevicesPerOwner, 10)
   assert.equal(o.guestSubscriptionWindowHours, 24)
   assert.deepEqual(o.contactAlerts, { limit: 3, windowMs: 600_000 })

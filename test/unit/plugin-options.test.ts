@@ -201,6 +201,44 @@ for (const [option, value, accepted] of numberCases) {
   })
 }
 
+test('rate_limits: clicks, preferences and unsubscribe have their own per-minute allowances', () => {
+  const resolved = resolveOptions(options({ rate_limits: { clicks_per_minute: 7, preferences_per_minute: 8, unsubscribe_per_minute: 9 } }), DEV)
+  assert.deepEqual(resolved.rateLimits.click, { limit: 7, windowMs: 60_000 })
+  assert.deepEqual(resolved.rateLimits.preferences, { limit: 8, windowMs: 60_000 })
+  assert.deepEqual(resolved.rateLimits.unsubscribe, { limit: 9, windowMs: 60_000 })
+  assert.deepEqual(resolved.rateLimits.subscribe, { limit: 10, windowMs: 60_000 }, 'the others keep their defaults')
+  for (const key of ['clicks_per_minute', 'preferences_per_minute', 'unsubscribe_per_minute']) {
+    for (const value of [0, -1, 2.5, '10', null, 100_001]) {
+      assert.throws(() => resolveOptions(options({ rate_limits: { [key]: value } }), DEV), optionError(`rate_limits.${key}`, /whole number from 1 to/), `${key} = ${String(value)}`)
+    }
+  }
+})
+
+const trustProxyCases: Array<[unknown, number | undefined]> = [
+  // [value, accepted hops or undefined for refused]
+  [undefined, 1],
+  [0, 0],
+  [1, 1],
+  [2, 2],
+  [16, 16],
+  [17, undefined],
+  [-1, undefined],
+  [1.5, undefined],
+  ['1', undefined],
+  [true, undefined],
+  [null, undefined],
+]
+for (const [value, accepted] of trustProxyCases) {
+  test(`trust_proxy = ${String(value)} is ${accepted === undefined ? 'refused' : `${accepted} hops`}`, () => {
+    const extra = value === undefined ? {} : { trust_proxy: value }
+    if (accepted === undefined) {
+      assert.throws(() => resolveOptions(options(extra), DEV), optionError('trust_proxy', /whole number from 0 to 16/))
+    } else {
+      assert.equal(resolveOptions(options(extra), DEV).trustProxy, accepted)
+    }
+  })
+}
+
 const eventErrors: Array<[string, unknown, string]> = [
   ['not an object', ['order.placed'], 'events'],
   ['null', null, 'events'],

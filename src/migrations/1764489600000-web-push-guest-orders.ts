@@ -20,7 +20,11 @@ export class WebPushGuestOrders1764489600000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "push_subscription" ADD COLUMN IF NOT EXISTS "order_id" character varying`)
     await queryRunner.query(`ALTER TABLE "push_subscription" ADD COLUMN IF NOT EXISTS "guest_expires_at" TIMESTAMP WITH TIME ZONE`)
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS "IDX_push_subscription_order_id" ON "push_subscription" ("order_id")`)
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS "IDX_push_subscription_order_id" ON "push_subscription" ("order_id") WHERE "order_id" IS NOT NULL`
+    )
+    // A device has exactly one owner: a customer, a guest's order (with its end), or an admin user.
+    await queryRunner.query(`ALTER TABLE "push_subscription" DROP CONSTRAINT IF EXISTS "CHK_push_subscription_owner"`)
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "target_order_id" character varying`)
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "audience_at" TIMESTAMP WITH TIME ZONE`)
     await queryRunner.query(`
@@ -40,14 +44,22 @@ export class WebPushGuestOrders1764489600000 implements MigrationInterface {
     await queryRunner.query(`
       DELETE FROM "push_subscription" s USING "customer" c
       WHERE c."id" = s."customer_id" AND c."has_account" = false`)
+    await queryRunner.query(
+      `ALTER TABLE "push_subscription" ADD CONSTRAINT "CHK_push_subscription_owner"
+       CHECK (num_nonnulls("customer_id", "user_id", "order_id") = 1 AND ("order_id" IS NULL) = ("guest_expires_at" IS NULL))`
+    )
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     // Guest devices go back to the order's customer, as before this migration.
+    await queryRunner.query(`ALTER TABLE "push_subscription" DROP CONSTRAINT IF EXISTS "CHK_push_subscription_owner"`)
     await queryRunner.query(`
       UPDATE "push_subscription" s SET "customer_id" = o."customer_id"
       FROM "order" o WHERE o."id" = s."order_id" AND s."customer_id" IS NULL`)
     await queryRunner.query(`DELETE FROM "push_subscription" WHERE "customer_id" IS NULL AND "user_id" IS NULL`)
+    await queryRunner.query(
+      `ALTER TABLE "push_subscription" ADD CONSTRAINT "CHK_push_subscription_owner" CHECK (("customer_id" IS NULL) <> ("user_id" IS NULL))`
+    )
     await queryRunner.query(`DROP INDEX IF EXISTS "IDX_push_subscription_order_id"`)
     await queryRunner.query(`ALTER TABLE "push_subscription" DROP COLUMN IF EXISTS "order_id"`)
     await queryRunner.query(`ALTER TABLE "push_subscription" DROP COLUMN IF EXISTS "guest_expires_at"`)

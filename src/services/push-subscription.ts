@@ -4,49 +4,16 @@ import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } 
 import type { DevicePreferences } from "../core/preferences-input"
 import type { SubscriptionInput } from "../core/request-validation"
 import { ACTIVE_ADMIN_SQL, audienceCondition, AudienceSpec } from "../lib/audience"
+import { PublicSubscription, toPublicSubscription } from "../lib/public-subscription"
+import { ownerKey, ownerOf, SubscriptionOwner } from "../lib/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
 import type WebPushService from "./web-push"
 
 type Dependencies = { manager: EntityManager; webPushService: WebPushService }
 
-/**
- * Who a device belongs to: a signed-in customer, a guest's order (until `guest_expires_at`), or
- * an admin user.
- */
-export type SubscriptionOwner = { customer_id: string } | { order_id: string; guest_expires_at: Date } | { user_id: string }
-
-/** The column (and value) that says which owner a device belongs to; the device cap counts per owner. */
-function ownerKey(owner: SubscriptionOwner): ["customer_id" | "order_id" | "user_id", string] {
-  if ("customer_id" in owner) return ["customer_id", owner.customer_id]
-  if ("order_id" in owner) return ["order_id", owner.order_id]
-  return ["user_id", owner.user_id]
-}
-
-/** The owner a stored device belongs to. */
-function ownerOf(row: PushSubscription): SubscriptionOwner {
-  if (row.customer_id) return { customer_id: row.customer_id }
-  if (row.order_id) return { order_id: row.order_id, guest_expires_at: row.guest_expires_at ?? new Date(0) }
-  return { user_id: row.user_id as string }
-}
-
-/** What an API may show of a device: never the endpoint (a capability URL) nor its keys. */
-export interface PublicSubscription {
-  id: string
-  customer_id: string | null
-  /** A guest's device: the order it receives notifications about, until `guest_expires_at`. */
-  order_id: string | null
-  guest_expires_at: Date | null
-  user_id: string | null
-  categories: string[]
-  locale: string | null
-  user_agent: string | null
-  time_zone: string | null
-  push_service: string
-  created_at: Date
-  updated_at: Date
-  last_success_at: Date | null
-  expiration_time: Date | null
-}
+export type { SubscriptionOwner }
+export type { PublicSubscription }
+export { toPublicSubscription }
 
 export interface SubscriptionFilter {
   customer_id?: string
@@ -56,31 +23,6 @@ export interface SubscriptionFilter {
 
 /** Categories a new device receives when its owner chose none. */
 export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
-
-export function toPublicSubscription(row: PushSubscription): PublicSubscription {
-  let pushService = "unknown"
-  try {
-    pushService = new URL(row.endpoint).hostname
-  } catch {
-    // stays "unknown"
-  }
-  return {
-    id: row.id,
-    customer_id: row.customer_id,
-    order_id: row.order_id,
-    guest_expires_at: row.guest_expires_at,
-    user_id: row.user_id,
-    categories: row.categories,
-    locale: row.locale,
-    user_agent: row.user_agent,
-    time_zone: row.time_zone,
-    push_service: pushService,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    last_success_at: row.last_success_at,
-    expiration_time: row.expiration_time,
-  }
-}
 
 /** Devices that agreed to receive pushes: register, remove, list, and the sender's bookkeeping. */
 export default class PushSubscriptionService extends TransactionBaseService {

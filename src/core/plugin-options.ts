@@ -80,7 +80,7 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue { subscribe_per_minute: 10, contact_per_hour: 5 }
    */
   rate_limits?: RateLimitsOption
-  /** Devices one customer or admin may register; a new one beyond this replaces their oldest. @defaultValue 10 */
+  /** Devices one customer, admin or guest order may register; a new one beyond this replaces their oldest. @defaultValue 10 */
   max_devices_per_owner?: number
   /** How long after checkout a guest may subscribe with the order's `cart_id`, in hours. @defaultValue 24 */
   guest_subscription_window_hours?: number

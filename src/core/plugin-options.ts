@@ -100,10 +100,15 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue 1
    */
   trust_proxy?: number
-  /** Devices one customer or admin may register; a new one beyond this replaces their oldest. @defaultValue 10 */
+  /** Devices one customer, admin or guest order may register; a new one beyond this replaces their oldest. @defaultValue 10 */
   max_devices_per_owner?: number
   /** How long after checkout a guest may subscribe with the order's `cart_id`, in hours. @defaultValue 24 */
   guest_subscription_window_hours?: number
+  /**
+   * How long a guest's device receives its order's notifications, in days after the order was
+   * placed; at least `guest_subscription_window_hours`. @defaultValue 30
+   */
+  guest_subscription_days?: number
   /**
    * Admin alerts for contact messages per window: past this many messages within
    * `contact_alert_window_minutes`, admins get one summary push per window instead of one per message.
@@ -166,6 +171,7 @@ export interface ResolvedOptions {
   readonly trustProxy: number
   readonly maxDevicesPerOwner: number
   readonly guestSubscriptionWindowHours: number
+  readonly guestSubscriptionDays: number
   readonly contactAlerts: { readonly limit: number; readonly windowMs: number }
 }
 
@@ -199,6 +205,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "trust_proxy",
   "max_devices_per_owner",
   "guest_subscription_window_hours",
+  "guest_subscription_days",
   "contact_alert_limit",
   "contact_alert_window_minutes",
 ])
@@ -242,6 +249,18 @@ function positiveInteger(value: unknown, option: string, fallback: number, max: 
     throw new PluginOptionsError(option, `must be a whole number from 1 to ${max}`)
   }
   return value
+}
+
+/**
+ * A guest may not subscribe for an order whose subscription would already have ended. The window
+ * is validated beside it (`guest_subscription_window_hours`, default 24).
+ */
+function guestSubscriptionDays(value: unknown, windowHours: unknown): number {
+  const days = positiveInteger(value, "guest_subscription_days", 30, 365)
+  if (typeof windowHours === "number" && days * 24 < windowHours) {
+    throw new PluginOptionsError("guest_subscription_days", `must cover guest_subscription_window_hours (${windowHours} hours)`)
+  }
+  return days
 }
 
 function hostList(value: unknown, option: string): string[] {
@@ -376,6 +395,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     trustProxy: proxyHops(options.trust_proxy),
     maxDevicesPerOwner: positiveInteger(options.max_devices_per_owner, "max_devices_per_owner", 10, 1_000),
     guestSubscriptionWindowHours: positiveInteger(options.guest_subscription_window_hours, "guest_subscription_window_hours", 24, 24 * 90),
+    guestSubscriptionDays: guestSubscriptionDays(options.guest_subscription_days, options.guest_subscription_window_hours),
     contactAlerts: {
       limit: positiveInteger(options.contact_alert_limit, "contact_alert_limit", 3, 10_000),
       windowMs: positiveInteger(options.contact_alert_window_minutes, "contact_alert_window_minutes", 10, 7 * 24 * 60) * 60_000,

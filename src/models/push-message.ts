@@ -35,6 +35,14 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   target_customer_id: string | null
 
+  /** The order of a personal message: its guest devices receive it too. */
+  @Column({ type: "varchar", nullable: true })
+  target_order_id: string | null
+
+  /** When a personal message was recorded (the engine's clock): guest devices expired by then are not in its audience. */
+  @Column({ type: "timestamptz", nullable: true })
+  audience_at: Date | null
+
   /** The admin user of a test message. */
   @Column({ type: "varchar", nullable: true })
   target_user_id: string | null

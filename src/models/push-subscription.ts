@@ -21,6 +21,15 @@ export class PushSubscription extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   customer_id: string | null
 
+  /** A guest's device: the order it proved (its cart id). Such a device has no customer and receives only this order's notifications. */
+  @Index("IDX_push_subscription_order_id")
+  @Column({ type: "varchar", nullable: true })
+  order_id: string | null
+
+  /** A guest's device stops receiving its order's notifications at this time (`guest_subscription_days` after the order). */
+  @Column({ type: "timestamptz", nullable: true })
+  guest_expires_at: Date | null
+
   @Index("IDX_push_subscription_user_id")
   @Column({ type: "varchar", nullable: true })
   user_id: string | null

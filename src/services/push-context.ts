@@ -33,6 +33,8 @@ export interface LoadedEvent {
   readonly locale: string | null
   /** The customer a personal notification goes to, when there is one. */
   readonly customerId: string | null
+  /** The order the event concerns: its guest devices receive the personal notification too. */
+  readonly orderId: string | null
   /** Identifies this occurrence of the event (e.g. order + fulfillment) for idempotency. */
   readonly resourceKey: string
   readonly resourceId: string | null
@@ -68,7 +70,7 @@ export default class PushContextService {
     const base = eventDataContext(data)
     if (kind === "none") {
       const customerId = stringField(data, "customer_id") ?? null
-      return { contextFor: () => base, locale: null, customerId, resourceKey, resourceId: id ?? null }
+      return { contextFor: () => base, locale: null, customerId, orderId: null, resourceKey, resourceId: id ?? null }
     }
     if (!id) return null
     switch (kind) {
@@ -93,6 +95,7 @@ export default class PushContextService {
           contextFor: () => context,
           locale: null,
           customerId: message.customer_id,
+          orderId: null,
           resourceKey,
           resourceId: message.id,
         }
@@ -120,6 +123,7 @@ export default class PushContextService {
       contextFor: (locale) => ({ ...base, ...orderContext(order, locale), ...extra(locale) }),
       locale: metadataLocale(order.metadata) ?? metadataLocale(order.customer?.metadata) ?? null,
       customerId: order.customer_id ?? null,
+      orderId: order.id,
       resourceKey,
       resourceId: order.id,
     }

@@ -65,6 +65,7 @@ export default class PushDispatcherService {
 
   /** Sends a freshly recorded message to its audience; returns it with its counts. */
   async dispatch(message: PushMessage): Promise<PushMessage> {
+    await this.deps_.pushSubscriptionService.removeDepartedAdmins(audienceOf(message)) // admins deleted since they subscribed
     const { sql, params } = audienceCondition(audienceOf(message), 1)
     const [{ total }] = await this.query<Array<{ total: number }>>(
       `SELECT count(*)::int AS total FROM "push_subscription" s WHERE ${sql}`,

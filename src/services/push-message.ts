@@ -55,9 +55,9 @@ export default class PushMessageService extends TransactionBaseService {
       `INSERT INTO "push_message"
          ("id", "idempotency_key", "event_name", "audience", "template_key", "resource_id", "category",
           "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
-          "localized_payloads", "context_locale", "send_at")
+          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-               CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16)
+               CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16, $17, $18)
        ON CONFLICT ("idempotency_key") DO NOTHING
        RETURNING *`,
       [
@@ -77,6 +77,8 @@ export default class PushMessageService extends TransactionBaseService {
         message.localized_payloads ? JSON.stringify(message.localized_payloads) : null,
         message.context_locale ?? null,
         message.send_at ?? null,
+        target.target_order_id,
+        target.audience_at,
       ]
     )
     return rows[0] ?? null

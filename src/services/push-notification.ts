@@ -146,7 +146,10 @@ export default class PushNotificationService {
     }
     let audience: AudienceSpec | undefined
     if (rule.audience === "admin") audience = { kind: "admin", category: rule.category }
-    else if (loaded.customerId) audience = { kind: "customer", customerId: loaded.customerId, category: rule.category }
+    else if (loaded.customerId || loaded.orderId) {
+      const { customerId, orderId } = loaded
+      audience = { kind: "customer", customerId, orderId, at: webPushService.now(), category: rule.category }
+    }
     if (!audience || !(await pushSubscriptionService.hasAudience(audience))) return
 
     const { options } = webPushService

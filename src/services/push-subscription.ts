@@ -1,32 +1,19 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { InvalidRequestError } from "../core/api-errors"
+import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/api-errors"
 import type { DevicePreferences } from "../core/preferences-input"
 import type { SubscriptionInput } from "../core/request-validation"
-import { audienceCondition, AudienceSpec } from "../lib/audience"
+import { ACTIVE_ADMIN_SQL, audienceCondition, AudienceSpec } from "../lib/audience"
+import { PublicSubscription, toPublicSubscription } from "../lib/public-subscription"
+import { ownerKey, ownerOf, SubscriptionOwner } from "../lib/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
 import type WebPushService from "./web-push"
 
 type Dependencies = { manager: EntityManager; webPushService: WebPushService }
 
-/** Who a device belongs to: a customer (guests included, through their order) or an admin user. */
-export type SubscriptionOwner = { customer_id: string } | { user_id: string }
-
-/** What an API may show of a device: never the endpoint (a capability URL) nor its keys. */
-export interface PublicSubscription {
-  id: string
-  customer_id: string | null
-  user_id: string | null
-  categories: string[]
-  locale: string | null
-  user_agent: string | null
-  time_zone: string | null
-  push_service: string
-  created_at: Date
-  updated_at: Date
-  last_success_at: Date | null
-  expiration_time: Date | null
-}
+export type { SubscriptionOwner }
+export type { PublicSubscription }
+export { toPublicSubscription }
 
 export interface SubscriptionFilter {
   customer_id?: string
@@ -37,29 +24,6 @@ export interface SubscriptionFilter {
 /** Categories a new device receives when its owner chose none. */
 export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
 
-export function toPublicSubscription(row: PushSubscription): PublicSubscription {
-  let pushService = "unknown"
-  try {
-    pushService = new URL(row.endpoint).hostname
-  } catch {
-    // stays "unknown"
-  }
-  return {
-    id: row.id,
-    customer_id: row.customer_id,
-    user_id: row.user_id,
-    categories: row.categories,
-    locale: row.locale,
-    user_agent: row.user_agent,
-    time_zone: row.time_zone,
-    push_service: pushService,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    last_success_at: row.last_success_at,
-    expiration_time: row.expiration_time,
-  }
-}
-
 /** Devices that agreed to receive pushes: register, remove, list, and the sender's bookkeeping. */
 export default class PushSubscriptionService extends TransactionBaseService {
   constructor(container: Dependencies) {
@@ -69,21 +33,28 @@ export default class PushSubscriptionService extends TransactionBaseService {
   /**
    * Registers a device, or updates it when the endpoint is known. An endpoint already held by
    * another owner is only taken over by whoever also holds its auth secret; otherwise `null`.
-   * An owner keeps at most `max_devices_per_owner` devices: the least recently registered go.
+   * An owner (a customer, a guest's order, an admin) keeps at most `max_devices_per_owner`
+   * devices: the least recently registered go. An admin who was removed registers nothing.
    */
   async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
     return this.atomicPhase_(async (manager) => {
+      if ("user_id" in owner && !(await this.withTransaction(manager).isActiveAdmin(owner.user_id))) {
+        throw new UnauthorizedError("This admin account was removed; it cannot register devices")
+      }
       const saved = await this.withTransaction(manager).upsertOne(input, owner, userAgent)
       if (saved) await this.withTransaction(manager).keepNewest(owner, saved.id)
       return saved
     })
   }
 
-  /** Removes the owner's devices beyond `max_devices_per_owner`, never the one just saved. */
+  /**
+   * Removes the owner's devices beyond `max_devices_per_owner`, never the one just saved. Guest
+   * devices count per order, so they never evict a customer's own devices.
+   */
   private async keepNewest(owner: SubscriptionOwner, savedId: string): Promise<void> {
     // Resolved when needed: the delivery path never registers devices, and needs no options here.
     const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
-    const [column, value] = "customer_id" in owner ? ["customer_id", owner.customer_id] : ["user_id", owner.user_id]
+    const [column, value] = ownerKey(owner)
     await this.activeManager_.query(
       `DELETE FROM "push_subscription" WHERE "id" IN (
          SELECT "id" FROM "push_subscription" WHERE "${column}" = $1
@@ -96,14 +67,17 @@ export default class PushSubscriptionService extends TransactionBaseService {
   private async upsertOne(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
     const customerId = "customer_id" in owner ? owner.customer_id : null
     const userId = "user_id" in owner ? owner.user_id : null
-    const defaults = customerId ? DEFAULT_CATEGORIES.customer : DEFAULT_CATEGORIES.admin
+    const guest = "order_id" in owner ? owner : null
+    const defaults = userId ? DEFAULT_CATEGORIES.admin : DEFAULT_CATEGORIES.customer
     const rows: PushSubscription[] = await this.activeManager_.query(
       `INSERT INTO "push_subscription" AS s
-         ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time", "time_zone")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
+         ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time", "time_zone",
+          "order_id", "guest_expires_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14)
        ON CONFLICT ("endpoint") DO UPDATE SET
          "p256dh" = EXCLUDED."p256dh", "auth" = EXCLUDED."auth",
          "customer_id" = EXCLUDED."customer_id", "user_id" = EXCLUDED."user_id",
+         "order_id" = EXCLUDED."order_id", "guest_expires_at" = EXCLUDED."guest_expires_at",
          "categories" = CASE WHEN $11 THEN EXCLUDED."categories" ELSE s."categories" END,
          "locale" = COALESCE(EXCLUDED."locale", s."locale"),
          "user_agent" = COALESCE(EXCLUDED."user_agent", s."user_agent"),
@@ -111,7 +85,8 @@ export default class PushSubscriptionService extends TransactionBaseService {
          "expiration_time" = EXCLUDED."expiration_time",
          "consecutive_failures" = 0, "first_failure_at" = NULL, "updated_at" = now()
        WHERE s."auth" = EXCLUDED."auth"
-          OR (s."customer_id" IS NOT DISTINCT FROM EXCLUDED."customer_id" AND s."user_id" IS NOT DISTINCT FROM EXCLUDED."user_id")
+          OR (s."customer_id" IS NOT DISTINCT FROM EXCLUDED."customer_id" AND s."user_id" IS NOT DISTINCT FROM EXCLUDED."user_id"
+              AND s."order_id" IS NOT DISTINCT FROM EXCLUDED."order_id")
        RETURNING *`,
       [
         generateEntityId(undefined, "pushsub"),
@@ -126,6 +101,8 @@ export default class PushSubscriptionService extends TransactionBaseService {
         input.expirationTime,
         input.categories !== undefined,
         input.timeZone ?? null,
+        guest?.order_id ?? null,
+        guest?.guest_expires_at ?? null,
       ]
     )
     return rows[0] ?? null
@@ -142,19 +119,47 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /**
    * The browser replaced a subscription (`pushsubscriptionchange`): the new one takes over the old
-   * one's owner, categories and locale, and the old one is removed, in one transaction.
+   * one's owner (a guest's order and its expiry included), categories and locale, and the old one
+   * is removed, in one transaction: when the new endpoint is held by another owner, nothing changes
+   * and the answer is a conflict. A removed admin's device is deleted instead of renewed.
    */
-  async replace(previous: PushSubscription, input: SubscriptionInput, userAgent: string | null): Promise<PushSubscription | null> {
+  async replace(previous: PushSubscription, input: SubscriptionInput, userAgent: string | null): Promise<PushSubscription> {
+    if (previous.user_id && !(await this.isActiveAdmin(previous.user_id))) {
+      await this.removeDepartedAdmins({ kind: "user", userId: previous.user_id })
+      throw new NotFoundError("This device's admin account was removed; the device is deleted")
+    }
     return this.atomicPhase_(async (manager) => {
       const tx = this.withTransaction(manager)
       await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
-      const owner: SubscriptionOwner = previous.customer_id ? { customer_id: previous.customer_id } : { user_id: previous.user_id as string }
-      return tx.upsert(
+      const saved = await tx.upsert(
         { ...input, categories: input.categories ?? previous.categories, locale: input.locale ?? previous.locale ?? undefined },
-        owner,
+        ownerOf(previous),
         userAgent ?? previous.user_agent
       )
+      // Thrown inside the transaction, so the old device's deletion is rolled back.
+      if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
+      return saved
     })
+  }
+
+  /** Whether this admin user exists and was not deleted (Medusa soft-deletes users). */
+  async isActiveAdmin(userId: string): Promise<boolean> {
+    const rows = await this.activeManager_.query(`SELECT 1 FROM "user" WHERE "id" = $1 AND "deleted_at" IS NULL`, [userId])
+    return rows.length > 0
+  }
+
+  /**
+   * Removes the devices of admins who were deleted or no longer exist, when an admin or
+   * single-user audience is about to be sent to (other audiences have no admin devices).
+   * Returns how many were removed.
+   */
+  async removeDepartedAdmins(audience: AudienceSpec): Promise<number> {
+    if (audience.kind !== "admin" && audience.kind !== "user") return 0
+    const [, count] = await this.activeManager_.query(
+      `DELETE FROM "push_subscription" s WHERE s."user_id" IS NOT NULL AND NOT ${ACTIVE_ADMIN_SQL}`,
+      []
+    )
+    return count
   }
 
   /** Removes the device that holds both this endpoint and this auth secret; returns whether one was removed. */
@@ -168,7 +173,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /** Removes an owner's device by id; returns whether one was removed. */
   async removeOwned(id: string, owner: SubscriptionOwner): Promise<boolean> {
-    const [column, value] = "customer_id" in owner ? ["customer_id", owner.customer_id] : ["user_id", owner.user_id]
+    const [column, value] = ownerKey(owner)
     const [, count] = await this.activeManager_.query(
       `DELETE FROM "push_subscription" WHERE "id" = $1 AND "${column}" = $2`,
       [id, value]
@@ -186,7 +191,8 @@ export default class PushSubscriptionService extends TransactionBaseService {
     const params: unknown[] = []
     if (filter.customer_id) where.push(`"customer_id" = $${params.push(filter.customer_id)}`)
     if (filter.user_id) where.push(`"user_id" = $${params.push(filter.user_id)}`)
-    if (filter.owner_type === "customer") where.push(`"customer_id" IS NOT NULL`)
+    // Storefront devices: signed-in customers' and guests' (bound to an order).
+    if (filter.owner_type === "customer") where.push(`("customer_id" IS NOT NULL OR "order_id" IS NOT NULL)`)
     if (filter.owner_type === "admin") where.push(`"user_id" IS NOT NULL`)
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
     const rows: PushSubscription[] = await this.activeManager_.query(

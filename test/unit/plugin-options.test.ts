@@ -239,6 +239,20 @@ for (const [value, accepted] of trustProxyCases) {
   })
 }
 
+test('guest_subscription_days: 30 by default, a whole number of days that covers the guest subscription window', () => {
+  assert.equal(resolveOptions(options(), DEV).guestSubscriptionDays, 30)
+  assert.equal(resolveOptions(options({ guest_subscription_days: 1 }), DEV).guestSubscriptionDays, 1)
+  assert.equal(resolveOptions(options({ guest_subscription_days: 365 }), DEV).guestSubscriptionDays, 365)
+  assert.equal(resolveOptions(options({ guest_subscription_days: 2, guest_subscription_window_hours: 48 }), DEV).guestSubscriptionDays, 2)
+  for (const value of [0, -1, 1.5, 366, '30', null]) {
+    assert.throws(() => resolveOptions(options({ guest_subscription_days: value }), DEV), optionError('guest_subscription_days', /whole number from 1 to 365/))
+  }
+  assert.throws(
+    () => resolveOptions(options({ guest_subscription_days: 2, guest_subscription_window_hours: 72 }), DEV),
+    optionError('guest_subscription_days', /must cover guest_subscription_window_hours \(72 hours\)/)
+  )
+})
+
 const eventErrors: Array<[string, unknown, string]> = [
   ['not an object', ['order.placed'], 'events'],
   ['null', null, 'events'],

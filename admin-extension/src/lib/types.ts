@@ -31,6 +31,9 @@ export interface PushStats {
 export interface Device {
   id: string
   customer_id: string | null
+  /** A guest's device: the order it receives notifications about, until `guest_expires_at`. */
+  order_id: string | null
+  guest_expires_at: string | null
   user_id: string | null
   categories: string[]
   locale: string | null

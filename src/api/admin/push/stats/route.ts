@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
+import { ACTIVE_ADMIN_SQL } from "../../../../lib/audience"
 
 /** Days in the delivery chart, today included. */
 export const SERIES_DAYS = 14
@@ -12,17 +13,18 @@ interface DayRow {
 }
 
 /**
- * Figures for the admin's Web Push page: devices per owner type, messages recorded today (UTC),
- * the share of finished deliveries that arrived over the chart's days, and per day (UTC) how
- * many deliveries were delivered, failed (rejected or given up) or gone (device removed).
+ * Figures for the admin's Web Push page: devices per owner type (guests' counted with customers',
+ * removed admins' not at all), messages recorded today (UTC), the share of finished deliveries
+ * that arrived over the chart's days, and per day (UTC) how many deliveries were delivered,
+ * failed (rejected or given up) or gone (device removed).
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const manager = req.scope.resolve<EntityManager>("manager")
   const [[devices], [messages], series] = await Promise.all([
     manager.query(
-      `SELECT count(*) FILTER (WHERE "customer_id" IS NOT NULL)::int AS customer,
-              count(*) FILTER (WHERE "user_id" IS NOT NULL)::int AS admin
-       FROM "push_subscription"`
+      `SELECT count(*) FILTER (WHERE "customer_id" IS NOT NULL OR "order_id" IS NOT NULL)::int AS customer,
+              count(*) FILTER (WHERE "user_id" IS NOT NULL AND ${ACTIVE_ADMIN_SQL})::int AS admin
+       FROM "push_subscription" s`
     ) as Promise<Array<{ customer: number; admin: number }>>,
     manager.query(
       `SELECT count(*)::int AS today FROM "push_message" WHERE "created_at" >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`

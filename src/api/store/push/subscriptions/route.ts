@@ -7,8 +7,9 @@ import { register, removeByProof } from "../../../subscription-registration"
 import { guestOwner } from "./guest-owner"
 
 /**
- * Registers this browser for the signed-in customer, or, for a guest, for the customer of the
- * order placed with `cart_id` (a completed cart proves the order).
+ * Registers this browser for the signed-in customer, or, for a guest, for the one order placed
+ * with `cart_id` (a completed cart proves the order; an order of a registered account needs its
+ * customer signed in).
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { webPush } = services(req)
@@ -23,7 +24,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
 /** Removes a device: whoever holds its endpoint and auth secret may. */
 export const DELETE = removeByProof
 
-/** The signed-in customer's own devices. */
+/** The signed-in customer's own devices (guest devices belong to an order, and are not listed). */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const customer = customerId(req)
   if (!customer) throw new UnauthorizedError("A customer must be signed in to list their devices")

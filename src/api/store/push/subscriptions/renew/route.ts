@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { ConflictError, NotFoundError } from "../../../../../core/api-errors"
+import { NotFoundError } from "../../../../../core/api-errors"
 import { checkCategories } from "../../../../../core/preferences-input"
 import { parseRenewBody } from "../../../../../core/request-validation"
 import { toPublicSubscription } from "../../../../../services/push-subscription"
@@ -25,6 +25,5 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   await webPush.assertEndpointAllowed(input.endpoint)
   await subscriptions.assertTimeZoneKnown(input.timeZone)
   const saved = await subscriptions.replace(old, input, userAgentSummary(req.get("user-agent")))
-  if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
   res.status(201).json({ subscription: toPublicSubscription(saved) })
 }

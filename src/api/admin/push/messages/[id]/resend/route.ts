@@ -28,7 +28,7 @@ function checkStoredLinks(message: PushMessage, links: LinkPolicy): void {
  * on in the background, its progress in the new message's counts.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { messages } = services(req)
+  const { messages, webPush } = services(req)
   const id = String(req.params.id)
   const original = MESSAGE_ID.test(id) ? await messages.retrieve(id) : undefined
   if (!original) throw new NotFoundError("No message has this id")
@@ -36,7 +36,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const created = await messages.createOnce({
     idempotency_key: `resend|${original.id}|${randomUUID()}`,
     event_name: original.event_name,
-    audience: audienceOf(original),
+    audience: audienceOf(original, webPush.now()),
     template_key: original.template_key,
     resource_id: original.resource_id,
     payload: original.payload,

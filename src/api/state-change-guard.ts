@@ -77,7 +77,8 @@ export async function guardStateChange(req: MedusaRequest, _res: MedusaResponse,
   try {
     checkMediaType(req)
     checkOrigin(req)
-    req.body = await readJsonBody(req, req.get("content-type"), BODY_LIMIT_BYTES)
+    // Only if no parser ran before (middlewares.ts keeps Medusa's off; a body read twice would never end).
+    req.body = req.readableEnded ? req.body ?? {} : await readJsonBody(req, req.get("content-type"), BODY_LIMIT_BYTES)
     next()
   } catch (err) {
     next(err)

@@ -1,17 +1,18 @@
 import type { MiddlewaresConfig } from "@medusajs/medusa"
 import { webPushErrorHandler } from "./error-handler"
 import { rateLimit } from "./rate-limit"
+import { guardStateChange } from "./state-change-guard"
 
-/** Request bodies of the plugin's routes are small; anything larger is refused with 413. */
-const SMALL_BODY = { sizeLimit: "16kb" }
+/** Medusa's body parsers (JSON, text, forms) stay off: the guard refuses non-JSON and cross-origin cookie state changes, then reads JSON of at most 16 kB. */
+const GUARDED = { bodyParser: false as const, middlewares: [guardStateChange] }
 
 export const config: MiddlewaresConfig = {
   errorHandler: webPushErrorHandler,
   routes: [
-    { matcher: "/store/push/*", bodyParser: SMALL_BODY },
-    { matcher: "/store/contact-messages", bodyParser: SMALL_BODY },
-    { matcher: "/admin/push/*", bodyParser: SMALL_BODY },
-    { matcher: "/admin/contact-messages*", bodyParser: SMALL_BODY },
+    { matcher: "/store/push/*", ...GUARDED },
+    { matcher: "/store/contact-messages", ...GUARDED },
+    { matcher: "/admin/push/*", ...GUARDED },
+    { matcher: "/admin/contact-messages*", ...GUARDED },
     // Per-client limits on the public routes that store something (`rate_limits`).
     { matcher: "/store/push/subscriptions", method: ["POST"], middlewares: [rateLimit("subscribe")] },
     { matcher: "/store/push/subscriptions/renew", method: ["POST"], middlewares: [rateLimit("subscribe")] },

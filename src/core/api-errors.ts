@@ -48,3 +48,24 @@ export class NotConfiguredError extends ApiError {
     super(503, "not_configured", message)
   }
 }
+
+/** 403: a state change signed in with the session cookie, from an origin the store does not allow (CSRF). */
+export class ForbiddenOriginError extends ApiError {
+  constructor(message: string) {
+    super(403, "forbidden", message, "origin")
+  }
+}
+
+/** 413: the body is over the routes' limit. */
+export class PayloadTooLargeError extends ApiError {
+  constructor() {
+    super(413, "payload_too_large", "body is too large", "body")
+  }
+}
+
+/** 415: a body that is not UTF-8 `application/json`, or sent in an encoding the routes do not read. */
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(message: string, field = "content-type") {
+    super(415, "unsupported_media_type", message, field)
+  }
+}

@@ -44,8 +44,9 @@ export interface WebPushPluginOptions extends PreferenceOptions {
   /** Monochrome badge URL (Android status bar). @defaultValue undefined */
   default_badge?: string
   /**
-   * Accept `https://localhost` / `https://127.0.0.1` push endpoints (tests, the demo). Refused when
-   * `NODE_ENV=production`.
+   * Accept `https://localhost` / `https://127.0.0.1` push endpoints (tests, the demo). Honoured only
+   * when `NODE_ENV` is `development` or `test`; anywhere else (production, staging, unset) the
+   * option is refused at boot.
    * @defaultValue false
    */
   allow_loopback_endpoints?: boolean
@@ -338,6 +339,9 @@ function proxyHops(value: unknown): number {
   return value
 }
 
+/** Where `allow_loopback_endpoints` may be on: never staging, production or an unset NODE_ENV. */
+const LOOPBACK_ENVIRONMENTS = ["development", "test"]
+
 /**
  * Validates the plugin options and returns them resolved. Throws a {@link PluginOptionsError}
  * whose message names the bad option.
@@ -359,8 +363,9 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
   if (typeof allowLoopback !== "boolean") {
     throw new PluginOptionsError("allow_loopback_endpoints", "must be true or false")
   }
-  if (allowLoopback && env.NODE_ENV?.trim().toLowerCase() === "production") {
-    throw new PluginOptionsError("allow_loopback_endpoints", "is refused when NODE_ENV=production")
+  if (allowLoopback && !LOOPBACK_ENVIRONMENTS.includes(env.NODE_ENV ?? "")) {
+    const now = env.NODE_ENV === undefined ? "unset" : `"${env.NODE_ENV.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)}"`
+    throw new PluginOptionsError("allow_loopback_endpoints", `is honoured only when NODE_ENV is "development" or "test" (it is ${now})`)
   }
 
   const storefrontUrl = baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000")

@@ -1,6 +1,7 @@
 import { decodeBase64Url } from "./base64url"
 import { checkEndpointSyntax, EndpointPolicy } from "./endpoint-policy"
 import { InvalidRequestError } from "./api-errors"
+import { isEmailAddress } from "./email-address"
 import { validateSubscriptionKeys } from "./keys"
 import { checkLink, LinkPolicy } from "./link-policy"
 import { isTimeZone, normaliseLocale } from "./locale"
@@ -36,7 +37,6 @@ export interface ContactMessageInput {
 const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,79}$/
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/
 const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
-const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/
 // C0 and C1 control characters except tab and newline; bidi overrides, isolates and marks, which
 // can disguise text; invisible separators and byte-order marks. (Zero-width joiners stay: emoji use them.)
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/g
@@ -192,7 +192,7 @@ export function parseContactMessageBody(raw: unknown): ContactMessageInput {
   const name = text(body, "name", { max: 200, required: true }) as string
   const email = text(body, "email", { max: 254, required: true }) as string
   // An address is refused, not repaired: stripping characters out of it could make another one.
-  if (!EMAIL.test(email) || HAS_CONTROL.test(body.email as string)) {
+  if (!isEmailAddress(email) || HAS_CONTROL.test(body.email as string)) {
     throw new InvalidRequestError("email", "email must be an e-mail address")
   }
   const subject = text(body, "subject", { max: 200, required: false })

@@ -199,3 +199,12 @@ test('the rate-limited routes document 429 with Retry-After', () => {
     }
   }
 })
+
+test('every state change documents the JSON-only (415) and Origin (403) answers', () => {
+  const changes = operations.filter((o) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(o.method))
+  assert.ok(changes.length > 0)
+  for (const { key, operation } of changes) {
+    assert.ok(deref(operation.responses?.['415']), `${key} documents 415 (bodies other than application/json)`)
+    assert.ok(deref(operation.responses?.['403']), `${key} documents 403 (session cookie from a foreign origin)`)
+  }
+})

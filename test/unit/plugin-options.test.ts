@@ -99,16 +99,26 @@ test('an unknown option is refused by name, before anything else is checked', ()
   assert.throws(() => resolveOptions({ vapidPublicKey: pair.publicKey }, DEV), optionError('vapidPublicKey'))
 })
 
-test('allow_loopback_endpoints is honoured outside production and refused in production', () => {
-  for (const env of [DEV, { NODE_ENV: 'test' }, {}]) {
+test('allow_loopback_endpoints is honoured only when NODE_ENV is development or test, refused at boot elsewhere', () => {
+  for (const env of [DEV, { NODE_ENV: 'test' }]) {
     const resolved = resolveOptions(options({ allow_loopback_endpoints: true }), env)
     assert.equal(resolved.endpointPolicy.allowLoopback, true, JSON.stringify(env))
     assert.ok(checkEndpointSyntax('https://localhost:8443/push/1', resolved.endpointPolicy))
   }
-  assert.throws(
-    () => resolveOptions(options({ allow_loopback_endpoints: true }), PROD),
-    optionError('allow_loopback_endpoints', /NODE_ENV=production/),
-  )
+  const elsewhere: Array<[{ NODE_ENV?: string }, RegExp]> = [
+    [PROD, /"development" or "test" \(it is "production"\)/],
+    [{ NODE_ENV: 'staging' }, /it is "staging"/],
+    [{}, /it is unset/],
+    [{ NODE_ENV: '' }, /it is ""/],
+    [{ NODE_ENV: 'Development' }, /it is "Development"/],
+    [{ NODE_ENV: ' test' }, /it is " test"/],
+    [{ NODE_ENV: 'production\u001b[31m' }, /it is "production\?\[31m"/],
+  ]
+  for (const [env, message] of elsewhere) {
+    assert.throws(() => resolveOptions(options({ allow_loopback_endpoints: true }), env), optionError('allow_loopback_endpoints', message), JSON.stringify(env))
+    // without the option every environment boots
+    assert.equal(resolveOptions(options({}), env).endpointPolicy.allowLoopback, false)
+  }
   // false is fine in production, and the default refuses loopback endpoints
   const prod = resolveOptions(options({ allow_loopback_endpoints: false }), PROD)
   assert.equal(prod.endpointPolicy.allowLoopback, false)

@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react"
 import { Link, useParams } from "react-router-dom"
 import { errorMessage, keys, useAdminAction } from "../../../lib/api"
 import { dateTime } from "../../../lib/format"
+import { mailtoHref } from "../../../lib/mailto"
 import type { ContactMessage } from "../../../lib/types"
 
 /** One contact message; opening it marks it read. */
@@ -31,7 +32,7 @@ const ContactMessageDetail = ({ notify }: RouteProps) => {
           <div>
             <Heading level="h1">{message.subject ?? "(no subject)"}</Heading>
             <Text className="text-ui-fg-subtle">
-              {message.name} &lt;<a href={`mailto:${message.email}`}>{message.email}</a>&gt; · {dateTime(message.created_at)}
+              {message.name} &lt;<a href={mailtoHref(message.email)}>{message.email}</a>&gt; · {dateTime(message.created_at)}
               {message.customer_id && (
                 <>
                   {" · "}
@@ -44,7 +45,7 @@ const ContactMessageDetail = ({ notify }: RouteProps) => {
           </div>
           <Text className="whitespace-pre-line">{message.message}</Text>
           <div className="flex gap-x-2">
-            <a href={`mailto:${message.email}?subject=${encodeURIComponent(`Re: ${message.subject ?? ""}`)}`}>
+            <a href={mailtoHref(message.email, `Re: ${message.subject ?? ""}`)}>
               <Button variant="primary">Reply by e-mail</Button>
             </a>
             <Button

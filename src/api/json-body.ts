@@ -1,0 +1,75 @@
+import type { IncomingMessage } from "node:http"
+import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../core/api-errors"
+
+/** Whether the request has a body to read (an empty one, `Content-Length: 0`, is none). */
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"]) > 0
+}
+
+/**
+ * Reads a JSON body of at most `limit` bytes, as the plugin's routes take them: UTF-8, not
+ * compressed, an object or array at the top (body-parser's `strict`). No body reads as `{}`.
+ * The caller has checked the media type.
+ */
+export function readJsonBody(req: IncomingMessage, contentType: string | undefined, limit: number): Promise<unknown> {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? "")?.[1]?.toLowerCase()
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    return Promise.reject(new UnsupportedMediaTypeError("body must be UTF-8 JSON", "body"))
+  }
+  const encoding = req.headers["content-encoding"]?.trim().toLowerCase()
+  if (encoding && encoding !== "identity") {
+    return Promise.reject(new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding"))
+  }
+  if (!hasBody(req)) return Promise.resolve({})
+  if (Number(req.headers["content-length"]) > limit) {
+    req.resume()
+    return Promise.reject(new PayloadTooLargeError())
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let settled = false
+    const settle = (err: Error | undefined, value?: unknown): void => {
+      if (settled) return
+      settled = true
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose)
+      if (err) {
+        req.resume() // drain what is left, unread
+        reject(err)
+      } else resolve(value)
+    }
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length
+      if (size > limit) settle(new PayloadTooLargeError())
+      else chunks.push(chunk)
+    }
+    const onEnd = (): void => {
+      try {
+        settle(undefined, parse(Buffer.concat(chunks)))
+      } catch (err) {
+        settle(err as Error)
+      }
+    }
+    const onError = (): void => settle(new InvalidRequestError("body", "the request could not be read"))
+    const onClose = (): void => settle(new InvalidRequestError("body", "the request could not be read"))
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose)
+  })
+}
+
+function parse(bytes: Buffer): unknown {
+  const invalid = new InvalidRequestError("body", "body must be valid JSON")
+  let text: string
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+  } catch {
+    throw invalid
+  }
+  const trimmed = text.trim()
+  if (trimmed === "") return {}
+  if (trimmed[0] !== "{" && trimmed[0] !== "[") throw invalid
+  try {
+    return JSON.parse(trimmed)
+  } catch {
+    throw invalid
+  }
+}

@@ -22,9 +22,6 @@ type Dependencies = {
   pushServiceHealthService: PushServiceHealthService
 }
 
-/** Runs at the start of every fan-out (tests only: to fail or stop between record and fan-out). */
-export type FanoutFaultHook = (message: PushMessage) => void | Promise<void>
-
 /** What a failed fan-out records and logs: the error's name and code, never its text (it may quote values). */
 function fanoutFailure(err: unknown): string {
   const e = err as { name?: unknown; code?: unknown }
@@ -48,7 +45,6 @@ const INSTANCE = `${hostname()}:${process.pid}`
 export default class PushDispatcherService {
   private readonly deps_: Dependencies
   private readonly sender: ClaimedSender
-  private faultHook?: FanoutFaultHook
 
   constructor(deps: Dependencies) {
     this.deps_ = deps
@@ -65,15 +61,6 @@ export default class PushDispatcherService {
 
   private now(): Date {
     return this.deps_.webPushService.now()
-  }
-
-  /**
-   * Test-only fault injection: `hook` runs at the start of every fan-out, right after the message
-   * was recorded (a throw fails the fan-out; a promise that never settles stands for a crash).
-   * Only reachable through the container; no option or request sets it.
-   */
-  setFaultHook(hook: FanoutFaultHook | undefined): void {
-    this.faultHook = hook
   }
 
   /**
@@ -122,7 +109,7 @@ export default class PushDispatcherService {
    */
   async dispatch(message: PushMessage): Promise<PushMessage> {
     try {
-      await this.faultHook?.(message)
+      await this.deps_.webPushService.fanoutFaultHook?.(message) // tests only (see setFanoutFaultHook)
       return await this.fanOut(message)
     } catch (err) {
       const attempts = Math.max(1, message.fanout_attempts ?? 1)

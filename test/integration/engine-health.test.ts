@@ -2,7 +2,6 @@ import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import type { PushMessage } from "../../src/models/push-message"
-import type PushDispatcherService from "../../src/services/push-dispatcher"
 import type WebPushService from "../../src/services/web-push"
 import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
 import { PushService, ReceivedMessage, startPushService } from "../support/push-service"
@@ -28,7 +27,7 @@ interface PausedService {
 describe("delivery engine health: retire rule, push-service pause, fan-out resume", () => {
   let store: TestStore
   let db: EntityManager
-  let dispatcher: PushDispatcherService
+  let webPush: WebPushService
   let offsetMs = 0
   let seeded = 0
 
@@ -99,12 +98,12 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       },
     })
     db = store.app.container.resolve<EntityManager>("manager")
-    dispatcher = store.app.container.resolve<PushDispatcherService>("pushDispatcherService")
-    store.app.container.resolve<WebPushService>("webPushService").useClock(() => new Date(Date.now() + offsetMs))
+    webPush = store.app.container.resolve<WebPushService>("webPushService")
+    webPush.useClock(() => new Date(Date.now() + offsetMs))
   })
 
   after(async () => {
-    dispatcher?.setFaultHook(undefined)
+    webPush?.setFanoutFaultHook(undefined)
     await store?.stop()
   })
 
@@ -121,7 +120,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     assert.ok(await deviceRow(device.subscriptionId), "a VAPID rejection 73 h after the first failure retires nothing")
 
     offsetMs += 73 * HOUR
-    store.push.setDelay(device.id, 1500) // longer than request_timeout_ms: every attempt times out
+    store.push.setDelay(device.id, 5000) // well past request_timeout_ms (undici's timers are coarse): every attempt times out
     const timedOut = await settled(await broadcast("svc-faults", "timeouts"), 60_000)
     store.push.setDelay(device.id, 0)
     assert.equal(timedOut.failed_count, 1)
@@ -162,7 +161,9 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
   it("a fan-out that fails right after the message is recorded is resumed by the poller: every device once", async () => {
     const devices = await seedDevices(store.push, 4, "resume")
     let failures = 0
-    dispatcher.setFaultHook((m) => {
+    const seen: unknown[] = []
+    webPush.setFanoutFaultHook((m) => {
+      seen.push(m.payload)
       if (m.payload.title === "resume me" && failures === 0) {
         failures += 1
         throw new Error("injected fault between record and fan-out")
@@ -171,20 +172,20 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     try {
       const id = await broadcast("resume", "resume me")
       const done = await settled(id)
-      assert.equal(failures, 1, "the fault fired")
+      assert.equal(failures, 1, `the fault fired (${JSON.stringify(seen)})`)
       assert.equal(done.status, "done")
       assert.equal(done.delivered_count, 4)
       assert.match(done.last_error ?? "", /^fanout_failed: Error$/, "the failure's reason is kept, without its text")
       const counts = devices.map((d) => store.push.messagesFor(d.id).filter((m) => messageIdOf(m) === id).length)
       assert.deepEqual(counts, [1, 1, 1, 1])
     } finally {
-      dispatcher.setFaultHook(undefined)
+      webPush.setFanoutFaultHook(undefined)
     }
   })
 
   it("a fan-out that keeps failing ends `failed` after max_attempts, with its reason in the message log", async () => {
     const devices = await seedDevices(store.push, 2, "resume-fail")
-    dispatcher.setFaultHook((m) => {
+    webPush.setFanoutFaultHook((m) => {
       if (m.payload.title === "never fans out") throw Object.assign(new Error("database is gone: secret text"), { code: "ECONNRESET" })
     })
     try {
@@ -203,7 +204,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       assert.deepEqual(log.messages.map((m) => [m.id, m.status, m.last_error]), [[id, "failed", "fanout_failed: Error (ECONNRESET)"]])
       for (const d of devices) assert.equal(store.push.messagesFor(d.id).length, 0)
     } finally {
-      dispatcher.setFaultHook(undefined)
+      webPush.setFanoutFaultHook(undefined)
     }
   })
 
@@ -220,7 +221,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
           apiToken: store.admin.apiToken,
         })).config.paused_push_services
 
-      const [paused] = await eventually("the push service paused", async () => (await config()).find((p) => p.host === host))
+      const paused = await eventually("the push service paused", async () => (await config()).find((p) => p.host === host))
       assert.match(paused.reason, /^vapid_rejected HTTP 403: \d+ of \d+ requests failed$/)
       assert.equal(paused.status_code, 403)
       const pausedUntil = new Date(paused.paused_until).getTime()

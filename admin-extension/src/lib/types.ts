@@ -69,6 +69,8 @@ export interface PushMessage {
   delivered_count: number
   gone_count: number
   failed_count: number
+  /** Why the last fan-out failed; the message is `failed` after `max_attempts` of them. */
+  last_error: string | null
   created_at: string
   updated_at: string
 }

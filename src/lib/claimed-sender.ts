@@ -215,7 +215,7 @@ export class ClaimedSender {
     const admission = await gate.admit(origin)
     if (!admission.send) {
       const outcome: DeliveryOutcome = { kind: "retry", reason: "push_service_paused" }
-      keep({ record: this.pausedRecord(delivery, { outcome }, admission.pausedUntil), delivery, outcome, paused: true })
+      keep({ record: this.pausedRecord(delivery, admission.pausedUntil), delivery, outcome, paused: true })
       return
     }
     try {
@@ -223,7 +223,7 @@ export class ClaimedSender {
       await gate.settle(origin, result.outcome, result.statusCode, admission.probe, (pausedUntil) => {
         keep(
           pausedUntil
-            ? { record: this.pausedRecord(delivery, result, pausedUntil), delivery, outcome: result.outcome, paused: true }
+            ? { record: this.pausedRecord(delivery, pausedUntil, result), delivery, outcome: result.outcome, paused: true }
             : { record: this.recordFor(delivery, result), delivery, outcome: result.outcome }
         )
       })
@@ -232,14 +232,14 @@ export class ClaimedSender {
     }
   }
 
-  /** A delivery kept for the end of its push service's pause: retried then, the attempt not counted. */
-  private pausedRecord(delivery: ClaimedDelivery, result: PushResult, pausedUntil: Date): AttemptRecord {
-    const reason = result.outcome.kind === "delivered" ? "" : `: ${result.outcome.reason}`
+  /** A delivery kept for the end of its push service's pause (unsent, or `sent` then): retried then, the attempt not counted. */
+  private pausedRecord(delivery: ClaimedDelivery, pausedUntil: Date, sent?: PushResult): AttemptRecord {
+    const why = sent && sent.outcome.kind !== "delivered" ? `: ${sent.outcome.reason}` : ""
     return {
       deliveryId: delivery.id,
       status: "retrying",
-      statusCode: result.statusCode ?? null,
-      error: result.outcome.kind === "retry" && result.outcome.reason === "push_service_paused" ? "push_service_paused" : `push_service_paused${reason}`,
+      statusCode: sent?.statusCode ?? null,
+      error: `push_service_paused${why}`,
       nextAttemptAt: pausedUntil,
       at: this.now(),
       counted: false,

@@ -2,8 +2,10 @@ import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import type { PushMessage } from "../../src/models/push-message"
+import type PushNotificationService from "../../src/services/push-notification"
 import type WebPushService from "../../src/services/web-push"
 import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
+import { placeOrder, registerCustomer } from "../support/order-flow"
 import { PushService, ReceivedMessage, startPushService } from "../support/push-service"
 import { ensureTestCertificates } from "../support/tls"
 
@@ -203,6 +205,40 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       )
       assert.deepEqual(log.messages.map((m) => [m.id, m.status, m.last_error]), [[id, "failed", "fanout_failed: Error (ECONNRESET)"]])
       for (const d of devices) assert.equal(store.push.messagesFor(d.id).length, 0)
+    } finally {
+      webPush.setFanoutFaultHook(undefined)
+    }
+  })
+
+  it("an event whose fan-out failed after its message was recorded, delivered again, reaches the device once", async () => {
+    const email = "redelivered@teststore.dev"
+    const customer = await registerCustomer(store.http, email)
+    const device = store.push.createDevice("redelivered-phone")
+    await store.http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: device.subscription } })
+    let failures = 0
+    webPush.setFanoutFaultHook((m) => {
+      if (m.event_name === "order.placed" && m.audience === "customer" && failures === 0) {
+        failures += 1
+        throw new Error("injected fault between record and fan-out")
+      }
+    })
+    try {
+      const order = await placeOrder(store.http, store.catalog, { token: customer.token, email })
+      const recorded = await eventually("the order's message recorded, its fan-out failed", async () => {
+        const [m] = await db.query(
+          `SELECT "id", "last_error" FROM "push_message" WHERE "event_name" = 'order.placed' AND "audience" = 'customer' AND "resource_id" = $1`,
+          [order.id]
+        )
+        return failures === 1 && m?.last_error ? (m as { id: string }) : undefined
+      })
+      // The event bus delivers the event again (the Redis bus retries a failed handler): the
+      // recorded message is fanned out then, or was already resumed by the poller; never twice.
+      await store.app.container.resolve<PushNotificationService>("pushNotificationService").handleEvent("order.placed", { id: order.id })
+      const done = await settled(recorded.id)
+      assert.equal(done.delivered_count, 1)
+      assert.equal(store.push.messagesFor(device.id).filter((m) => messageIdOf(m) === recorded.id).length, 1)
+      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_message" WHERE "event_name" = 'order.placed' AND "resource_id" = $1 AND "audience" = 'customer'`, [order.id])
+      assert.equal(n, 1, "one message for the event, however often it is delivered")
     } finally {
       webPush.setFanoutFaultHook(undefined)
     }

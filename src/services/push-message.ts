@@ -124,12 +124,16 @@ export default class PushMessageService extends TransactionBaseService {
 
   /**
    * A fan-out failed: the reason is kept, the message is retried after `retryAt` (by the poller or
-   * a redelivered event), or, after `maxAttempts` fan-outs, it ends `failed`.
+   * a redelivered event), or, after `maxAttempts` fan-outs that created nothing, it ends `failed`
+   * (one that got as far as deliveries or batches goes on through them).
    */
   async recordFanoutFailure(messageId: string, reason: string, retryAt: Date, maxAttempts: number): Promise<void> {
     await this.activeManager_.query(
       `UPDATE "push_message" SET "last_error" = $2, "fanout_until" = $3,
-         "status" = CASE WHEN "fanout_attempts" >= $4 THEN 'failed' ELSE "status" END, "updated_at" = now()
+         "status" = CASE WHEN "fanout_attempts" >= $4
+             AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = $1)
+             AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = $1) THEN 'failed' ELSE "status" END,
+         "updated_at" = now()
        WHERE "id" = $1 AND "status" = 'sending'`,
       [messageId, reason.slice(0, 300), retryAt, maxAttempts]
     )

@@ -4,6 +4,7 @@ import { buildEventRules, EventRule, EventsOption, Urgency } from "./event-catal
 import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "./endpoint-policy"
 import { validateVapidKeys, validateVapidSubject } from "./keys"
 import { checkTemplateLink, linkBase, LinkPolicy } from "./link-policy"
+import { pauseRule, PauseRule } from "./outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "./rate-limit"
 
@@ -82,8 +83,24 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue 120000
    */
   lease_ms?: number
-  /** A device that has failed without a single success for this long is removed. @defaultValue 72 */
+  /**
+   * A device is removed after a run of `retire_after_failures` failures that point at it (HTTP 400)
+   * whose first is older than this; 404/410 remove it at once. 401/403, 429, 5xx, timeouts, network
+   * errors and policy refusals never count.
+   * @defaultValue 72
+   */
   retire_failing_after_hours?: number
+  /** Failures pointing at a device, in a row (no success between), before it can be removed. @defaultValue 3 */
+  retire_after_failures?: number
+  /**
+   * A push service (endpoint origin) is paused when at least this many of its outcomes in one send
+   * run are 80% or more 401/403/5xx/timeouts/network errors: its deliveries wait, unsent and not
+   * counted against `max_attempts`, until the pause ends.
+   * @defaultValue 10
+   */
+  push_service_pause_threshold?: number
+  /** The first pause of a failing push service, in milliseconds; each failed probe doubles it, up to 8 times. @defaultValue 300000 */
+  push_service_pause_ms?: number
   /**
    * Requests per client to the public routes, counted per IP address (IPv6 per /64) and, when
    * signed in, per customer (or admin); over the limit the route answers 429 with `Retry-After`.
@@ -162,6 +179,8 @@ export interface ResolvedOptions {
   readonly retryPollMs: number
   readonly leaseMs: number
   readonly retireFailingAfterHours: number
+  readonly retireAfterFailures: number
+  readonly pushServicePause: PauseRule
   readonly rateLimits: {
     readonly subscribe: RateLimit
     readonly contact: RateLimit
@@ -202,6 +221,9 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "retry_poll_ms",
   "lease_ms",
   "retire_failing_after_hours",
+  "retire_after_failures",
+  "push_service_pause_threshold",
+  "push_service_pause_ms",
   "rate_limits",
   "trust_proxy",
   "max_devices_per_owner",
@@ -396,6 +418,11 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     retryPollMs: positiveInteger(options.retry_poll_ms, "retry_poll_ms", 1_000, 3_600_000),
     leaseMs: positiveInteger(options.lease_ms, "lease_ms", 120_000, 86_400_000),
     retireFailingAfterHours: positiveInteger(options.retire_failing_after_hours, "retire_failing_after_hours", 72, 24 * 365),
+    retireAfterFailures: positiveInteger(options.retire_after_failures, "retire_after_failures", 3, 1_000),
+    pushServicePause: pauseRule(
+      positiveInteger(options.push_service_pause_threshold, "push_service_pause_threshold", 10, 100_000),
+      positiveInteger(options.push_service_pause_ms, "push_service_pause_ms", 300_000, 86_400_000)
+    ),
     rateLimits: rateLimits(options.rate_limits),
     trustProxy: proxyHops(options.trust_proxy),
     maxDevicesPerOwner: positiveInteger(options.max_devices_per_owner, "max_devices_per_owner", 10, 1_000),

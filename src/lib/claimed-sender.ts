@@ -6,6 +6,7 @@ import { forEachConcurrent } from "../core/concurrency"
 import { describeError, PayloadTooLargeError } from "../core/errors"
 import type { Urgency } from "../core/event-types"
 import type { DeliveryOutcome } from "../core/outcome"
+import { endpointOrigin, signalOf } from "../core/outcome-signal"
 import { buildPayload, NotificationPayload } from "../core/payload"
 import type { PushResult } from "../core/push-transport"
 import { pickLocalized } from "../core/locale"
@@ -15,8 +16,10 @@ import type { PushDeliveryStatus } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "../services/push-message"
 import type { AttemptRecord } from "../services/push-message"
+import type PushServiceHealthService from "../services/push-service-health"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
+import { OriginGate } from "./origin-gate"
 
 export interface ClaimedSenderDeps {
   manager: EntityManager
@@ -24,6 +27,7 @@ export interface ClaimedSenderDeps {
   webPushService: WebPushService
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
+  pushServiceHealthService: PushServiceHealthService
 }
 
 /** A delivery claimed for sending, with what the sender needs of its device. */
@@ -47,6 +51,8 @@ interface StoredResult {
   record: AttemptRecord
   delivery: ClaimedDelivery
   outcome: DeliveryOutcome
+  /** Kept for the end of its push service's pause (no attempt counted, the device not blamed). */
+  paused?: boolean
 }
 
 type StoredNotification = Omit<NotificationPayload, "timestamp" | "data">
@@ -123,22 +129,33 @@ export class ClaimedSender {
         writing = undefined
       })
     }
+    const keep = (result: StoredResult): void => {
+      buffer.push(result)
+      write()
+    }
     try {
       const capped = await this.overCap(claimed, messages)
+      const gate = new OriginGate(
+        await this.deps_.pushServiceHealthService.snapshot(),
+        this.options.pushServicePause,
+        this.deps_.pushServiceHealthService,
+        () => this.now()
+      )
       await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
         const message = messages.get(delivery.message_id)
         const cap = capped.get(delivery.id)
         if (cap !== undefined) {
-          buffer.push({ record: skipped(delivery, cap, this.now()), delivery, outcome: { kind: "rejected", reason: cap } })
-          write()
+          keep({ record: skipped(delivery, cap, this.now()), delivery, outcome: { kind: "rejected", reason: cap } })
           return
         }
-        const result: PushResult = message
-          ? await this.sendOne(message, delivery)
-          : { outcome: { kind: "rejected", reason: "message_missing" } }
-        buffer.push({ record: this.recordFor(delivery, result), delivery, outcome: result.outcome })
-        write()
+        if (!message) {
+          const result: PushResult = { outcome: { kind: "rejected", reason: "message_missing" } }
+          keep({ record: this.recordFor(delivery, result), delivery, outcome: result.outcome })
+          return
+        }
+        await this.sendThroughGate(gate, message, delivery, keep)
       })
+      gate.flush()
       while (writing || buffer.length) {
         await writing
         write()
@@ -193,6 +210,46 @@ export class ClaimedSender {
     }
   }
 
+  /**
+   * Sends one delivery unless its push service is paused (then it waits for the pause's end, unsent
+   * and uncounted); the gate decides whether its outcome pauses the service.
+   */
+  private async sendThroughGate(gate: OriginGate, message: PushMessage, delivery: ClaimedDelivery, keep: (r: StoredResult) => void): Promise<void> {
+    const origin = endpointOrigin(delivery.endpoint) ?? "invalid:"
+    const admission = await gate.admit(origin)
+    if (!admission.send) {
+      const outcome: DeliveryOutcome = { kind: "retry", reason: "push_service_paused" }
+      keep({ record: this.pausedRecord(delivery, admission.pausedUntil), delivery, outcome, paused: true })
+      return
+    }
+    try {
+      const result = await this.sendOne(message, delivery)
+      await gate.settle(origin, result.outcome, result.statusCode, admission.probe, (pausedUntil) => {
+        keep(
+          pausedUntil
+            ? { record: this.pausedRecord(delivery, pausedUntil, result), delivery, outcome: result.outcome, paused: true }
+            : { record: this.recordFor(delivery, result), delivery, outcome: result.outcome }
+        )
+      })
+    } finally {
+      if (admission.probe) gate.endProbe(origin)
+    }
+  }
+
+  /** A delivery kept for the end of its push service's pause (unsent, or `sent` then): retried then, the attempt not counted. */
+  private pausedRecord(delivery: ClaimedDelivery, pausedUntil: Date, sent?: PushResult): AttemptRecord {
+    const why = sent && sent.outcome.kind !== "delivered" ? `: ${sent.outcome.reason}` : ""
+    return {
+      deliveryId: delivery.id,
+      status: "retrying",
+      statusCode: sent?.statusCode ?? null,
+      error: `push_service_paused${why}`,
+      nextAttemptAt: pausedUntil,
+      at: this.now(),
+      counted: false,
+    }
+  }
+
   private async sendOne(message: PushMessage, delivery: ClaimedDelivery): Promise<PushResult> {
     let payload: string
     try {
@@ -228,24 +285,33 @@ export class ClaimedSender {
     }
   }
 
-  /** Stores outcomes; a gone device is removed (matched on id and endpoint: a fresh re-subscribe survives). */
+  /**
+   * Stores outcomes; a gone device is removed (matched on id and endpoint: a fresh re-subscribe
+   * survives); only failures that point at the device (`signalOf`) count towards retiring it.
+   */
   private async store(results: StoredResult[]): Promise<void> {
     if (!results.length) return
     const { pushMessageService, pushSubscriptionService, logger } = this.deps_
     await pushMessageService.recordAttempts(results.map((r) => r.record))
     const delivered: string[] = []
-    const failed: string[] = []
-    for (const { delivery, outcome, record } of results) {
-      if (record.status === "skipped") continue
-      if (outcome.kind === "delivered") {
+    const deviceFaults: string[] = []
+    for (const { delivery, outcome, record, paused } of results) {
+      // A pause is logged once, by the instance that took it; a paused delivery says nothing of its device.
+      if (record.status === "skipped" || paused) continue
+      const signal = signalOf(outcome)
+      if (signal === "delivered") {
         delivered.push(delivery.subscription_id)
         continue
       }
-      logger.warn(`web-push: delivery ${delivery.id} to device ${endpointHash(delivery.endpoint)}: ${record.status} (${outcome.reason})`)
-      if (outcome.kind === "gone") await pushSubscriptionService.removeGone(delivery.subscription_id, delivery.endpoint)
-      else failed.push(delivery.subscription_id)
+      logger.warn(`web-push: delivery ${delivery.id} to device ${endpointHash(delivery.endpoint)}: ${record.status} (${record.error})`)
+      if (signal === "gone") await pushSubscriptionService.removeGone(delivery.subscription_id, delivery.endpoint)
+      else if (signal === "device") deviceFaults.push(delivery.subscription_id)
     }
-    await pushSubscriptionService.recordResults(delivered, failed)
-    if (failed.length) await pushSubscriptionService.retireFailing(this.options.retireFailingAfterHours)
+    const now = this.now()
+    await pushSubscriptionService.recordResults(delivered, deviceFaults, now)
+    if (deviceFaults.length) {
+      const retired = await pushSubscriptionService.retireFailing(deviceFaults, this.options.retireAfterFailures, this.options.retireFailingAfterHours, now)
+      if (retired) logger.warn(`web-push: ${retired} device(s) retired after failures that point at them`)
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushMessageStatus = "scheduled" | "sending" | "done"
+export type PushMessageStatus = "scheduled" | "sending" | "done" | "failed"
 export type PushMessageAudience = "customer" | "admin" | "broadcast" | "test"
 
 /**
@@ -86,6 +86,18 @@ export class PushMessage extends BaseEntity {
 
   @Column({ type: "integer", default: 0 })
   failed_count: number
+
+  /** Until when the instance fanning the message out holds it; past it, the poller resumes the fan-out. */
+  @Column({ type: "timestamptz", nullable: true })
+  fanout_until: Date | null
+
+  /** Fan-outs started (the first when recorded); past `max_attempts` failures the message is `failed`. */
+  @Column({ type: "integer", default: 0 })
+  fanout_attempts: number
+
+  /** Why the last fan-out failed (a safe description, never a database text). */
+  @Column({ type: "varchar", nullable: true })
+  last_error: string | null
 
   @BeforeInsert()
   private beforeInsert(): void {

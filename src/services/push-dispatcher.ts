@@ -1,11 +1,14 @@
 import { generateEntityId, Logger } from "@medusajs/medusa"
 import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
+import { backoffDelayMs } from "../core/backoff"
+import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
 import { audienceCondition, audienceOf } from "../lib/audience"
 import { CLAIM_RETURNING, ClaimedDelivery, ClaimedSender } from "../lib/claimed-sender"
 import { windowOpensSql } from "../lib/delivery-window"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "./push-message"
+import type PushServiceHealthService from "./push-service-health"
 import type PushSubscriptionService from "./push-subscription"
 import type WebPushService from "./web-push"
 
@@ -16,6 +19,15 @@ type Dependencies = {
   webPushService: WebPushService
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
+  pushServiceHealthService: PushServiceHealthService
+}
+
+/** What a failed fan-out records and logs: the error's name and code, never its text (it may quote values). */
+function fanoutFailure(err: unknown): string {
+  const e = err as { name?: unknown; code?: unknown }
+  const name = typeof e?.name === "string" && /^[A-Za-z]{1,60}$/.test(e.name) ? e.name : "Error"
+  const code = typeof e?.code === "string" && /^[A-Z0-9_]{1,60}$/.test(e.code) ? ` (${e.code})` : ""
+  return `fanout_failed: ${name}${code}`
 }
 
 /** Event whose jobs carry one batch of a large audience; any instance of the store may take one. */
@@ -51,20 +63,65 @@ export default class PushDispatcherService {
     return this.deps_.webPushService.now()
   }
 
-  /** Messages scheduled (`send_at`) whose time has come start now; each is taken by one instance. */
+  /**
+   * Messages scheduled (`send_at`) whose time has come start now, each taken by one instance with
+   * a fan-out lease: one that fails, or a crash, leaves it to `resumeUnsent`, not `sending` forever.
+   */
   private async startScheduledMessages(now: Date): Promise<void> {
     const [due] = await this.query<[PushMessage[], number]>(
-      `UPDATE "push_message" SET "status" = 'sending', "updated_at" = now()
+      `UPDATE "push_message" SET "status" = 'sending', "updated_at" = now(),
+         "fanout_until" = $1::timestamptz + $2 * interval '1 millisecond', "fanout_attempts" = "fanout_attempts" + 1
        WHERE "id" IN (SELECT "id" FROM "push_message" WHERE "status" = 'scheduled' AND "send_at" <= $1
                       ORDER BY "send_at" LIMIT 5 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
-      [now]
+      [now, this.options.leaseMs]
     )
-    for (const message of due) await this.dispatch(message)
+    await this.dispatchEach(due)
   }
 
-  /** Sends a freshly recorded message to its audience; returns it with its counts. */
+  /** Messages recorded but never fanned out (a crash, a failed fan-out) whose lease has passed start again. */
+  private async resumeUnsent(now: Date): Promise<void> {
+    await this.dispatchEach(await this.deps_.pushMessageService.claimUnsent(now, 5))
+  }
+
+  /**
+   * A redelivered event found its message already recorded: if that message was never fanned
+   * out (and no instance holds it), fan it out now. Idempotent: deliveries are unique per device.
+   */
+  async resumeByKey(idempotencyKey: string): Promise<void> {
+    const [message] = await this.deps_.pushMessageService.claimUnsent(this.now(), 1, idempotencyKey)
+    if (message) await this.dispatch(message)
+  }
+
+  /** Fans out each message; one failing (recorded on it, retried later) never stops the others. */
+  private async dispatchEach(messages: PushMessage[]): Promise<void> {
+    for (const message of messages) {
+      await this.dispatch(message).catch((err: unknown) => {
+        this.deps_.logger.error(`web-push: fan-out of message ${message.id} failed: ${fanoutFailure(err)}`)
+      })
+    }
+  }
+
+  /**
+   * Sends a freshly recorded (or resumed) message to its audience; returns it with its counts. A
+   * failure is recorded on the message (`last_error`) and rethrown; the message is fanned out again
+   * after a backoff, or ends `failed` after `max_attempts` fan-outs.
+   */
   async dispatch(message: PushMessage): Promise<PushMessage> {
+    try {
+      await this.deps_.webPushService.fanoutFaultHook?.(message) // tests only (see setFanoutFaultHook)
+      return await this.fanOut(message)
+    } catch (err) {
+      const attempts = Math.max(1, message.fanout_attempts ?? 1)
+      const retryAt = new Date(this.now().getTime() + backoffDelayMs(attempts, { baseMs: this.options.retryBaseMs }))
+      await this.deps_.pushMessageService
+        .recordFanoutFailure(message.id, fanoutFailure(err), retryAt, this.options.maxAttempts)
+        .catch(() => undefined) // the lease taken when it was recorded brings it back anyway
+      throw err
+    }
+  }
+
+  private async fanOut(message: PushMessage): Promise<PushMessage> {
     await this.deps_.pushSubscriptionService.removeDepartedAdmins(audienceOf(message)) // admins deleted since they subscribed
     const { sql, params } = audienceCondition(audienceOf(message), 1)
     const [{ total }] = await this.query<Array<{ total: number }>>(
@@ -162,6 +219,7 @@ export default class PushDispatcherService {
   async processDue(limit = 200): Promise<number> {
     const now = this.now()
     await this.startScheduledMessages(now)
+    await this.resumeUnsent(now)
     const batches = await this.query<Array<{ id: string }>>(
       `SELECT "id" FROM "push_batch"
        WHERE ("status" = 'running' AND "lease_until" < $2)
@@ -174,7 +232,7 @@ export default class PushDispatcherService {
     const [claimed] = await this.query<[ClaimedDelivery[], number]>(
       `WITH due AS (
          SELECT "id" FROM "push_delivery"
-         WHERE "status" IN ('pending', 'sending', 'retrying', 'scheduled') AND "next_attempt_at" <= $3
+         WHERE "status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND "next_attempt_at" <= $3
          ORDER BY "next_attempt_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
        UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
        FROM due, "push_subscription" s

@@ -1,10 +1,12 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
+import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
 import { audienceColumns, AudienceSpec } from "../lib/audience"
 import type { PushDelivery, PushDeliveryStatus } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
+import type WebPushService from "./web-push"
 
-type Dependencies = { manager: EntityManager }
+type Dependencies = { manager: EntityManager; webPushService: WebPushService }
 
 export interface NewMessage {
   idempotency_key: string
@@ -32,6 +34,8 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null
   /** When the attempt ended (the engine's clock). */
   at: Date
+  /** `false`: kept for the end of a push-service pause, not counted against `max_attempts`. @defaultValue true */
+  counted?: boolean
 }
 
 export interface MessageFilter {
@@ -44,20 +48,31 @@ export interface MessageFilter {
 
 /** The record of every send: one message per rendered notification, one delivery per device. */
 export default class PushMessageService extends TransactionBaseService {
+  private readonly container_: Dependencies
+
   constructor(container: Dependencies) {
     super(container)
+    this.container_ = container
   }
 
-  /** Records a message; `null` when its idempotency key was seen before (a redelivered event). */
+  /**
+   * Records a message; `null` when its idempotency key was seen before (a redelivered event). A
+   * message to send now is recorded with a fan-out lease (`lease_ms`): if it is not fanned out by
+   * then (a crash, a failure), the poller resumes it.
+   */
   async createOnce(message: NewMessage): Promise<PushMessage | null> {
+    const { options } = this.container_.webPushService
+    const now = this.container_.webPushService.now()
     const target = audienceColumns(message.audience)
     const rows: PushMessage[] = await this.activeManager_.query(
       `INSERT INTO "push_message"
          ("id", "idempotency_key", "event_name", "audience", "template_key", "resource_id", "category",
           "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
-          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at")
+          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-               CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16, $17, $18)
+               CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16, $17, $18,
+               CASE WHEN $16::timestamptz IS NULL THEN $19::timestamptz + $20 * interval '1 millisecond' END,
+               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END)
        ON CONFLICT ("idempotency_key") DO NOTHING
        RETURNING *`,
       [
@@ -79,9 +94,51 @@ export default class PushMessageService extends TransactionBaseService {
         message.send_at ?? null,
         target.target_order_id,
         target.audience_at,
+        now,
+        options.leaseMs,
       ]
     )
     return rows[0] ?? null
+  }
+
+  /**
+   * Takes messages to fan out, each with a lease so that one instance has it: `sending` messages
+   * with neither deliveries nor batches whose lease has passed (recorded, then a crash or a failed
+   * fan-out), or only the one with this idempotency key (a redelivered event).
+   */
+  async claimUnsent(now: Date, limit: number, idempotencyKey: string | null = null): Promise<PushMessage[]> {
+    const { leaseMs } = this.container_.webPushService.options
+    const [rows]: [PushMessage[], number] = await this.activeManager_.query(
+      `UPDATE "push_message" SET "fanout_until" = $1::timestamptz + $2 * interval '1 millisecond',
+         "fanout_attempts" = "fanout_attempts" + 1, "updated_at" = now()
+       WHERE "id" IN (
+         SELECT m."id" FROM "push_message" m
+         WHERE m."status" = 'sending' AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
+           AND ($4::text IS NULL OR m."idempotency_key" = $4)
+           AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = m."id")
+           AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = m."id")
+         ORDER BY m."fanout_until" NULLS FIRST LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [now, leaseMs, limit, idempotencyKey]
+    )
+    return rows
+  }
+
+  /**
+   * A fan-out failed: the reason is kept, the message is retried after `retryAt` (by the poller or
+   * a redelivered event), or, after `maxAttempts` fan-outs that created nothing, it ends `failed`
+   * (one that got as far as deliveries or batches goes on through them).
+   */
+  async recordFanoutFailure(messageId: string, reason: string, retryAt: Date, maxAttempts: number): Promise<void> {
+    await this.activeManager_.query(
+      `UPDATE "push_message" SET "last_error" = $2, "fanout_until" = $3,
+         "status" = CASE WHEN "fanout_attempts" >= $4
+             AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = $1)
+             AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = $1) THEN 'failed' ELSE "status" END,
+         "updated_at" = now()
+       WHERE "id" = $1 AND "status" = 'sending'`,
+      [messageId, reason.slice(0, 300), retryAt, maxAttempts]
+    )
   }
 
   /** Stores many attempts' outcomes in one statement. */
@@ -89,12 +146,12 @@ export default class PushMessageService extends TransactionBaseService {
     if (!records.length) return
     await this.activeManager_.query(
       `UPDATE "push_delivery" d SET
-         "attempts" = d."attempts" + 1, "status" = v.status, "last_status_code" = v.code, "last_error" = v.error,
+         "attempts" = d."attempts" + v.counted, "status" = v.status, "last_status_code" = v.code, "last_error" = v.error,
          "next_attempt_at" = v.next_at,
          "delivered_at" = CASE WHEN v.status = 'delivered' THEN v.at ELSE d."delivered_at" END,
          "updated_at" = now()
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[])
-         AS v(id, status, code, error, next_at, at)
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[])
+         AS v(id, status, code, error, next_at, at, counted)
        WHERE d."id" = v.id`,
       [
         records.map((r) => r.deliveryId),
@@ -103,6 +160,7 @@ export default class PushMessageService extends TransactionBaseService {
         records.map((r) => r.error),
         records.map((r) => r.nextAttemptAt),
         records.map((r) => r.at),
+        records.map((r) => (r.counted === false ? 0 : 1)),
       ]
     )
   }
@@ -128,14 +186,14 @@ export default class PushMessageService extends TransactionBaseService {
       `UPDATE "push_message" m SET
          "delivered_count" = c.delivered, "gone_count" = c.gone, "failed_count" = c.failed,
          "target_count" = GREATEST(m."target_count", c.total),
-         "status" = CASE WHEN c.open = 0 AND NOT EXISTS (
+         "status" = CASE WHEN m."status" = 'failed' THEN 'failed' WHEN c.open = 0 AND NOT EXISTS (
              SELECT 1 FROM "push_batch" b WHERE b."message_id" = m."id" AND b."status" <> 'done') THEN 'done' ELSE 'sending' END,
          "updated_at" = now()
        FROM (SELECT count(*)::int AS total,
                count(*) FILTER (WHERE "status" = 'delivered')::int AS delivered,
                count(*) FILTER (WHERE "status" = 'gone')::int AS gone,
                count(*) FILTER (WHERE "status" IN ('rejected', 'failed'))::int AS failed,
-               count(*) FILTER (WHERE "status" IN ('pending', 'sending', 'retrying', 'scheduled'))::int AS open
+               count(*) FILTER (WHERE "status" IN (${OPEN_DELIVERY_STATUSES_SQL}))::int AS open
              FROM "push_delivery" WHERE "message_id" = $1) c
        WHERE m."id" = $1
        RETURNING m.*`,

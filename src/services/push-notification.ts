@@ -170,15 +170,17 @@ export default class PushNotificationService {
     }
     const rendered = render(defaultLocale)
     const templateKey = `${rule.event}:${rule.audience}`
+    const idempotencyKey = `${rule.event}|${loaded.resourceKey}|${rule.audience}|${templateKey}`
     const message = await this.record(rendered, audience, {
-      idempotency_key: `${rule.event}|${loaded.resourceKey}|${rule.audience}|${templateKey}`,
+      idempotency_key: idempotencyKey,
       event_name: rule.event,
       template_key: templateKey,
       resource_id: loaded.resourceId,
       localized_payloads: Object.fromEntries([...locales].map((l) => [l, { ...render(l) }])),
       context_locale: loaded.locale,
     })
-    if (!message) return // this occurrence was handled before: a redelivered or repeated event
+    // Handled before (a redelivered or repeated event): sent again only if it was never fanned out.
+    if (!message) return this.deps_.pushDispatcherService.resumeByKey(idempotencyKey)
     await this.deps_.pushDispatcherService.dispatch(message)
   }
 

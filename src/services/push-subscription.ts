@@ -248,30 +248,37 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return count
   }
 
-  /** Removes devices that have failed without a single success for longer than `hours`. */
-  async retireFailing(hours: number): Promise<number> {
+  /**
+   * Retires, among `ids`, the devices whose run of failures that point at them (see
+   * `core/outcome-signal`) is at least `failures` long and began more than `hours` before `now`.
+   */
+  async retireFailing(ids: string[], failures: number, hours: number, now: Date): Promise<number> {
     const [, count] = await this.activeManager_.query(
-      `DELETE FROM "push_subscription" WHERE "first_failure_at" < now() - $1 * interval '1 hour'`,
-      [hours]
+      `DELETE FROM "push_subscription"
+       WHERE "id" = ANY($1) AND "consecutive_failures" >= $2 AND "first_failure_at" <= $4::timestamptz - $3 * interval '1 hour'`,
+      [ids, failures, hours, now]
     )
     return count
   }
 
-  /** Bookkeeping after a send: successes reset the failure counters, failures count up. */
-  async recordResults(deliveredIds: string[], failedIds: string[]): Promise<void> {
+  /**
+   * Bookkeeping after a send: a success ends a device's failure run; a failure that points at the
+   * device lengthens it. Other failures (the push service's, the store's) leave it as it is.
+   */
+  async recordResults(deliveredIds: string[], deviceFaultIds: string[], now: Date): Promise<void> {
     if (deliveredIds.length) {
       await this.activeManager_.query(
-        `UPDATE "push_subscription" SET "last_success_at" = now(), "consecutive_failures" = 0, "first_failure_at" = NULL
+        `UPDATE "push_subscription" SET "last_success_at" = $2, "consecutive_failures" = 0, "first_failure_at" = NULL
          WHERE "id" = ANY($1)`,
-        [deliveredIds]
+        [deliveredIds, now]
       )
     }
-    if (failedIds.length) {
+    if (deviceFaultIds.length) {
       await this.activeManager_.query(
         `UPDATE "push_subscription" SET "consecutive_failures" = "consecutive_failures" + 1,
-           "first_failure_at" = COALESCE("first_failure_at", now())
+           "first_failure_at" = COALESCE("first_failure_at", $2)
          WHERE "id" = ANY($1)`,
-        [failedIds]
+        [deviceFaultIds, now]
       )
     }
   }

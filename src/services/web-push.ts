@@ -6,8 +6,12 @@ import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/p
 import type { PushRequest, PushResult, PushTarget } from "../core/push-transport"
 import { Semaphore } from "../core/semaphore"
 import { createPushSender, PushSender } from "../core/transport/sender"
+import type { PushMessage } from "../models/push-message"
 
 type Dependencies = { logger: Logger }
+
+/** Runs at the start of every fan-out (tests only: to fail or stop between record and fan-out). */
+export type FanoutFaultHook = (message: PushMessage) => void | Promise<void>
 
 /**
  * The delivery service: encrypts, signs and sends one message to one device and classifies the
@@ -26,6 +30,7 @@ export default class WebPushService {
   private poller?: NodeJS.Timeout
   private clock: () => Date = () => new Date()
   private polling = false
+  private fanoutFault?: FanoutFaultHook
 
   constructor(deps: Dependencies, rawOptions: WebPushPluginOptions) {
     assertSupportedNode()
@@ -63,6 +68,19 @@ export default class WebPushService {
   /** Replaces the clock: tests move time forward instead of sleeping. */
   useClock(clock: () => Date): void {
     this.clock = clock
+  }
+
+  /**
+   * Test-only fault injection: `hook` runs at the start of every fan-out, right after its message
+   * was recorded (a throw fails the fan-out; a promise that never settles stands for a crash).
+   * Reachable only through the container; no option or request sets it.
+   */
+  setFanoutFaultHook(hook: FanoutFaultHook | undefined): void {
+    this.fanoutFault = hook
+  }
+
+  get fanoutFaultHook(): FanoutFaultHook | undefined {
+    return this.fanoutFault
   }
 
   /** Runs one batch when a slot is free. */

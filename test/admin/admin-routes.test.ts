@@ -34,6 +34,7 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
       storefront_url: "https://shop.teststore.dev",
       admin_url: "https://admin.teststore.dev",
       service_worker_url: "/admin-push-sw",
+      paused_push_services: [],
     })
     assert.ok(!JSON.stringify(res.body).includes(store.vapid.privateKey))
     assert.equal((await store.http.request("GET", "/admin/push/config")).status, 401)

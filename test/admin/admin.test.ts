@@ -141,6 +141,23 @@ describe("admin extension in the Medusa admin, in Firefox ESR", { skip: availabi
     await shot("02-settings")
   })
 
+  it("shows a paused push service on the settings page: host, until when, why", async () => {
+    await db.query(
+      `INSERT INTO "push_service_health" ("origin", "paused_until", "reason", "status_code", "since", "failures")
+       VALUES ('https://fcm.googleapis.com', now() + interval '1 hour', 'vapid_rejected HTTP 403: 10 of 10 requests failed', 403, now(), 10)`
+    )
+    try {
+      await open("/a/settings/web-push", '[data-testid="push-service-paused"]')
+      assert.match(
+        (await textOf('[data-testid="push-service-paused"]')).trim(),
+        /^Push service fcm\.googleapis\.com paused until .+: vapid_rejected HTTP 403: 10 of 10 requests failed$/
+      )
+      await shot("02b-settings-paused")
+    } finally {
+      await db.query(`DELETE FROM "push_service_health"`)
+    }
+  })
+
   it("enables push on this device: the admin's worker subscribes and the store saves the device for this admin", async () => {
     await page.waitForSelector('[data-testid="device-state"][data-state="off"]')
     await timed("enable push", async () => {

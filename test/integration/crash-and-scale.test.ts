@@ -141,6 +141,36 @@ describe("delivery engine across processes", () => {
     }
   })
 
+  it("a store killed between recording a broadcast and fanning it out sends it after a restart; each device once", async () => {
+    const { dir, db } = await newStore("fanout")
+    try {
+      const devices = await seedDevices(db, push, 300, "promotions")
+      const first = await startStoreProcess(dir, { STORE_ADMIN_TOKEN: ADMIN_TOKEN, STORE_FAULT: "hang-before-fanout" })
+      processes.push(first)
+      const { message } = await broadcast(first)
+      const { rows } = await db.query(
+        `SELECT m."status", (SELECT count(*)::int FROM "push_delivery" d WHERE d."message_id" = m."id") AS deliveries,
+                (SELECT count(*)::int FROM "push_batch" b WHERE b."message_id" = m."id") AS batches
+         FROM "push_message" m WHERE m."id" = $1`,
+        [message.id]
+      )
+      assert.deepEqual(rows[0], { status: "sending", deliveries: 0, batches: 0 }, "recorded, not fanned out")
+      await first.kill()
+      assert.equal(arrivals(push, message.id).size, 0)
+
+      const second = await startStoreProcess(dir)
+      processes.push(second)
+      const done = await messageDone(db, message.id)
+      assert.equal(done.delivered_count, 300)
+      const counts = arrivals(push, message.id)
+      assert.deepEqual(devices.filter((id) => !counts.has(id)), [], "every device received the broadcast")
+      assert.deepEqual([...counts.values()].filter((n) => n > 1), [], "no device got it twice")
+      await second.stop()
+    } finally {
+      await db.end()
+    }
+  })
+
   it("two Medusa processes on one Redis share the batches of a broadcast, and no device gets it twice", { skip: !process.env.TEST_REDIS_URL && "no TEST_REDIS_URL" }, async () => {
     const redisUrl = process.env.TEST_REDIS_URL as string
     const { dir, db } = await newStore("shared", redisUrl)

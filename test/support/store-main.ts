@@ -2,6 +2,8 @@
  * One Medusa store process for tests that need several, or need to kill one:
  * `node --import tsx test/support/store-main.ts <storeDir>`. It boots the store, creates an admin
  * with the API token in STORE_ADMIN_TOKEN (when given and new), and prints `READY <url>`.
+ * STORE_FAULT=hang-before-fanout makes every fan-out stop between record and fan-out (the
+ * web-push service's test-only fan-out fault hook), for a test to kill the process there.
  */
 import { startMedusa } from "./medusa-app"
 
@@ -12,6 +14,12 @@ async function main(): Promise<void> {
   if (token) {
     const users = app.container.resolve<{ create(u: object, p: string): Promise<unknown> }>("userService")
     await users.create({ email: `admin-${token}@teststore.dev`, api_token: token, role: "admin" }, "supersecret").catch(() => undefined)
+  }
+  if (process.env.STORE_FAULT === "hang-before-fanout") {
+    // Every fan-out stops right after its message was recorded, as if the process died there.
+    app.container
+      .resolve<{ setFanoutFaultHook(hook: () => Promise<void>): void }>("webPushService")
+      .setFanoutFaultHook(() => new Promise<void>(() => undefined))
   }
   process.stdout.write(`READY ${app.baseUrl}\n`)
   const stop = (): void => {

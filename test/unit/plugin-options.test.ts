@@ -363,3 +363,22 @@ test('click tokens: a 32-byte key derived from the VAPID private key, different 
   assert.notDeepEqual(otherKey, key)
   assert.ok(!key.toString('base64url').includes(pair.privateKey))
 })
+test('the retire rule and the push-service pause: documented defaults, refused by name when wrong', () => {
+  const resolved = resolveOptions(options(), DEV)
+  assert.equal(resolved.retireFailingAfterHours, 72)
+  assert.equal(resolved.retireAfterFailures, 3)
+  assert.deepEqual(resolved.pushServicePause, { minOutcomes: 10, faultShare: 0.8, baseMs: 300_000, maxMs: 2_400_000 })
+  const custom = resolveOptions(options({ retire_after_failures: 5, push_service_pause_threshold: 20, push_service_pause_ms: 60_000 }), DEV)
+  assert.equal(custom.retireAfterFailures, 5)
+  assert.deepEqual(custom.pushServicePause, { minOutcomes: 20, faultShare: 0.8, baseMs: 60_000, maxMs: 480_000 })
+  for (const [option, value] of [
+    ['retire_after_failures', 0],
+    ['retire_after_failures', 1001],
+    ['push_service_pause_threshold', 2.5],
+    ['push_service_pause_threshold', '10'],
+    ['push_service_pause_ms', 0],
+    ['push_service_pause_ms', 86_400_001],
+  ] as const) {
+    assert.throws(() => resolveOptions(options({ [option]: value }), DEV), optionError(option, /whole number from 1 to/))
+  }
+})

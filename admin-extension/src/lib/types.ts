@@ -10,6 +10,18 @@ export interface PushConfig {
   admin_url?: string
   /** Where the admin's service worker is served, on the backend's origin. */
   service_worker_url: string
+  /** Push services failing for most devices at once: nothing is sent to them until the pause ends. */
+  paused_push_services: PausedPushService[]
+}
+
+export interface PausedPushService {
+  host: string
+  /** ISO date-time. */
+  paused_until: string
+  reason: string
+  status_code: number | null
+  since: string
+  failures: number
 }
 
 export interface DayOutcomes {
@@ -60,6 +72,8 @@ export interface PushMessage {
   delivered_count: number
   gone_count: number
   failed_count: number
+  /** Why the last fan-out failed; the message is `failed` after `max_attempts` of them. */
+  last_error: string | null
   created_at: string
   updated_at: string
 }

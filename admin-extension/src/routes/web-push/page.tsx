@@ -71,7 +71,7 @@ const DeliveryLog = (_props: RouteProps) => {
             <Label htmlFor="log-status" size="small">
               Status
             </Label>
-            <NativeSelect id="log-status" value={status} onChange={(v) => (setStatus(v), setOffset(0))} options={[["", "Any"], ["sending", "Sending"], ["done", "Done"]]} />
+            <NativeSelect id="log-status" value={status} onChange={(v) => (setStatus(v), setOffset(0))} options={[["", "Any"], ["sending", "Sending"], ["done", "Done"], ["failed", "Failed"]]} />
           </div>
           <div className="flex flex-col gap-y-1">
             <Label htmlFor="log-audience" size="small">
@@ -107,8 +107,9 @@ const DeliveryLog = (_props: RouteProps) => {
                 </Table.Cell>
                 <Table.Cell>{m.event_name}</Table.Cell>
                 <Table.Cell>{AUDIENCE_LABEL[m.audience] ?? m.audience}</Table.Cell>
-                <Table.Cell>
+                <Table.Cell title={m.last_error ?? undefined}>
                   <PushStatus status={m.status} />
+                  {m.status === "failed" && m.last_error && <span className="ml-2 txt-small text-ui-fg-error">{m.last_error}</span>}
                 </Table.Cell>
                 <Table.Cell className="text-right">
                   {m.delivered_count} / {m.failed_count} / {m.gone_count} of {m.target_count}

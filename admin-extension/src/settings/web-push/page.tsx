@@ -39,6 +39,11 @@ function ConfigSection({ config, stats }: { config?: PushConfig; stats?: PushSta
           ))}
       </div>
       {config && !config.configured && <Text className="text-ui-fg-error">{config.error}</Text>}
+      {config?.paused_push_services?.map((paused) => (
+        <Text key={paused.host} className="text-ui-fg-error" data-testid="push-service-paused">
+          Push service {paused.host} paused until {new Date(paused.paused_until).toLocaleString()}: {paused.reason}
+        </Text>
+      ))}
       {config?.configured && (
         <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 txt-small">
           <dt className="text-ui-fg-subtle">VAPID public key</dt>

@@ -1,21 +1,25 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import type PushServiceHealthService from "../../../../services/push-service-health"
 import type WebPushService from "../../../../services/web-push"
 import { ADMIN_SERVICE_WORKER_PATH } from "../../../admin-push-sw/route"
 
 /**
  * What the admin's Web Push settings page shows: whether push is configured (or the option at
- * fault), the VAPID public key and subject, and the URLs notifications link to. Never the
- * private key.
+ * fault), the VAPID public key and subject, the URLs notifications link to, and the push
+ * services paused right now (host, until when, why). Never the private key.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   let webPush: WebPushService
   try {
     webPush = req.scope.resolve<WebPushService>("webPushService")
   } catch (err) {
-    res.json({ config: { configured: false, error: (err as Error).message, service_worker_url: ADMIN_SERVICE_WORKER_PATH } })
+    res.json({
+      config: { configured: false, error: (err as Error).message, service_worker_url: ADMIN_SERVICE_WORKER_PATH, paused_push_services: [] },
+    })
     return
   }
   const { vapid, storefrontUrl, adminUrl } = webPush.options
+  const paused = await req.scope.resolve<PushServiceHealthService>("pushServiceHealthService").listPaused(webPush.now())
   res.json({
     config: {
       configured: true,
@@ -25,6 +29,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
       storefront_url: storefrontUrl,
       admin_url: adminUrl,
       service_worker_url: ADMIN_SERVICE_WORKER_PATH,
+      paused_push_services: paused,
     },
   })
 }

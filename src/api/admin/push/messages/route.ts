@@ -6,7 +6,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
   const { limit, offset } = page(req)
   const filter = {
     event_name: queryString(req, "event_name", /^[a-z0-9_.-]{1,100}$/i),
-    status: queryString(req, "status", /^(scheduled|sending|done)$/),
+    status: queryString(req, "status", /^(scheduled|sending|done|failed)$/),
     audience: queryString(req, "audience", /^(customer|admin|broadcast|test)$/),
     resource_id: queryString(req, "resource_id", /^[A-Za-z0-9_]{1,80}$/),
   }

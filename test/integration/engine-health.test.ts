@@ -1,0 +1,320 @@
+import assert from "node:assert/strict"
+import { after, before, describe, it } from "node:test"
+import type { EntityManager } from "typeorm"
+import type { PushMessage } from "../../src/models/push-message"
+import type PushNotificationService from "../../src/services/push-notification"
+import type WebPushService from "../../src/services/web-push"
+import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
+import { placeOrder, registerCustomer } from "../support/order-flow"
+import { PushService, ReceivedMessage, startPushService } from "../support/push-service"
+import { ensureTestCertificates } from "../support/tls"
+
+const HOUR = 3_600_000
+const PAUSE_MS = 600_000
+const messageIdOf = (m: ReceivedMessage): string => (m.payload as { data: { message_id: string } }).data.message_id
+
+interface PausedService {
+  host: string
+  paused_until: string
+  reason: string
+  status_code: number | null
+  since: string
+  failures: number
+}
+
+/**
+ * The retire rule (only what the device caused), the pause of a failing push service, and
+ * messages recorded but never fanned out. The engine's clock is moved, never waited for.
+ */
+describe("delivery engine health: retire rule, push-service pause, fan-out resume", () => {
+  let store: TestStore
+  let db: EntityManager
+  let webPush: WebPushService
+  let offsetMs = 0
+  let seeded = 0
+
+  const eventually = async <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const value = await check()
+      if (value) return value
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  /** Devices written straight into the table (as crash-and-scale.test.ts does), opted into `category`. */
+  const seedDevices = async (push: PushService, count: number, category: string): Promise<Array<{ id: string; subscriptionId: string }>> => {
+    const devices = Array.from({ length: count }, (_, i) => ({ device: push.createDevice(`${category}-${i}`), n: ++seeded }))
+    await db.query(
+      `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth", "customer_id", "categories")
+       SELECT 'pushsub_health' || lpad(n::text, 5, '0'), e, p, a, 'cus_health' || n, ARRAY[$5::text]
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(e, p, a, n)`,
+      [
+        devices.map((d) => d.device.endpoint),
+        devices.map((d) => d.device.keys.p256dh),
+        devices.map((d) => d.device.keys.auth),
+        devices.map((d) => d.n),
+        category,
+      ]
+    )
+    return devices.map((d) => ({ id: d.device.id, subscriptionId: `pushsub_health${String(d.n).padStart(5, "0")}` }))
+  }
+
+  const broadcast = async (category: string, title: string): Promise<string> => {
+    const { message } = await store.http.expect<{ message: { id: string } }>(202, "POST", "/admin/push/broadcasts", {
+      apiToken: store.admin.apiToken,
+      body: { title, body: "Engine health", category },
+    })
+    return message.id
+  }
+
+  const message = async (id: string): Promise<PushMessage & { last_error: string | null }> =>
+    (await store.http.expect<{ message: PushMessage & { last_error: string | null } }>(200, "GET", `/admin/push/messages/${id}`, {
+      apiToken: store.admin.apiToken,
+    })).message
+
+  const settled = (id: string, timeoutMs = 30_000) =>
+    eventually(`message ${id} done`, async () => {
+      const m = await message(id)
+      return m.status === "done" || m.status === "failed" ? m : undefined
+    }, timeoutMs)
+
+  const deviceRow = async (subscriptionId: string) =>
+    (await db.query(`SELECT "consecutive_failures", "first_failure_at" FROM "push_subscription" WHERE "id" = $1`, [subscriptionId]))[0] as
+      | { consecutive_failures: number; first_failure_at: Date | null }
+      | undefined
+
+  before(async () => {
+    store = await startTestStore("engine_health", {
+      pluginOptions: {
+        retry_base_ms: 200,
+        retry_poll_ms: 200,
+        max_attempts: 3,
+        request_timeout_ms: 1000,
+        categories: ["svc-faults", "bad-device", "outage", "resume", "resume-fail"],
+        // Nothing here is about the delivery window or caps: nothing is held, whatever the hour.
+        held_categories: [],
+        push_service_pause_threshold: 10,
+        push_service_pause_ms: PAUSE_MS,
+      },
+    })
+    db = store.app.container.resolve<EntityManager>("manager")
+    webPush = store.app.container.resolve<WebPushService>("webPushService")
+    webPush.useClock(() => new Date(Date.now() + offsetMs))
+  })
+
+  after(async () => {
+    webPush?.setFanoutFaultHook(undefined)
+    await store?.stop()
+  })
+
+  it("a device answered 500, 403 and timeouts for longer than the retire window is kept", async () => {
+    const [device] = await seedDevices(store.push, 1, "svc-faults")
+    store.push.respondWith(device.id, [{ status: 500 }, { status: 500 }, { status: 500 }])
+    const first = await settled(await broadcast("svc-faults", "five hundred"))
+    assert.equal(first.status, "done")
+    assert.equal(first.failed_count, 1)
+
+    offsetMs += 73 * HOUR
+    store.push.respondWith(device.id, [{ status: 403, body: '{"reason":"BadJwtToken"}' }])
+    await settled(await broadcast("svc-faults", "forbidden"))
+    assert.ok(await deviceRow(device.subscriptionId), "a VAPID rejection 73 h after the first failure retires nothing")
+
+    offsetMs += 73 * HOUR
+    store.push.setDelay(device.id, 5000) // well past request_timeout_ms (undici's timers are coarse): every attempt times out
+    const timedOut = await settled(await broadcast("svc-faults", "timeouts"), 60_000)
+    store.push.setDelay(device.id, 0)
+    assert.equal(timedOut.failed_count, 1)
+    const [delivery] = await db.query(`SELECT "attempts", "last_error" FROM "push_delivery" WHERE "message_id" = $1`, [timedOut.id])
+    assert.equal(delivery.attempts, 3)
+    assert.match(delivery.last_error, /timeout/)
+
+    const row = await deviceRow(device.subscriptionId)
+    assert.ok(row, "the device is still registered after 146 h of failures that were not its own")
+    assert.equal(row.consecutive_failures, 0)
+    assert.equal(row.first_failure_at, null)
+    const ok = await settled(await broadcast("svc-faults", "works again"))
+    assert.equal(ok.delivered_count, 1)
+    assert.equal(store.push.messagesFor(device.id).filter((m) => messageIdOf(m) === ok.id).length, 1)
+  })
+
+  it("a device answering 400 is retired only after 3 such failures in a row, the first older than the window", async () => {
+    const [device] = await seedDevices(store.push, 1, "bad-device")
+    const reject = () => store.push.respondWith(device.id, [{ status: 400, body: '{"reason":"BadDeviceToken"}' }])
+    for (const [step, advance] of [
+      [1, 0],
+      [2, HOUR],
+      [3, HOUR],
+    ] as const) {
+      offsetMs += advance
+      reject()
+      await settled(await broadcast("bad-device", `bad request ${step}`))
+      const row = await deviceRow(device.subscriptionId)
+      assert.ok(row, `kept after ${step} failure(s) within the window`)
+      assert.equal(row.consecutive_failures, step)
+    }
+    offsetMs += 71 * HOUR // the first failure is now 73 h old
+    reject()
+    await settled(await broadcast("bad-device", "bad request 4"))
+    assert.equal(await deviceRow(device.subscriptionId), undefined, "retired: a run of 400s spanning the window")
+  })
+
+  it("a fan-out that fails right after the message is recorded is resumed by the poller: every device once", async () => {
+    const devices = await seedDevices(store.push, 4, "resume")
+    let failures = 0
+    const seen: unknown[] = []
+    webPush.setFanoutFaultHook((m) => {
+      seen.push(m.payload)
+      if (m.payload.title === "resume me" && failures === 0) {
+        failures += 1
+        throw new Error("injected fault between record and fan-out")
+      }
+    })
+    try {
+      const id = await broadcast("resume", "resume me")
+      const done = await settled(id)
+      assert.equal(failures, 1, `the fault fired (${JSON.stringify(seen)})`)
+      assert.equal(done.status, "done")
+      assert.equal(done.delivered_count, 4)
+      assert.match(done.last_error ?? "", /^fanout_failed: Error$/, "the failure's reason is kept, without its text")
+      const counts = devices.map((d) => store.push.messagesFor(d.id).filter((m) => messageIdOf(m) === id).length)
+      assert.deepEqual(counts, [1, 1, 1, 1])
+    } finally {
+      webPush.setFanoutFaultHook(undefined)
+    }
+  })
+
+  it("a fan-out that keeps failing ends `failed` after max_attempts, with its reason in the message log", async () => {
+    const devices = await seedDevices(store.push, 2, "resume-fail")
+    webPush.setFanoutFaultHook((m) => {
+      if (m.payload.title === "never fans out") throw Object.assign(new Error("database is gone: secret text"), { code: "ECONNRESET" })
+    })
+    try {
+      const id = await broadcast("resume-fail", "never fans out")
+      const failed = await settled(id)
+      assert.equal(failed.status, "failed")
+      assert.equal(failed.last_error, "fanout_failed: Error (ECONNRESET)")
+      const [{ fanout_attempts }] = await db.query(`SELECT "fanout_attempts" FROM "push_message" WHERE "id" = $1`, [id])
+      assert.equal(fanout_attempts, 3)
+      const log = await store.http.expect<{ messages: Array<{ id: string; status: string; last_error: string | null }> }>(
+        200,
+        "GET",
+        "/admin/push/messages?status=failed",
+        { apiToken: store.admin.apiToken }
+      )
+      assert.deepEqual(log.messages.map((m) => [m.id, m.status, m.last_error]), [[id, "failed", "fanout_failed: Error (ECONNRESET)"]])
+      for (const d of devices) assert.equal(store.push.messagesFor(d.id).length, 0)
+    } finally {
+      webPush.setFanoutFaultHook(undefined)
+    }
+  })
+
+  it("an event whose fan-out failed after its message was recorded, delivered again, reaches the device once", async () => {
+    const email = "redelivered@teststore.dev"
+    const customer = await registerCustomer(store.http, email)
+    const device = store.push.createDevice("redelivered-phone")
+    await store.http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: device.subscription } })
+    let failures = 0
+    webPush.setFanoutFaultHook((m) => {
+      if (m.event_name === "order.placed" && m.audience === "customer" && failures === 0) {
+        failures += 1
+        throw new Error("injected fault between record and fan-out")
+      }
+    })
+    try {
+      const order = await placeOrder(store.http, store.catalog, { token: customer.token, email })
+      const recorded = await eventually("the order's message recorded, its fan-out failed", async () => {
+        const [m] = await db.query(
+          `SELECT "id", "last_error" FROM "push_message" WHERE "event_name" = 'order.placed' AND "audience" = 'customer' AND "resource_id" = $1`,
+          [order.id]
+        )
+        return failures === 1 && m?.last_error ? (m as { id: string }) : undefined
+      })
+      // The event bus delivers the event again (the Redis bus retries a failed handler): the
+      // recorded message is fanned out then, or was already resumed by the poller; never twice.
+      await store.app.container.resolve<PushNotificationService>("pushNotificationService").handleEvent("order.placed", { id: order.id })
+      const done = await settled(recorded.id)
+      assert.equal(done.delivered_count, 1)
+      assert.equal(store.push.messagesFor(device.id).filter((m) => messageIdOf(m) === recorded.id).length, 1)
+      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_message" WHERE "event_name" = 'order.placed' AND "resource_id" = $1 AND "audience" = 'customer'`, [order.id])
+      assert.equal(n, 1, "one message for the event, however often it is delivered")
+    } finally {
+      webPush.setFanoutFaultHook(undefined)
+    }
+  })
+
+  it("a push service failing for every device is paused, shown to the admin, probed, and then every device gets the message once", async () => {
+    const certs = ensureTestCertificates(CERT_DIR)
+    const outage = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: store.vapid.publicKey })
+    try {
+      const devices = await seedDevices(outage, 12, "outage")
+      for (const d of devices) outage.respondWith(d.id, [{ status: 403, body: '{"reason":"BadJwtToken"}' }])
+      const firstId = await broadcast("outage", "outage one")
+      const host = new URL(outage.origin).host
+      const config = async () =>
+        (await store.http.expect<{ config: { paused_push_services: PausedService[] } }>(200, "GET", "/admin/push/config", {
+          apiToken: store.admin.apiToken,
+        })).config.paused_push_services
+
+      const paused = await eventually("the push service paused", async () => (await config()).find((p) => p.host === host))
+      assert.match(paused.reason, /^vapid_rejected HTTP 403: \d+ of \d+ requests failed$/)
+      assert.equal(paused.status_code, 403)
+      const pausedUntil = new Date(paused.paused_until).getTime()
+      const engineNow = Date.now() + offsetMs
+      assert.ok(pausedUntil > engineNow + PAUSE_MS - 60_000 && pausedUntil <= engineNow + PAUSE_MS, "paused for push_service_pause_ms")
+
+      const rows = async (messageId: string) =>
+        db.query(`SELECT "status", "attempts", "next_attempt_at", "last_error" FROM "push_delivery" WHERE "message_id" = $1`, [messageId]) as Promise<
+          Array<{ status: string; attempts: number; next_attempt_at: Date; last_error: string }>
+        >
+      const first = await eventually("every delivery kept for the pause", async () => {
+        const r = await rows(firstId)
+        return r.length === 12 && r.every((d) => d.status === "retrying") ? r : undefined
+      })
+      for (const d of first) {
+        assert.equal(d.attempts, 0, "an attempt to a paused service is not counted")
+        assert.equal(new Date(d.next_attempt_at).getTime(), pausedUntil)
+        assert.match(d.last_error, /^push_service_paused/)
+      }
+      const sentBeforePause = outage.attempts.length
+      assert.ok(sentBeforePause >= 10 && sentBeforePause <= 12, `each device tried at most once before the pause (${sentBeforePause})`)
+
+      // While paused, a new message is not sent to it at all.
+      const secondId = await broadcast("outage", "outage two")
+      await eventually("the second message waits for the pause", async () => {
+        const r = await rows(secondId)
+        return r.length === 12 && r.every((d) => d.status === "retrying" && d.last_error === "push_service_paused" && d.attempts === 0)
+      })
+      assert.equal(outage.attempts.length, sentBeforePause, "nothing sent to a paused push service")
+      const [{ n: kept }] = await db.query(`SELECT count(*)::int AS n FROM "push_subscription" WHERE 'outage' = ANY("categories")`)
+      assert.equal(kept, 12, "no device removed")
+
+      // The pause ends; the probe fails again: paused twice as long, one request sent.
+      for (const d of devices) outage.respondWith(d.id, [{ status: 503 }])
+      offsetMs += PAUSE_MS + 1000
+      const [again] = await eventually("paused again after the probe", async () => {
+        const [row] = await db.query(`SELECT "pauses", "paused_until" FROM "push_service_health" WHERE "origin" = $1`, [outage.origin])
+        return row?.pauses === 2 ? [row] : undefined
+      })
+      const secondPause = new Date(again.paused_until).getTime() - (Date.now() + offsetMs)
+      assert.ok(secondPause > 2 * PAUSE_MS - 60_000 && secondPause <= 2 * PAUSE_MS, `the second pause doubles (${secondPause} ms)`)
+      assert.equal(outage.attempts.length, sentBeforePause + 1, "one probe, not every delivery")
+
+      // The push service recovers: after the pause, the probe succeeds and every device gets each message once.
+      outage.reset()
+      offsetMs += 2 * PAUSE_MS + 1000
+      for (const id of [firstId, secondId]) {
+        const done = await settled(id)
+        assert.equal(done.delivered_count, 12)
+        const counts = devices.map((d) => outage.messagesFor(d.id).filter((m) => messageIdOf(m) === id).length)
+        assert.deepEqual(counts, Array(12).fill(1), "each device got it exactly once")
+      }
+      assert.deepEqual(await config(), [], "no longer shown once it answers again")
+      const [{ n: health }] = await db.query(`SELECT count(*)::int AS n FROM "push_service_health"`)
+      assert.equal(health, 0)
+    } finally {
+      await outage.close()
+    }
+  })
+})

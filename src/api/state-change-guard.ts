@@ -51,7 +51,8 @@ function checkMediaType(req: MedusaRequest): void {
 function checkOrigin(req: MedusaRequest): void {
   const config = projectConfig(req)
   if (!carriesSessionCookie(req, config)) return // a bearer or API token is not sent by a browser on its own
-  const setting = req.originalUrl.startsWith("/admin") ? "admin_cors" : "store_cors"
+  // Express routes paths case-insensitively: `/ADMIN/push/...` is an admin route too.
+  const setting = req.originalUrl.toLowerCase().startsWith("/admin") ? "admin_cors" : "store_cors"
   const verdict = checkRequestOrigin(
     { origin: req.get("origin"), referer: req.get("referer"), secFetchSite: req.get("sec-fetch-site") },
     ownOrigins(req),

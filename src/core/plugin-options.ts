@@ -118,7 +118,7 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue 1
    */
   trust_proxy?: number
-  /** Devices one customer, admin or guest order may register; a new one beyond this replaces their oldest. @defaultValue 10 */
+  /** Devices one customer, admin or guest order may register; beyond this a customer's or admin's new one replaces their oldest, and a guest order refuses more. @defaultValue 10 */
   max_devices_per_owner?: number
   /** How long after checkout a guest may subscribe with the order's `cart_id`, in hours. @defaultValue 24 */
   guest_subscription_window_hours?: number

@@ -33,18 +33,33 @@ export default class PushSubscriptionService extends TransactionBaseService {
   /**
    * Registers a device, or updates it when the endpoint is known. An endpoint already held by
    * another owner is only taken over by whoever also holds its auth secret; otherwise `null`.
-   * An owner (a customer, a guest's order, an admin) keeps at most `max_devices_per_owner`
-   * devices: the least recently registered go. An admin who was removed registers nothing.
+   * A customer or an admin keeps at most `max_devices_per_owner` devices: the least recently
+   * registered go. A guest's order takes at most as many and then refuses more (409): its
+   * cart_id is known to whoever reads the order lookup, who must not push the real guest's
+   * devices out. An admin who was removed registers nothing.
    */
   async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
     return this.atomicPhase_(async (manager) => {
       if ("user_id" in owner && !(await this.withTransaction(manager).isActiveAdmin(owner.user_id))) {
         throw new UnauthorizedError("This admin account was removed; it cannot register devices")
       }
+      if ("order_id" in owner) await this.withTransaction(manager).assertGuestRoom(owner.order_id, input.endpoint)
       const saved = await this.withTransaction(manager).upsertOne(input, owner, userAgent)
       if (saved) await this.withTransaction(manager).keepNewest(owner, saved.id)
       return saved
     })
+  }
+
+  /** Refuses one more device for a guest's order that already has `max_devices_per_owner` (another endpoint than this one). */
+  private async assertGuestRoom(orderId: string, endpoint: string): Promise<void> {
+    const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
+    const [{ count }] = await this.activeManager_.query(
+      `SELECT count(*)::int AS count FROM "push_subscription" WHERE "order_id" = $1 AND "endpoint" <> $2`,
+      [orderId, endpoint]
+    )
+    if (count >= max) {
+      throw new ConflictError(`This order already has ${max} devices with notifications on; turn one off first`, "cart_id")
+    }
   }
 
   /**

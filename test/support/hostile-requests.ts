@@ -316,7 +316,7 @@ export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest
     request(
       "admin messages",
       "GET",
-      badQuery({ event_name: fc.constantFrom("", "a b", "x".repeat(101), "order.placed'--"), status: fc.constantFrom("failed", ""), audience: fc.constantFrom("everyone", ""), resource_id: fc.constantFrom("", "a-b", "x".repeat(81)), limit: badLimit, offset: badOffset }).map((q) => `/admin/push/messages${q}`),
+      badQuery({ event_name: fc.constantFrom("", "a b", "x".repeat(101), "order.placed'--"), status: fc.constantFrom("fail", ""), audience: fc.constantFrom("everyone", ""), resource_id: fc.constantFrom("", "a-b", "x".repeat(81)), limit: badLimit, offset: badOffset }).map((q) => `/admin/push/messages${q}`),
       anyAuth
     ),
     request("admin message", "GET", messageId.map((id) => `/admin/push/messages/${id}`), anyAuth),

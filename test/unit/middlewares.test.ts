@@ -19,7 +19,7 @@ function routes(dir: string): Array<{ path: string; methods: string[] }> {
     if (entry.isDirectory()) return routes(full)
     if (!/^route\.[jt]s$/.test(entry.name)) return []
     const url = '/' + path.relative(apiDir, dir).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, ':$1')).join('/')
-    const methods = [...fs.readFileSync(full, 'utf8').matchAll(/^export\s+(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b/gm)].map((m) => m[1])
+    const methods = [...fs.readFileSync(full, 'utf8').matchAll(/^export\s+(?:(?:async\s+)?function\s+|const\s+)(GET|POST|PUT|PATCH|DELETE)\b/gm)].map((m) => m[1])
     return [{ path: url, methods }]
   })
 }

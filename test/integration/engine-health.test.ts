@@ -377,17 +377,16 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       // 1500 open deliveries (every open status, due before the real retry) whose devices were removed: more than
       // the poller claims at once (200), even when several polls overlap and skip each other's locked rows.
       await db.query(
-        `INSERT INTO "push_message" ("id", "idempotency_key", "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", "status")
-         SELECT 'pushmsg_orphans', 'orphans-test', "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", 'sending'
-         FROM "push_message" WHERE "id" = $1`,
-        [messageId]
-      )
-      await db.query(
-        `INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
-         SELECT 'pushdel_orphan' || n, 'pushmsg_orphans', 'pushsub_removed' || n,
-                (ARRAY['pending', 'sending', 'retrying', 'scheduled'])[1 + n % 4], $1::timestamptz - interval '1 hour'
-         FROM generate_series(1, 1500) AS n`,
-        [new Date(Date.now() + offsetMs)]
+        `WITH m AS (
+           INSERT INTO "push_message" ("id", "idempotency_key", "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", "status", "created_at")
+           SELECT 'pushmsg_orphans', 'orphans-test', "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", 'sending', $2
+           FROM "push_message" WHERE "id" = $1
+           RETURNING "id")
+         INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
+         SELECT 'pushdel_orphan' || n, m."id", 'pushsub_removed' || n,
+                (ARRAY['pending', 'sending', 'retrying', 'scheduled'])[1 + n % 4], $2::timestamptz - interval '1 hour'
+         FROM m, generate_series(1, 1500) AS n`,
+        [messageId, new Date(Date.now() + offsetMs)]
       )
       return messageId
     })

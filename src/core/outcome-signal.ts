@@ -10,7 +10,9 @@ import type { DeliveryOutcome } from "./outcome"
  *   subscription, Apple's `BadDeviceToken`, FCM's invalid registration). Only these count towards
  *   retiring a device.
  * - `push_service`: the push service or the way to it failed, whatever the device (401/403 VAPID
- *   rejection, 5xx, timeouts, network, TLS): never the device's fault; many at once pause the service.
+ *   rejection, 5xx, timeouts, network, TLS): never the device's fault; many at once, from devices
+ *   that succeeded before, pause the service (a device that never succeeded proves nothing about it:
+ *   anyone can subscribe a browser with a foreign key and collect 401/403s).
  * - `neutral`: says nothing about either (429, policy refusals such as `endpoint_forbidden` and
  *   `payload_too_large`, frequency caps, a paused service, other 4xx).
  */
@@ -37,6 +39,18 @@ export function signalOf(outcome: DeliveryOutcome): OutcomeSignal {
   return "neutral"
 }
 
+/**
+ * The outcome as stored for this device. A VAPID rejection (401/403) of a device that succeeded
+ * before says the store's credentials or clock are refused (Apple refusing the subject, a clock
+ * skew), not the device: a counted retry (backoff, up to `max_attempts`), so a store-wide refusal
+ * adds up across runs to a pause instead of losing small runs for good. For a device that never
+ * succeeded it stays final: its subscription may carry a foreign key.
+ */
+export function outcomeForDevice(outcome: DeliveryOutcome, succeededBefore: boolean): DeliveryOutcome {
+  if (!succeededBefore || outcome.kind !== "rejected" || reasonLabel(outcome.reason) !== "vapid_rejected") return outcome
+  return { kind: "retry", reason: outcome.reason }
+}
+
 /** When a push service is paused: enough outcomes in one run, and most of them its failures. */
 export interface PauseRule {
   /** Outcomes of one origin in one run before a pause can be decided. */
@@ -55,9 +69,25 @@ export function pauseRule(minOutcomes: number, baseMs: number): PauseRule {
   return { minOutcomes, faultShare: 0.8, baseMs, maxMs: baseMs * PAUSE_GROWTH_CAP }
 }
 
-/** Whether an origin's tally in this run pauses it. */
-export function shouldPause(tally: { total: number; faults: number }, rule: PauseRule): boolean {
-  return tally.total >= rule.minOutcomes && tally.faults >= tally.total * rule.faultShare
+/**
+ * An origin's tally in one run, of devices that succeeded before only: `faults` are `push_service`
+ * outcomes, `badRequests` are `device` ones (HTTP 400).
+ */
+export interface OriginTally {
+  total: number
+  faults: number
+  badRequests?: number
+}
+
+/**
+ * Whether an origin's tally in this run pauses it: its push-service failures reach the share, or
+ * its 400s do (a 400 from nearly every device is a store-side fault, such as a malformed header,
+ * not each device's).
+ */
+export function shouldPause(tally: OriginTally, rule: PauseRule): boolean {
+  if (tally.total < rule.minOutcomes) return false
+  const share = tally.total * rule.faultShare
+  return tally.faults >= share || (tally.badRequests ?? 0) >= share
 }
 
 /** How long the pause after `previousPauses` earlier pauses (failed probes) lasts. */

@@ -94,8 +94,9 @@ export interface WebPushPluginOptions extends PreferenceOptions {
   retire_after_failures?: number
   /**
    * A push service (endpoint origin) is paused when at least this many of its outcomes in one send
-   * run are 80% or more 401/403/5xx/timeouts/network errors: its deliveries wait, unsent and not
-   * counted against `max_attempts`, until the pause ends.
+   * run, from devices that succeeded before, are 80% or more 401/403/5xx/timeouts/network errors
+   * (or 80% or more HTTP 400): its deliveries wait, unsent, until the pause ends (the first pause
+   * is not counted against `max_attempts`, later ones are).
    * @defaultValue 10
    */
   push_service_pause_threshold?: number

@@ -63,6 +63,15 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
 export const ACTIVE_ADMIN_SQL = `EXISTS (SELECT 1 FROM "user" u WHERE u."id" = s."user_id" AND u."deleted_at" IS NULL)`
 
 /**
+ * The SQL condition on `push_subscription s` a device must meet for any delivery to be claimed for
+ * it at `nowParam` (the engine's time), whenever the delivery was created: an admin device's user
+ * still exists, and a guest device has not expired. Deliveries of other devices are closed as gone.
+ */
+export function claimableDeviceSql(nowParam: string): string {
+  return `(s."user_id" IS NULL OR ${ACTIVE_ADMIN_SQL}) AND (s."guest_expires_at" IS NULL OR s."guest_expires_at" > ${nowParam}::timestamptz)`
+}
+
+/**
  * The SQL condition on `push_subscription s` selecting an audience's devices, with its
  * parameters numbered from `firstParam`.
  */

@@ -6,7 +6,7 @@ import { forEachConcurrent } from "../core/concurrency"
 import { describeError, PayloadTooLargeError } from "../core/errors"
 import type { Urgency } from "../core/event-types"
 import type { DeliveryOutcome } from "../core/outcome"
-import { endpointOrigin, signalOf } from "../core/outcome-signal"
+import { endpointOrigin, outcomeForDevice, signalOf } from "../core/outcome-signal"
 import { buildPayload, NotificationPayload } from "../core/payload"
 import type { PushResult } from "../core/push-transport"
 import { pickLocalized } from "../core/locale"
@@ -40,9 +40,14 @@ export interface ClaimedDelivery {
   p256dh: string
   auth: string
   locale: string | null
+  /** The device succeeded before: only such devices count towards, and probe, a push-service pause. */
+  proven: boolean
+  /** Its last attempt was held by a pause: a further pause counts as an attempt (nothing waits forever). */
+  paused_before: boolean
 }
 
-export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth", s."locale"`
+export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth", s."locale",
+  s."last_success_at" IS NOT NULL AS proven, COALESCE(d."last_error" LIKE 'push_service_paused%', false) AS paused_before`
 
 /** At most this many outcomes per write. */
 const RECORD_CHUNK = 200
@@ -211,20 +216,21 @@ export class ClaimedSender {
   }
 
   /**
-   * Sends one delivery unless its push service is paused (then it waits for the pause's end, unsent
-   * and uncounted); the gate decides whether its outcome pauses the service.
+   * Sends one delivery unless its push service is paused (then it waits for the pause's end, unsent,
+   * uncounted the first time); the gate decides whether its outcome pauses the service.
    */
   private async sendThroughGate(gate: OriginGate, message: PushMessage, delivery: ClaimedDelivery, keep: (r: StoredResult) => void): Promise<void> {
     const origin = endpointOrigin(delivery.endpoint) ?? "invalid:"
-    const admission = await gate.admit(origin)
+    const admission = await gate.admit(origin, delivery.proven)
     if (!admission.send) {
       const outcome: DeliveryOutcome = { kind: "retry", reason: "push_service_paused" }
       keep({ record: this.pausedRecord(delivery, admission.pausedUntil), delivery, outcome, paused: true })
       return
     }
     try {
-      const result = await this.sendOne(message, delivery)
-      await gate.settle(origin, result.outcome, result.statusCode, admission.probe, (pausedUntil) => {
+      const sent = await this.sendOne(message, delivery)
+      const result: PushResult = { ...sent, outcome: outcomeForDevice(sent.outcome, delivery.proven) }
+      await gate.settle(origin, result.outcome, result.statusCode, admission.probe, delivery.proven, (pausedUntil) => {
         keep(
           pausedUntil
             ? { record: this.pausedRecord(delivery, pausedUntil, result), delivery, outcome: result.outcome, paused: true }
@@ -236,17 +242,23 @@ export class ClaimedSender {
     }
   }
 
-  /** A delivery kept for the end of its push service's pause (unsent, or `sent` then): retried then, the attempt not counted. */
+  /**
+   * A delivery kept for the end of its push service's pause (unsent, or `sent` then): retried then.
+   * Its first pause is not counted as an attempt; every later one is, so a delivery held again and
+   * again (a pause that keeps failing its probe) ends `failed` after `max_attempts`.
+   */
   private pausedRecord(delivery: ClaimedDelivery, pausedUntil: Date, sent?: PushResult): AttemptRecord {
     const why = sent && sent.outcome.kind !== "delivered" ? `: ${sent.outcome.reason}` : ""
+    const counted = delivery.paused_before
+    const failed = counted && delivery.attempts + 1 >= this.options.maxAttempts
     return {
       deliveryId: delivery.id,
-      status: "retrying",
+      status: failed ? "failed" : "retrying",
       statusCode: sent?.statusCode ?? null,
       error: `push_service_paused${why}`,
-      nextAttemptAt: pausedUntil,
+      nextAttemptAt: failed ? null : pausedUntil,
       at: this.now(),
-      counted: false,
+      counted,
     }
   }
 

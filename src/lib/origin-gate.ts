@@ -17,7 +17,8 @@ interface OriginState {
   pausing?: Promise<Date>
   total: number
   faults: number
-  /** Push-service failures kept back until the run shows whether the service is failing for everyone. */
+  badRequests: number
+  /** Push-service failures (and 400s) kept back until the run shows whether the service is failing for everyone. */
   held: Array<() => void>
   lastFault?: { reason: string; statusCode: number | null }
 }
@@ -27,9 +28,12 @@ export type Admission = { send: true; probe: boolean } | { send: false; pausedUn
 
 /**
  * Decides, per push service (endpoint origin) and per send run, whether a delivery is sent, and
- * pauses an origin that fails for most devices (see `shouldPause`). While an origin's pause may
- * still be decided, its push-service failures are held back (their leases stay renewed), so that
- * those that led to a pause are stored as retries at the pause's end, not as final failures.
+ * pauses an origin that fails for most devices (see `shouldPause`). Only devices that succeeded
+ * before (`proven`) count and probe: a device that never succeeded (a browser subscribed with a
+ * foreign key) proves nothing about the push service, and its outcome is stored as it is. While an
+ * origin's pause may still be decided, its push-service failures and 400s are held back (their
+ * leases stay renewed), so that those that led to a pause are stored as retries at the pause's
+ * end, not as final failures or faults of the device.
  */
 export class OriginGate {
   private readonly states = new Map<string, OriginState>()
@@ -41,26 +45,30 @@ export class OriginGate {
     private readonly now: () => Date
   ) {
     for (const [origin, row] of snapshot) {
-      this.states.set(origin, { pausedUntil: row.paused_until, pauses: row.pauses, probation: true, total: 0, faults: 0, held: [] })
+      this.states.set(origin, { pausedUntil: row.paused_until, pauses: row.pauses, probation: true, total: 0, faults: 0, badRequests: 0, held: [] })
     }
   }
 
   private state(origin: string): OriginState {
     let state = this.states.get(origin)
     if (!state) {
-      state = { pauses: 0, probation: false, total: 0, faults: 0, held: [] }
+      state = { pauses: 0, probation: false, total: 0, faults: 0, badRequests: 0, held: [] }
       this.states.set(origin, state)
     }
     return state
   }
 
-  /** Whether to send a delivery to this origin now; the first after a pause is a probe the others wait for. */
-  async admit(origin: string): Promise<Admission> {
+  /**
+   * Whether to send a delivery to this origin now; after a pause, the first delivery to a device
+   * that succeeded before is a probe the other such deliveries wait for. A device that never
+   * succeeded is never the probe and never waits for one (its outcome decides nothing).
+   */
+  async admit(origin: string, proven: boolean): Promise<Admission> {
     const state = this.state(origin)
     for (;;) {
       if (state.pausing) await state.pausing
       if (state.pausedUntil && state.pausedUntil > this.now()) return { send: false, pausedUntil: state.pausedUntil }
-      if (!state.probation) return { send: true, probe: false }
+      if (!state.probation || !proven) return { send: true, probe: false }
       if (!state.probe) {
         state.probe = new Promise<void>((resolve) => (state.endProbe = resolve))
         return { send: true, probe: true }
@@ -79,10 +87,17 @@ export class OriginGate {
     outcome: DeliveryOutcome,
     statusCode: number | undefined,
     probe: boolean,
+    proven: boolean,
     store: (pausedUntil: Date | null) => void
   ): Promise<void> {
     const state = this.state(origin)
-    const fault = signalOf(outcome) === "push_service"
+    if (!proven) {
+      store(null) // its own outcome: counted, never held, never a reason to pause
+      return
+    }
+    const signal = signalOf(outcome)
+    const fault = signal === "push_service"
+    const badRequest = signal === "device"
     if (fault) state.lastFault = { reason: outcome.kind === "delivered" ? "" : outcome.reason, statusCode: statusCode ?? null }
     if (probe) {
       try {
@@ -99,19 +114,23 @@ export class OriginGate {
       return
     }
     if (state.pausedUntil && state.pausedUntil > this.now()) {
-      store(fault ? state.pausedUntil : null)
+      store(fault || badRequest ? state.pausedUntil : null)
       return
     }
     state.total += 1
     if (fault) state.faults += 1
+    if (badRequest) state.badRequests += 1
     if (shouldPause(state, this.rule)) {
-      const until = await this.pause(origin, state, state.faults, `${state.faults} of ${state.total} requests failed`)
+      const byBadRequests = state.faults < state.total * this.rule.faultShare
+      if (byBadRequests) state.lastFault = { reason: "bad_request", statusCode: 400 }
+      const failures = byBadRequests ? state.badRequests : state.faults
+      const until = await this.pause(origin, state, failures, `${failures} of ${state.total} requests failed`)
       const held = state.held.splice(0)
       for (const release of held) release()
-      store(fault ? until : null)
+      store(fault || badRequest ? until : null)
       return
     }
-    if (fault && state.total < this.rule.minOutcomes) {
+    if ((fault || badRequest) && state.total < this.rule.minOutcomes) {
       state.held.push(() => store(state.pausedUntil && state.pausedUntil > this.now() ? state.pausedUntil : null))
       return
     }

@@ -3,7 +3,7 @@ import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
 import { backoffDelayMs } from "../core/backoff"
 import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
-import { audienceCondition, audienceOf } from "../lib/audience"
+import { audienceCondition, audienceOf, claimableDeviceSql } from "../lib/audience"
 import { CLAIM_RETURNING, ClaimedDelivery, ClaimedSender } from "../lib/claimed-sender"
 import { windowOpensSql } from "../lib/delivery-window"
 import type { PushMessage } from "../models/push-message"
@@ -203,9 +203,9 @@ export default class PushDispatcherService {
     const [claimed] = await this.query<[ClaimedDelivery[], number]>(
       `UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
        FROM "push_subscription" s
-       WHERE s."id" = d."subscription_id" AND d."message_id" = $1
+       WHERE s."id" = d."subscription_id" AND d."message_id" = $1 AND ${claimableDeviceSql("$5")}
          AND ($2::text IS NULL OR d."subscription_id" > $2) AND ($3::text IS NULL OR d."subscription_id" <= $3)
-         AND (d."status" = 'pending' OR (d."status" IN ('sending', 'retrying', 'scheduled') AND d."next_attempt_at" <= $5))
+         AND (d."status" = 'pending' OR (d."status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND d."next_attempt_at" <= $5))
        RETURNING ${CLAIM_RETURNING}`,
       [message.id, after, last, this.options.leaseMs, now]
     )
@@ -214,10 +214,14 @@ export default class PushDispatcherService {
 
   /**
    * Takes over deliveries that are due: retries whose time has come, and deliveries or batches
-   * whose lease ran out (their instance crashed). Returns how many deliveries it sent.
+   * whose lease ran out (their instance crashed). Returns how many deliveries it sent. Open
+   * deliveries no device can take any more (removed, a departed admin's, an expired guest's) are
+   * closed first, so they never fill the claim.
    */
   async processDue(limit = 200): Promise<number> {
     const now = this.now()
+    await this.deps_.pushSubscriptionService.removeDepartedAdmins({ kind: "admin", category: "" })
+    await this.deps_.pushMessageService.closeUnreachable(now)
     await this.startScheduledMessages(now)
     await this.resumeUnsent(now)
     const batches = await this.query<Array<{ id: string }>>(
@@ -231,9 +235,9 @@ export default class PushDispatcherService {
 
     const [claimed] = await this.query<[ClaimedDelivery[], number]>(
       `WITH due AS (
-         SELECT "id" FROM "push_delivery"
-         WHERE "status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND "next_attempt_at" <= $3
-         ORDER BY "next_attempt_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
+         SELECT dd."id" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
+         WHERE dd."status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND dd."next_attempt_at" <= $3 AND ${claimableDeviceSql("$3")}
+         ORDER BY dd."next_attempt_at" LIMIT $1 FOR UPDATE OF dd SKIP LOCKED)
        UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
        FROM due, "push_subscription" s
        WHERE d."id" = due."id" AND s."id" = d."subscription_id"

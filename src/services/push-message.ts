@@ -1,12 +1,27 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
-import { audienceColumns, AudienceSpec } from "../lib/audience"
+import { audienceColumns, AudienceSpec, claimableDeviceSql } from "../lib/audience"
 import type { PushDelivery, PushDeliveryStatus } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
 import type WebPushService from "./web-push"
 
 type Dependencies = { manager: EntityManager; webPushService: WebPushService }
+
+/**
+ * Open deliveries of `push_delivery dd` that no device can take any more at `nowParam`: the device
+ * was removed (renew, eviction, retire, unsubscribe, a departed admin), or it may no longer be
+ * sent to (its admin was deleted, its guest subscription expired).
+ */
+function unreachableSql(nowParam: string): string {
+  return `dd."status" IN (${OPEN_DELIVERY_STATUSES_SQL})
+    AND NOT EXISTS (SELECT 1 FROM "push_subscription" s WHERE s."id" = dd."subscription_id" AND ${claimableDeviceSql(nowParam)})`
+}
+
+/** How a delivery closed by `unreachableSql` is recorded. */
+const CLOSE_UNREACHABLE = `"status" = 'gone', "updated_at" = now(),
+  "last_error" = CASE WHEN EXISTS (SELECT 1 FROM "push_subscription" s WHERE s."id" = d."subscription_id")
+                      THEN 'subscription_ended' ELSE 'subscription_removed' END`
 
 export interface NewMessage {
   idempotency_key: string
@@ -56,7 +71,8 @@ export default class PushMessageService extends TransactionBaseService {
   }
 
   /**
-   * Records a message; `null` when its idempotency key was seen before (a redelivered event). A
+   * Records a message (created at the engine's time, which its TTL counts from); `null` when its
+   * idempotency key was seen before (a redelivered event). A
    * message to send now is recorded with a fan-out lease (`lease_ms`): if it is not fanned out by
    * then (a crash, a failure), the poller resumes it.
    */
@@ -68,11 +84,11 @@ export default class PushMessageService extends TransactionBaseService {
       `INSERT INTO "push_message"
          ("id", "idempotency_key", "event_name", "audience", "template_key", "resource_id", "category",
           "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
-          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts")
+          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts", "created_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
                CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16, $17, $18,
                CASE WHEN $16::timestamptz IS NULL THEN $19::timestamptz + $20 * interval '1 millisecond' END,
-               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END)
+               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END, $19)
        ON CONFLICT ("idempotency_key") DO NOTHING
        RETURNING *`,
       [
@@ -104,10 +120,24 @@ export default class PushMessageService extends TransactionBaseService {
   /**
    * Takes messages to fan out, each with a lease so that one instance has it: `sending` messages
    * with neither deliveries nor batches whose lease has passed (recorded, then a crash or a failed
-   * fan-out), or only the one with this idempotency key (a redelivered event).
+   * fan-out), or only the one with this idempotency key (a redelivered event). Only messages younger
+   * than their TTL (by the engine's clock) are taken; older ones end `failed` with `expired`.
    */
   async claimUnsent(now: Date, limit: number, idempotencyKey: string | null = null): Promise<PushMessage[]> {
     const { leaseMs } = this.container_.webPushService.options
+    // Older than its TTL: the push service would drop it anyway, and a week-old "shipped" is noise.
+    await this.activeManager_.query(
+      `UPDATE "push_message" SET "status" = 'failed', "last_error" = 'expired', "fanout_until" = NULL, "updated_at" = now()
+       WHERE "id" IN (
+         SELECT m."id" FROM "push_message" m
+         WHERE m."status" = 'sending' AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
+           AND ($2::text IS NULL OR m."idempotency_key" = $2)
+           AND GREATEST(m."created_at", m."send_at") + m."ttl" * interval '1 second' <= $1
+           AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = m."id")
+           AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = m."id")
+         LIMIT 100 FOR UPDATE SKIP LOCKED)`,
+      [now, idempotencyKey]
+    )
     const [rows]: [PushMessage[], number] = await this.activeManager_.query(
       `UPDATE "push_message" SET "fanout_until" = $1::timestamptz + $2 * interval '1 millisecond',
          "fanout_attempts" = "fanout_attempts" + 1, "updated_at" = now()
@@ -115,6 +145,7 @@ export default class PushMessageService extends TransactionBaseService {
          SELECT m."id" FROM "push_message" m
          WHERE m."status" = 'sending' AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
            AND ($4::text IS NULL OR m."idempotency_key" = $4)
+           AND GREATEST(m."created_at", m."send_at") + m."ttl" * interval '1 second' > $1
            AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = m."id")
            AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = m."id")
          ORDER BY m."fanout_until" NULLS FIRST LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -139,6 +170,22 @@ export default class PushMessageService extends TransactionBaseService {
        WHERE "id" = $1 AND "status" = 'sending'`,
       [messageId, reason.slice(0, 300), retryAt, maxAttempts]
     )
+  }
+
+  /**
+   * Closes, as gone, open deliveries (of any open status) that no device can take any more (see
+   * `unreachableSql`), at most `limit` per call, and refreshes their messages' counts. The poller
+   * calls it before it claims, so such deliveries never fill its claim.
+   */
+  async closeUnreachable(now: Date, limit = 1000): Promise<number> {
+    const [closed]: [Array<{ message_id: string }>, number] = await this.activeManager_.query(
+      `UPDATE "push_delivery" d SET ${CLOSE_UNREACHABLE}
+       WHERE d."id" IN (SELECT dd."id" FROM "push_delivery" dd WHERE ${unreachableSql("$1")} LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING d."message_id"`,
+      [now, limit]
+    )
+    for (const id of new Set(closed.map((c) => c.message_id))) await this.refreshCounts(id)
+    return closed.length
   }
 
   /** Stores many attempts' outcomes in one statement. */
@@ -176,11 +223,9 @@ export default class PushMessageService extends TransactionBaseService {
    */
   async refreshCounts(messageId: string): Promise<PushMessage | undefined> {
     await this.activeManager_.query(
-      `UPDATE "push_delivery" d SET "status" = 'gone', "last_error" = 'subscription_removed', "updated_at" = now()
-       WHERE d."message_id" = $1
-         AND (d."status" IN ('pending', 'retrying') OR (d."status" = 'sending' AND d."next_attempt_at" < now()))
-         AND NOT EXISTS (SELECT 1 FROM "push_subscription" s WHERE s."id" = d."subscription_id")`,
-      [messageId]
+      `UPDATE "push_delivery" d SET ${CLOSE_UNREACHABLE}
+       WHERE d."id" IN (SELECT dd."id" FROM "push_delivery" dd WHERE dd."message_id" = $1 AND ${unreachableSql("$2")})`,
+      [messageId, this.container_.webPushService.now()]
     )
     const [rows]: [PushMessage[], number] = await this.activeManager_.query(
       `UPDATE "push_message" m SET

@@ -6,6 +6,7 @@ import type PushNotificationService from "../../src/services/push-notification"
 import type WebPushService from "../../src/services/web-push"
 import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
 import { placeOrder, registerCustomer } from "../support/order-flow"
+import { createAdmin } from "../support/seed"
 import { PushService, ReceivedMessage, startPushService } from "../support/push-service"
 import { ensureTestCertificates } from "../support/tls"
 
@@ -43,12 +44,15 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     }
   }
 
-  /** Devices written straight into the table (as crash-and-scale.test.ts does), opted into `category`. */
-  const seedDevices = async (push: PushService, count: number, category: string): Promise<Array<{ id: string; subscriptionId: string }>> => {
-    const devices = Array.from({ length: count }, (_, i) => ({ device: push.createDevice(`${category}-${i}`), n: ++seeded }))
+  /**
+   * Devices written straight into the table (as crash-and-scale.test.ts does), opted into `category`;
+   * `proven`: they succeeded before (`last_success_at` set).
+   */
+  const seedDevices = async (push: PushService, count: number, category: string, proven = false): Promise<Array<{ id: string; subscriptionId: string }>> => {
+    const devices = Array.from({ length: count }, (_, i) => ({ device: push.createDevice(`${category}-${proven ? "p" : "n"}${i}`), n: ++seeded }))
     await db.query(
-      `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth", "customer_id", "categories")
-       SELECT 'pushsub_health' || lpad(n::text, 5, '0'), e, p, a, 'cus_health' || n, ARRAY[$5::text]
+      `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth", "customer_id", "categories", "last_success_at")
+       SELECT 'pushsub_health' || lpad(n::text, 5, '0'), e, p, a, 'cus_health' || n, ARRAY[$5::text], CASE WHEN $6 THEN now() END
        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(e, p, a, n)`,
       [
         devices.map((d) => d.device.endpoint),
@@ -56,6 +60,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
         devices.map((d) => d.device.keys.auth),
         devices.map((d) => d.n),
         category,
+        proven,
       ]
     )
     return devices.map((d) => ({ id: d.device.id, subscriptionId: `pushsub_health${String(d.n).padStart(5, "0")}` }))
@@ -92,7 +97,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
         retry_poll_ms: 200,
         max_attempts: 3,
         request_timeout_ms: 1000,
-        categories: ["svc-faults", "bad-device", "outage", "resume", "resume-fail"],
+        categories: ["svc-faults", "bad-device", "outage", "resume", "resume-fail", "foreign-keys", "orphans", "stale"],
         // Nothing here is about the delivery window or caps: nothing is held, whatever the hour.
         held_categories: [],
         push_service_pause_threshold: 10,
@@ -248,7 +253,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const certs = ensureTestCertificates(CERT_DIR)
     const outage = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: store.vapid.publicKey })
     try {
-      const devices = await seedDevices(outage, 12, "outage")
+      const devices = await seedDevices(outage, 12, "outage", true)
       for (const d of devices) outage.respondWith(d.id, [{ status: 403, body: '{"reason":"BadJwtToken"}' }])
       const firstId = await broadcast("outage", "outage one")
       const host = new URL(outage.origin).host
@@ -300,6 +305,10 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const secondPause = new Date(again.paused_until).getTime() - (Date.now() + offsetMs)
       assert.ok(secondPause > 2 * PAUSE_MS - 60_000 && secondPause <= 2 * PAUSE_MS, `the second pause doubles (${secondPause} ms)`)
       assert.equal(outage.attempts.length, sentBeforePause + 1, "one probe, not every delivery")
+      await eventually("a second pause counts an attempt of every delivery it holds", async () => {
+        const all = [...(await rows(firstId)), ...(await rows(secondId))]
+        return all.length === 24 && all.every((d) => d.status === "retrying" && d.attempts === 1)
+      })
 
       // The push service recovers: after the pause, the probe succeeds and every device gets each message once.
       outage.reset()
@@ -316,5 +325,132 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     } finally {
       await outage.close()
     }
+  })
+
+  /** Runs `work` with the engine's clock stopped (nothing falls due meanwhile), then moves it on by `advanceMs`. */
+  const withFrozenClock = async <T>(work: () => Promise<T>, advanceMs = 60_000): Promise<T> => {
+    const frozen = new Date(Date.now() + offsetMs)
+    webPush.useClock(() => frozen)
+    try {
+      return await work()
+    } finally {
+      offsetMs += advanceMs
+      webPush.useClock(() => new Date(Date.now() + offsetMs))
+    }
+  }
+
+  it("devices that never succeeded answering 403 (a foreign applicationServerKey) do not pause their push service", async () => {
+    const certs = ensureTestCertificates(CERT_DIR)
+    const shared = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: store.vapid.publicKey })
+    try {
+      const foreign = await seedDevices(shared, 12, "foreign-keys")
+      const [regular] = await seedDevices(shared, 1, "foreign-keys", true)
+      for (const d of foreign) shared.respondWith(d.id, Array(4).fill({ status: 403, body: '{"reason":"InvalidApplicationServerKey"}' }))
+      for (const title of ["foreign one", "foreign two"]) {
+        const id = await broadcast("foreign-keys", title)
+        const done = await settled(id)
+        assert.equal(done.delivered_count, 1, `${title}: the device that succeeded before gets it`)
+        assert.equal(done.failed_count, 12, `${title}: each foreign-key device's 403 is its own, final outcome`)
+        assert.equal(shared.messagesFor(regular.id).filter((m) => messageIdOf(m) === id).length, 1)
+      }
+      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_service_health" WHERE "origin" = $1`, [shared.origin])
+      assert.equal(n, 0, "the push service is not paused")
+      const statuses: Array<{ status: string; attempts: number }> = await db.query(
+        `SELECT DISTINCT "status", "attempts" FROM "push_delivery" WHERE "subscription_id" = ANY($1)`,
+        [foreign.map((f) => f.subscriptionId)]
+      )
+      assert.deepEqual(statuses, [{ status: "rejected", attempts: 1 }])
+    } finally {
+      await shared.close()
+    }
+  })
+
+  it("more orphaned open deliveries than the poller takes at once never stall it: they end gone, a real retry is sent", async () => {
+    const [device] = await seedDevices(store.push, 1, "orphans", true)
+    store.push.respondWith(device.id, [{ status: 503 }])
+    const id = await withFrozenClock(async () => {
+      const messageId = await broadcast("orphans", "after the orphans")
+      await eventually("the first attempt answered 503", async () => {
+        const [d] = await db.query(`SELECT "status" FROM "push_delivery" WHERE "message_id" = $1`, [messageId])
+        return d?.status === "retrying"
+      })
+      // 1500 open deliveries (every open status, due before the real retry) whose devices were removed: more than
+      // the poller claims at once (200), even when several polls overlap and skip each other's locked rows.
+      await db.query(
+        `WITH m AS (
+           INSERT INTO "push_message" ("id", "idempotency_key", "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", "status", "created_at")
+           SELECT 'pushmsg_orphans', 'orphans-test', "event_name", "audience", "template_key", "category", "payload", "ttl", "urgency", 'sending', $2
+           FROM "push_message" WHERE "id" = $1
+           RETURNING "id")
+         INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
+         SELECT 'pushdel_orphan' || n, m."id", 'pushsub_removed' || n,
+                (ARRAY['pending', 'sending', 'retrying', 'scheduled'])[1 + n % 4], $2::timestamptz - interval '1 hour'
+         FROM m, generate_series(1, 1500) AS n`,
+        [messageId, new Date(Date.now() + offsetMs)]
+      )
+      return messageId
+    })
+    const done = await settled(id)
+    assert.equal(done.delivered_count, 1)
+    assert.equal(store.push.messagesFor(device.id).filter((m) => messageIdOf(m) === id).length, 1)
+    const orphans = await settled("pushmsg_orphans")
+    assert.equal(orphans.status, "done")
+    assert.equal(orphans.gone_count, 1500)
+    const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM "push_delivery" WHERE "message_id" = 'pushmsg_orphans' AND "status" <> 'gone'`)
+    assert.equal(open, 0)
+  })
+
+  it("a retry to a deleted admin's device is never sent: the device is removed, the delivery closed as gone", async () => {
+    const users = store.app.container.resolve<{ delete(id: string): Promise<void> }>("userService")
+    const leaver = await createAdmin(store.app.container, "retry-leaver@teststore.dev")
+    const laptop = store.push.createDevice("retry-leaver-laptop")
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: leaver.apiToken, body: { subscription: laptop.subscription } })
+    store.push.respondWith(laptop.id, [{ status: 503 }])
+    const deliveryId = await withFrozenClock(async () => {
+      await store.http.expect(200, "POST", "/admin/push/test", { apiToken: leaver.apiToken, body: {} })
+      const retrying = await eventually("the test notification is retrying", async () => {
+        const [d] = await db.query(
+          `SELECT d."id", d."status" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id" WHERE m."target_user_id" = $1`,
+          [leaver.id]
+        )
+        return d?.status === "retrying" ? (d as { id: string }) : undefined
+      })
+      await users.delete(leaver.id)
+      return retrying.id
+    })
+    await eventually("the delivery closed as gone", async () => {
+      const [d] = await db.query(`SELECT "status" FROM "push_delivery" WHERE "id" = $1`, [deliveryId])
+      return d?.status === "gone"
+    })
+    assert.equal(store.push.attempts.filter((a) => a.deviceId === laptop.id).length, 1, "only the first attempt, before the deletion")
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_subscription" WHERE "endpoint" = $1`, [laptop.endpoint])
+    assert.equal(n, 0, "the departed admin's device is removed")
+  })
+
+  it("a message never fanned out is not resumed once older than its TTL: it ends failed, expired", async () => {
+    const [device] = await seedDevices(store.push, 1, "stale", true)
+    let fired = 0
+    webPush.setFanoutFaultHook((m) => {
+      if (m.payload.title === "stale news" && fired === 0) {
+        fired += 1
+        throw new Error("injected fault between record and fan-out")
+      }
+    })
+    const frozen = new Date(Date.now() + offsetMs)
+    webPush.useClock(() => frozen)
+    let id = ""
+    try {
+      id = await broadcast("stale", "stale news")
+      await eventually("the fan-out failed", async () => fired === 1 && (await message(id)).last_error !== null)
+      const [{ ttl }] = await db.query(`SELECT "ttl" FROM "push_message" WHERE "id" = $1`, [id])
+      offsetMs += (ttl as number) * 1000 + HOUR // an upgrade a day later: the message is past its TTL
+    } finally {
+      webPush.setFanoutFaultHook(undefined)
+      webPush.useClock(() => new Date(Date.now() + offsetMs))
+    }
+    const ended = await settled(id)
+    assert.equal(ended.status, "failed")
+    assert.equal(ended.last_error, "expired")
+    assert.equal(store.push.messagesFor(device.id).length, 0)
   })
 })

@@ -4,6 +4,7 @@ import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/err
 import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
 import {
   endpointOrigin,
+  outcomeForDevice,
   pauseDurationMs,
   pauseRule,
   reasonLabel,
@@ -58,6 +59,27 @@ test('shouldPause: at least minOutcomes, and 80% of them push-service failures',
   assert.equal(shouldPause({ total: 10, faults: 8 }, rule), true)
   assert.equal(shouldPause({ total: 10, faults: 7 }, rule), false)
   assert.equal(shouldPause({ total: 50, faults: 40 }, rule), true)
+})
+
+test('shouldPause: 400s from nearly every device in a run pause too (a store-side fault)', () => {
+  const rule = pauseRule(10, 60_000)
+  assert.equal(shouldPause({ total: 10, faults: 0, badRequests: 8 }, rule), true)
+  assert.equal(shouldPause({ total: 10, faults: 0, badRequests: 7 }, rule), false)
+  assert.equal(shouldPause({ total: 9, faults: 0, badRequests: 9 }, rule), false, 'too few to tell')
+})
+
+test('outcomeForDevice: a VAPID rejection of a device that succeeded before is a counted retry, else final', () => {
+  for (const status of [401, 403]) {
+    const rejected = http(status, '{"reason":"BadJwtToken"}')
+    assert.equal(rejected.kind, 'rejected')
+    const proven = outcomeForDevice(rejected, true)
+    assert.equal(proven.kind, 'retry')
+    assert.equal(signalOf(proven), 'push_service', 'still a push-service fault for the pause')
+    assert.deepEqual(outcomeForDevice(rejected, false), rejected, 'a device that never succeeded: final, as before')
+  }
+  for (const other of [http(400), http(413), http(404), http(500), http(201)]) {
+    assert.deepEqual(outcomeForDevice(other, true), other)
+  }
 })
 
 test('pauseDurationMs doubles after each failed probe, up to 8 times the first', () => {

@@ -16,3 +16,22 @@ export function windowOpensSql(nowParam: string, start: number, end: number): st
   }
   return `CASE WHEN ${minute} >= ${start} OR ${minute} < ${end} THEN NULL ELSE ${opening(0)} END`
 }
+
+/** What `heldOpensSql` needs of the options: the daily window and the categories it holds. */
+export interface HoldPolicy {
+  readonly window: { readonly start: number; readonly end: number }
+  readonly heldCategories: readonly string[]
+}
+
+/** Whether deliveries of this category wait for the reader's delivery window. */
+export function isHeldCategory(category: string | null, policy: HoldPolicy): boolean {
+  return category !== null && policy.heldCategories.includes(category)
+}
+
+/**
+ * SQL (on `push_subscription s`) for when a delivery of `category` may go: `windowOpensSql` for a
+ * held category, else always NULL (goes now). One home for the dispatcher and the broadcast count.
+ */
+export function heldOpensSql(category: string | null, policy: HoldPolicy, nowParam: string): string {
+  return isHeldCategory(category, policy) ? windowOpensSql(nowParam, policy.window.start, policy.window.end) : "NULL::timestamptz"
+}

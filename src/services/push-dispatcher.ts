@@ -5,7 +5,7 @@ import { backoffDelayMs } from "../core/backoff"
 import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
 import { audienceCondition, audienceOf, claimableDeviceSql } from "../lib/audience"
 import { CLAIM_RETURNING, ClaimedDelivery, ClaimedSender } from "../lib/claimed-sender"
-import { windowOpensSql } from "../lib/delivery-window"
+import { heldOpensSql } from "../lib/delivery-window"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "./push-message"
 import type PushServiceHealthService from "./push-service-health"
@@ -185,9 +185,7 @@ export default class PushDispatcherService {
    */
   private async sendRange(message: PushMessage, after: string | null, last: string | null, batchId?: string): Promise<void> {
     const now = this.now()
-    const { preferences } = this.options
-    const held = message.category !== null && preferences.heldCategories.includes(message.category)
-    const opens = held ? windowOpensSql("$5", preferences.window.start, preferences.window.end) : "NULL::timestamptz"
+    const opens = heldOpensSql(message.category, this.options.preferences, "$5")
     const { sql, params } = audienceCondition(audienceOf(message), 6)
     // Deliveries outside the reader's daytime wait as 'scheduled' rows until the window opens.
     await this.query(

@@ -53,6 +53,18 @@ export interface AttemptRecord {
   counted?: boolean
 }
 
+/**
+ * A message as the admin routes answer it: its deliveries waiting for the reader's delivery window
+ * (`scheduled`) and the earliest of their openings (null when none waits).
+ */
+export type MessageView = PushMessage & { held_count: number; next_window_opens_at: Date | null }
+
+/** The held-deliveries columns of `MessageView`, joined on a message row `m`. */
+const HELD_JOIN = `LEFT JOIN LATERAL (
+    SELECT count(*)::int AS held_count, min(hd."next_attempt_at") AS next_window_opens_at
+    FROM "push_delivery" hd WHERE hd."message_id" = m."id" AND hd."status" = 'scheduled') h ON true`
+const HELD_COLUMNS = `h."held_count", h."next_window_opens_at"`
+
 export interface MessageFilter {
   idempotency_key?: string
   event_name?: string
@@ -252,15 +264,28 @@ export default class PushMessageService extends TransactionBaseService {
     return rows[0]
   }
 
-  async list(filter: MessageFilter, page: { limit: number; offset: number }): Promise<[PushMessage[], number]> {
+  /** One message as the admin sees it: with its held deliveries (see `MessageView`). */
+  async retrieveView(id: string): Promise<MessageView | undefined> {
+    const rows: MessageView[] = await this.activeManager_.query(
+      `SELECT m.*, ${HELD_COLUMNS} FROM "push_message" m ${HELD_JOIN} WHERE m."id" = $1`,
+      [id]
+    )
+    return rows[0]
+  }
+
+  /** Messages newest first, each with its held deliveries (one query for the page, no query per message). */
+  async list(filter: MessageFilter, page: { limit: number; offset: number }): Promise<[MessageView[], number]> {
     const where: string[] = []
     const params: unknown[] = []
     for (const [column, value] of Object.entries(filter)) {
       if (value !== undefined) where.push(`"${column}" = $${params.push(value)}`)
     }
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
-    const rows: PushMessage[] = await this.activeManager_.query(
-      `SELECT * FROM "push_message" ${clause} ORDER BY "created_at" DESC, "id" DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    const rows: MessageView[] = await this.activeManager_.query(
+      `SELECT m.*, ${HELD_COLUMNS}
+       FROM (SELECT * FROM "push_message" ${clause} ORDER BY "created_at" DESC, "id" DESC
+             LIMIT $${params.length + 1} OFFSET $${params.length + 2}) m ${HELD_JOIN}
+       ORDER BY m."created_at" DESC, m."id" DESC`,
       [...params, page.limit, page.offset]
     )
     const [{ count }] = await this.activeManager_.query(`SELECT count(*)::int AS count FROM "push_message" ${clause}`, params)

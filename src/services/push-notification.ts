@@ -12,7 +12,9 @@ import { CONTACT_MESSAGE_CREATED } from "./contact-message"
 import type ContactMessageService from "./contact-message"
 import type PushContextService from "./push-context"
 import type PushDispatcherService from "./push-dispatcher"
+import type { MessageView } from "./push-message"
 import type PushMessageService from "./push-message"
+import type { AudienceReach } from "./push-subscription"
 import type PushSubscriptionService from "./push-subscription"
 import type PushTemplateService from "./push-template"
 import type WebPushService from "./web-push"
@@ -38,6 +40,17 @@ export interface MessageSummary {
 }
 
 type EventData = Record<string, unknown>
+
+/** A recorded broadcast's reach (a retried request answers the first one's): its deliveries held for their window. */
+export function recordedReach(message: MessageView): AudienceReach {
+  const held = Math.min(message.held_count, message.target_count)
+  return {
+    recipient_count: message.target_count,
+    sending_now: message.target_count - held,
+    held_for_window: held,
+    next_window_opens_at: message.next_window_opens_at,
+  }
+}
 
 export function summary(message: PushMessage): MessageSummary {
   const { id, status, target_count, delivered_count, gone_count, failed_count } = message
@@ -97,9 +110,14 @@ export default class PushNotificationService {
     return message ? summary(await this.deps_.pushDispatcherService.dispatch(message)) : null
   }
 
-  /** How many devices a broadcast to this category would reach. */
-  async countBroadcastAudience(category: string): Promise<number> {
-    return this.deps_.pushSubscriptionService.countAudience({ kind: "broadcast", category })
+  /**
+   * How many devices a broadcast to this category would reach, how many of them now and how many
+   * when their delivery window opens (counted at `sendAt` when that is later than the engine's now).
+   */
+  async broadcastReach(category: string, sendAt?: Date): Promise<AudienceReach> {
+    const now = this.deps_.webPushService.now()
+    const at = sendAt && sendAt.getTime() > now.getTime() ? sendAt : now
+    return this.deps_.pushSubscriptionService.countAudienceByWindow({ kind: "broadcast", category }, category, at)
   }
 
   /**

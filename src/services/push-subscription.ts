@@ -4,12 +4,22 @@ import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } 
 import type { DevicePreferences } from "../core/preferences-input"
 import type { SubscriptionInput } from "../core/request-validation"
 import { ACTIVE_ADMIN_SQL, audienceCondition, AudienceSpec } from "../lib/audience"
+import { heldOpensSql, isHeldCategory } from "../lib/delivery-window"
 import { PublicSubscription, toPublicSubscription } from "../lib/public-subscription"
 import { ownerKey, ownerOf, SubscriptionOwner } from "../lib/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
 import type WebPushService from "./web-push"
 
 type Dependencies = { manager: EntityManager; webPushService: WebPushService }
+
+/** Who a broadcast reaches: now, or when each reader's delivery window opens. */
+export interface AudienceReach {
+  recipient_count: number
+  sending_now: number
+  held_for_window: number
+  /** The earliest opening among the held devices; null when none is held. */
+  next_window_opens_at: Date | null
+}
 
 export type { SubscriptionOwner }
 export type { PublicSubscription }
@@ -261,6 +271,30 @@ export default class PushSubscriptionService extends TransactionBaseService {
     const { sql, params } = audienceCondition(spec, 1)
     const [{ count }] = await this.activeManager_.query(`SELECT count(*)::int AS count FROM "push_subscription" s WHERE ${sql}`, params)
     return count
+  }
+
+  /**
+   * An audience's devices at `at` (the engine's time): how many are inside their delivery window
+   * (or the category is not held) and get it now, how many wait, and the earliest opening among
+   * those (null when none waits). One aggregate query, no ids in memory.
+   */
+  async countAudienceByWindow(spec: AudienceSpec, category: string | null, at: Date): Promise<AudienceReach> {
+    const { sql, params } = audienceCondition(spec, 1)
+    const { preferences } = (this.__container__ as Dependencies).webPushService.options
+    const held = isHeldCategory(category, preferences)
+    const opens = heldOpensSql(category, preferences, `$${params.length + 1}`)
+    const [row]: Array<{ total: number; held: number; next_opens: Date | null }> = await this.activeManager_.query(
+      `SELECT count(*)::int AS total, count(w.opens)::int AS held, min(w.opens) AS next_opens
+       FROM "push_subscription" s, LATERAL (SELECT ${opens} AS opens) w
+       WHERE ${sql}`,
+      held ? [...params, at] : params
+    )
+    return {
+      recipient_count: row.total,
+      sending_now: row.total - row.held,
+      held_for_window: row.held,
+      next_window_opens_at: row.next_opens ? new Date(row.next_opens) : null,
+    }
   }
 
   /**

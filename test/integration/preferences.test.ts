@@ -57,7 +57,8 @@ describe("preferences, languages and timing", () => {
     store = await startTestStore("preferences", {
       pluginOptions: {
         retry_poll_ms: 200,
-        categories: ["flash_sales"],
+        categories: ["flash_sales", "night_owls"],
+        held_categories: ["promotions", "announcements", "night_owls"],
         frequency_caps: { promotions: 3, flash_sales: 3 },
       },
     })
@@ -115,6 +116,61 @@ describe("preferences, languages and timing", () => {
     clock = new Date("2026-11-28T00:00:05Z") // 09:00:05 in Tokyo
     const [arrived] = await store.push.waitForMessages((m) => m.deviceId === device.id, 1)
     assert.equal(payloadOf(arrived).title, "Night owl sale")
+    clock = new Date("2026-11-30T12:00:00Z")
+  })
+
+  it("a broadcast says how many readers get it now and how many wait for their window, and until when (clock injected)", async () => {
+    clock = new Date("2026-11-30T10:00:00Z") // 19:00 in Tokyo (inside the window), 05:00 in New York (outside)
+    const opening = "2026-11-30T14:00:00.000Z" // 09:00 in New York
+    const { device: tokyo } = await customerDevice("owl-tokyo@teststore.dev", "owl-tokyo", { categories: ["night_owls"], time_zone: "Asia/Tokyo" })
+    const { device: newYork } = await customerDevice("owl-ny@teststore.dev", "owl-ny", { categories: ["night_owls"], time_zone: "America/New_York" })
+    const apiToken = store.admin.apiToken
+    const body = { title: "Owl sale", body: "Only tonight", category: "night_owls" }
+
+    const dry = await store.http.expect(200, "POST", "/admin/push/broadcasts", { apiToken, body: { ...body, dry_run: true } })
+    assert.deepEqual(dry, { dry_run: true, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
+    // A category that is not held: everyone now, no opening.
+    const free = await store.http.expect<Record<string, unknown>>(200, "POST", "/admin/push/broadcasts", {
+      apiToken,
+      body: { ...body, category: "flash_sales", dry_run: true },
+    })
+    assert.equal(free.held_for_window, 0)
+    assert.equal(free.sending_now, free.recipient_count)
+    assert.equal(free.next_window_opens_at, null)
+
+    const headers = { "Idempotency-Key": "owl-sale-0001" }
+    const { message, ...reach } = await store.http.expect<{ message: { id: string } }>(202, "POST", "/admin/push/broadcasts", { apiToken, body, headers })
+    assert.deepEqual(reach, { recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
+    await store.push.waitForMessages((m) => m.deviceId === tokyo.id && payloadOf(m).title === "Owl sale", 1)
+
+    type View = { id: string; status: string; delivered_count: number; held_count: number; next_window_opens_at: string | null }
+    const detail = () => store.http.expect<{ message: View }>(200, "GET", `/admin/push/messages/${message.id}`, { apiToken })
+    const waiting = await eventually("Tokyo's delivery recorded", async () => {
+      const d = await detail()
+      return d.message.delivered_count === 1 ? d.message : undefined
+    })
+    assert.equal(waiting.status, "sending")
+    assert.equal(waiting.held_count, 1)
+    assert.equal(waiting.next_window_opens_at, opening)
+    const list = await store.http.expect<{ messages: View[] }>(200, "GET", "/admin/push/messages?audience=broadcast&limit=100", { apiToken })
+    const listed = list.messages.find((m) => m.id === message.id)
+    assert.equal(listed?.held_count, 1)
+    assert.equal(listed?.next_window_opens_at, opening)
+    // The same request retried answers the recorded message's numbers.
+    const again = await store.http.expect<Record<string, unknown>>(202, "POST", "/admin/push/broadcasts", { apiToken, body, headers })
+    assert.deepEqual({ ...again, message: undefined }, { message: undefined, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
+    await new Promise((r) => setTimeout(r, 1000)) // several poller rounds
+    assert.equal(store.push.messagesFor(newYork.id).length, 0, "nothing sent before 09:00 in New York")
+
+    clock = new Date("2026-11-30T14:00:05Z")
+    await store.push.waitForMessages((m) => m.deviceId === newYork.id && payloadOf(m).title === "Owl sale", 1)
+    const done = await eventually("the message done", async () => {
+      const d = await detail()
+      return d.message.status === "done" ? d.message : undefined
+    })
+    assert.equal(done.delivered_count, 2)
+    assert.equal(done.held_count, 0)
+    assert.equal(done.next_window_opens_at, null)
     clock = new Date("2026-11-30T12:00:00Z")
   })
 

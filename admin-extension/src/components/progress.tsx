@@ -1,4 +1,5 @@
 import { Text } from "@medusajs/ui"
+import { dateTime, isWaitingForWindow } from "../lib/format"
 import type { PushMessage } from "../lib/types"
 
 /** How far a message's send has come: delivered, failed and gone against its target count. */
@@ -7,8 +8,10 @@ export function SendProgress({ message }: { message: PushMessage }) {
   const share = (n: number) => (total ? `${(n / total) * 100}%` : "0%")
   const pending = Math.max(0, total - message.delivered_count - message.failed_count - message.gone_count)
   const finished = total - pending
+  const held = message.held_count ?? 0
+  const state = message.status === "done" ? "Done" : isWaitingForWindow(message) ? "Waiting for delivery window" : "Sending"
   return (
-    <div data-testid="send-progress" data-status={message.status} data-finished={finished} data-total={total}>
+    <div data-testid="send-progress" data-status={message.status} data-finished={finished} data-total={total} data-held={held}>
       <div
         className="flex h-3 w-full overflow-hidden rounded-full bg-ui-bg-subtle border border-ui-border-base"
         role="progressbar"
@@ -21,8 +24,8 @@ export function SendProgress({ message }: { message: PushMessage }) {
         <div className="bg-ui-tag-neutral-icon" style={{ width: share(message.gone_count) }} />
       </div>
       <Text size="small" className="text-ui-fg-subtle mt-2">
-        {message.status === "done" ? "Done" : "Sending"}: {message.delivered_count} delivered, {message.failed_count} failed,{" "}
-        {message.gone_count} gone, {pending} pending of {total}
+        {state}: {message.delivered_count} delivered, {message.failed_count} failed, {message.gone_count} gone, {pending} pending of {total}
+        {held > 0 && message.status !== "done" && `; ${held} waiting for their delivery window, next opening ${dateTime(message.next_window_opens_at)}`}
       </Text>
     </div>
   )

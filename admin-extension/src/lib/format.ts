@@ -22,3 +22,21 @@ export const AUDIENCE_LABEL: Record<string, string> = {
   broadcast: "Broadcast",
   test: "Test",
 }
+
+/** `1 device` / `3 devices`. */
+export function devices(n: number): string {
+  return `${n} device${n === 1 ? "" : "s"}`
+}
+
+/** A message not done whose open deliveries all wait for their reader's delivery window. */
+export function isWaitingForWindow(m: {
+  status: string
+  held_count?: number
+  target_count: number
+  delivered_count: number
+  failed_count: number
+  gone_count: number
+}): boolean {
+  const open = m.target_count - m.delivered_count - m.failed_count - m.gone_count
+  return m.status === "sending" && (m.held_count ?? 0) > 0 && (m.held_count ?? 0) >= open
+}

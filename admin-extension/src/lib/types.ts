@@ -74,8 +74,21 @@ export interface PushMessage {
   failed_count: number
   /** Why the last fan-out failed; the message is `failed` after `max_attempts` of them. */
   last_error: string | null
+  /** Deliveries waiting for their reader's delivery window (held categories at night). */
+  held_count: number
+  /** The earliest opening among them; null when none waits. */
+  next_window_opens_at: string | null
   created_at: string
   updated_at: string
+}
+
+/** What `POST /admin/push/broadcasts` answers about its audience (dry run and send alike). */
+export interface BroadcastReach {
+  recipient_count: number
+  sending_now: number
+  held_for_window: number
+  /** The earliest opening among the held devices; null when none is held or the category is not held. */
+  next_window_opens_at: string | null
 }
 
 export interface Delivery {
@@ -86,6 +99,8 @@ export interface Delivery {
   attempts: number
   last_status_code: number | null
   last_error: string | null
+  /** When it is tried next; for a `scheduled` delivery, when the reader's delivery window opens. */
+  next_attempt_at: string | null
   delivered_at: string | null
   clicked_at: string | null
   created_at: string

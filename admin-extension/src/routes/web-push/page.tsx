@@ -7,7 +7,7 @@ import { Link } from "react-router-dom"
 import { DeliveryChart } from "../../components/chart"
 import { Pager } from "../../components/pager"
 import { PushNav } from "../../components/push-nav"
-import { PushStatus } from "../../components/status"
+import { MessageStatus } from "../../components/status"
 import { errorMessage, keys } from "../../lib/api"
 import { AUDIENCE_LABEL, dateTime } from "../../lib/format"
 import type { PushMessage, PushStats } from "../../lib/types"
@@ -108,7 +108,7 @@ const DeliveryLog = (_props: RouteProps) => {
                 <Table.Cell>{m.event_name}</Table.Cell>
                 <Table.Cell>{AUDIENCE_LABEL[m.audience] ?? m.audience}</Table.Cell>
                 <Table.Cell title={m.last_error ?? undefined}>
-                  <PushStatus status={m.status} />
+                  <MessageStatus message={m} />
                   {m.status === "failed" && m.last_error && <span className="ml-2 txt-small text-ui-fg-error">{m.last_error}</span>}
                 </Table.Cell>
                 <Table.Cell className="text-right">

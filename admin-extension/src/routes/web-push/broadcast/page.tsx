@@ -5,7 +5,8 @@ import { Link } from "react-router-dom"
 import { SendProgress } from "../../../components/progress"
 import { PushNav } from "../../../components/push-nav"
 import { errorMessage, useAdminAction, usePolledMessage } from "../../../lib/api"
-import type { PushMessage } from "../../../lib/types"
+import { dateTime, devices } from "../../../lib/format"
+import type { BroadcastReach, PushMessage } from "../../../lib/types"
 
 interface Draft {
   title: string
@@ -16,6 +17,12 @@ interface Draft {
 }
 
 const EMPTY: Draft = { title: "", body: "", url: "", image: "", category: "promotions" }
+
+/** "1 now, 2 waiting for their delivery window (from <time>)", or "" when none waits. */
+function heldText(reach: BroadcastReach): string {
+  if (!reach.held_for_window) return ""
+  return `${reach.sending_now} now, ${reach.held_for_window} waiting for their delivery window (from ${dateTime(reach.next_window_opens_at)})`
+}
 
 function Field(props: { id: keyof Draft; label: string; hint?: string; draft: Draft; set: (d: Draft) => void; multiline?: boolean }) {
   const value = props.draft[props.id]
@@ -42,10 +49,10 @@ function Field(props: { id: keyof Draft; label: string; hint?: string; draft: Dr
 /** An announcement to every customer who opted into a category: count first, confirm, then watch it go out. */
 const Broadcast = ({ notify }: RouteProps) => {
   const [draft, setDraft] = useState<Draft>(EMPTY)
-  const [counted, setCounted] = useState<{ for: string; count: number } | undefined>()
+  const [counted, setCounted] = useState<{ for: string; count: number; reach: BroadcastReach } | undefined>()
   const [confirming, setConfirming] = useState(false)
   const [sentId, setSentId] = useState<string | undefined>()
-  const post = useAdminAction<{ recipient_count: number; message?: PushMessage }>("post")
+  const post = useAdminAction<BroadcastReach & { message?: PushMessage }>("post")
   const body = useMemo(
     () => ({
       title: draft.title,
@@ -64,7 +71,7 @@ const Broadcast = ({ notify }: RouteProps) => {
   async function count() {
     try {
       const answer = await post.run("/push/broadcasts", { ...body, dry_run: true })
-      setCounted({ for: key, count: answer.recipient_count })
+      setCounted({ for: key, count: answer.recipient_count, reach: answer })
     } catch (err) {
       notify.error("Cannot count recipients", errorMessage(err))
     }
@@ -106,19 +113,20 @@ const Broadcast = ({ notify }: RouteProps) => {
           {countIsCurrent && (
             <>
               <Text data-testid="broadcast-recipients">
-                {counted.count} device{counted.count === 1 ? "" : "s"} will receive it
+                {counted.reach.held_for_window ? `${devices(counted.count)}: ${heldText(counted.reach)}` : `${devices(counted.count)} will receive it now`}
               </Text>
               <Prompt open={confirming} onOpenChange={setConfirming}>
                 <Prompt.Trigger asChild>
                   <Button variant="primary" disabled={!counted.count || !!sentId} data-testid="broadcast-send">
-                    Send to {counted.count} device{counted.count === 1 ? "" : "s"}
+                    Send to {devices(counted.count)}
                   </Button>
                 </Prompt.Trigger>
                 <Prompt.Content>
                   <Prompt.Header>
                     <Prompt.Title>Send this broadcast?</Prompt.Title>
                     <Prompt.Description>
-                      "{draft.title}" goes to {counted.count} customer device{counted.count === 1 ? "" : "s"} in "{body.category}". It cannot be called back.
+                      "{draft.title}" goes to {counted.count} customer device{counted.count === 1 ? "" : "s"} in "{body.category}"
+                      {counted.reach.held_for_window ? `: ${heldText(counted.reach)}.` : ", all now."} It cannot be called back.
                     </Prompt.Description>
                   </Prompt.Header>
                   <Prompt.Footer>

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto"
 import { ConflictError, InvalidRequestError } from "../../../../core/api-errors"
 import { checkCategories } from "../../../../core/preferences-input"
 import { parseBroadcastBody } from "../../../../core/request-validation"
-import { summary } from "../../../../services/push-notification"
+import { recordedReach, summary } from "../../../../services/push-notification"
 import { services } from "../../../helpers"
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
@@ -11,15 +11,17 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
 /**
  * An announcement to every customer who opted into `category`. `dry_run: true` answers the
  * recipient count without sending; otherwise 202 with the message, whose counts show progress.
+ * Both carry how many devices get it now (`sending_now`) and how many wait for their delivery
+ * window (`held_for_window`, the first opening at `next_window_opens_at`).
  * An `Idempotency-Key` header makes a retried request answer the first one's message.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { notifications, messages, webPush } = services(req)
   const input = parseBroadcastBody(req.body, webPush.options.links)
   checkCategories([input.category], webPush.options.preferences.categories, "category")
-  const recipients = await notifications.countBroadcastAudience(input.category)
+  const reach = await notifications.broadcastReach(input.category, input.sendAt)
   if (input.dryRun) {
-    res.json({ dry_run: true, recipient_count: recipients })
+    res.json({ dry_run: true, ...reach })
     return
   }
   const header = req.get("idempotency-key")
@@ -35,8 +37,8 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
       (earlier.payload as { title?: unknown; body?: unknown }).title === input.title &&
       (earlier.payload as { title?: unknown; body?: unknown }).body === input.body
     if (!earlier || !same) throw new ConflictError("This Idempotency-Key was used for another broadcast", "Idempotency-Key")
-    res.status(202).json({ message: summary(earlier), recipient_count: earlier.target_count })
+    res.status(202).json({ message: summary(earlier), ...recordedReach(earlier) })
     return
   }
-  res.status(202).json({ message: summary(message), recipient_count: recipients })
+  res.status(202).json({ message: summary(message), ...reach })
 }

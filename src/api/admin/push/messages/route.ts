@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { page, queryString, services } from "../../../helpers"
 
-/** Sent notifications, newest first, with their counts; filter by `event_name`, `status`, `audience`, `resource_id`. */
+/** Sent notifications, newest first, with their counts (and `held_count`, `next_window_opens_at`); filter by `event_name`, `status`, `audience`, `resource_id`. */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { limit, offset } = page(req)
   const filter = {

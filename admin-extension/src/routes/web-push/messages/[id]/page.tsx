@@ -3,7 +3,7 @@ import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useParams, useNavigate } from "react-router-dom"
 import { SendProgress } from "../../../../components/progress"
 import { PushNav } from "../../../../components/push-nav"
-import { PushStatus } from "../../../../components/status"
+import { MessageStatus, PushStatus } from "../../../../components/status"
 import { errorMessage, useAdminAction, usePolledMessage } from "../../../../lib/api"
 import { AUDIENCE_LABEL, dateTime } from "../../../../lib/format"
 import type { Delivery, PushMessage } from "../../../../lib/types"
@@ -25,6 +25,9 @@ const MessageDetail = ({ notify }: RouteProps) => {
             <div>
               <Heading level="h1">{message.payload.title}</Heading>
               <Text className="text-ui-fg-subtle">{message.payload.body}</Text>
+              <div className="mt-1">
+                <MessageStatus message={message} />
+              </div>
               <Text size="small" className="text-ui-fg-muted mt-1">
                 {message.event_name} · {AUDIENCE_LABEL[message.audience] ?? message.audience} · {dateTime(message.created_at)} · {message.payload.url}
               </Text>
@@ -64,6 +67,9 @@ const MessageDetail = ({ notify }: RouteProps) => {
                   <Table.Cell className="font-mono">{d.subscription_id}</Table.Cell>
                   <Table.Cell>
                     <PushStatus status={d.status} />
+                    {d.status === "scheduled" && (
+                      <span className="ml-2 txt-small text-ui-fg-subtle">waiting for delivery window, opens {dateTime(d.next_attempt_at)}</span>
+                    )}
                   </Table.Cell>
                   <Table.Cell>{d.attempts}</Table.Cell>
                   <Table.Cell>{d.last_status_code ?? "–"}</Table.Cell>

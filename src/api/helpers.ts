@@ -40,10 +40,16 @@ export function customerId(req: MedusaRequest): string | undefined {
   return req.user?.customer_id
 }
 
-/** The signed-in admin: `{ userId }` with a session or bearer token, the user itself with an API token. */
-export function adminUserId(req: MedusaRequest): string {
+/** The signed-in admin, if any: `{ userId }` with a session or bearer token, the user itself with an API token. */
+export function signedInAdminId(req: MedusaRequest): string | undefined {
   const user = req.user
   const id = user?.userId ?? (user && "id" in user ? user.id : undefined)
+  return typeof id === "string" && id ? id : undefined
+}
+
+/** The signed-in admin, or 401. */
+export function adminUserId(req: MedusaRequest): string {
+  const id = signedInAdminId(req)
   if (!id) throw new UnauthorizedError("An admin must be signed in")
   return id
 }

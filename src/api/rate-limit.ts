@@ -2,7 +2,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { clientAddress } from "../core/client-address"
 import type PushRateLimitService from "../services/push-rate-limit"
 import type { LimitedAction } from "../services/push-rate-limit"
-import { customerId } from "./helpers"
+import { customerId, signedInAdminId } from "./helpers"
 
 /**
  * Answers 429 with `Retry-After` (seconds) and a JSON error once the client (IP address, found
@@ -20,17 +20,10 @@ export function rateLimit(action: LimitedAction) {
       return next()
     }
     const ip = clientAddress(req.socket?.remoteAddress, req.headers["x-forwarded-for"], limiter.trustProxy)
-    const decision = await limiter.take(action, { ip, customerId: customerId(req), userId: adminId(req) }).catch(() => ({ allowed: true as const }))
+    const decision = await limiter.take(action, { ip, customerId: customerId(req), userId: signedInAdminId(req) }).catch(() => ({ allowed: true as const }))
     if (decision.allowed) return next()
     const seconds = Math.ceil(decision.retryAfterMs / 1000)
     res.set("Retry-After", String(seconds))
     res.status(429).json({ type: "rate_limited", message: `Too many requests; try again in ${seconds} seconds` })
   }
-}
-
-/** The signed-in admin on an admin route, if any (session, bearer token or API token). */
-function adminId(req: MedusaRequest): string | undefined {
-  const user = req.user
-  const id = user?.userId ?? (user && "id" in user ? user.id : undefined)
-  return typeof id === "string" ? id : undefined
 }

@@ -11,6 +11,7 @@ import type PushMessageService from "./push-message"
 import type PushServiceHealthService from "./push-service-health"
 import type PushSubscriptionService from "./push-subscription"
 import type WebPushService from "./web-push"
+import { describeError } from "../core/errors"
 
 type Dependencies = {
   manager: EntityManager
@@ -22,12 +23,9 @@ type Dependencies = {
   pushServiceHealthService: PushServiceHealthService
 }
 
-/** What a failed fan-out records and logs: the error's name and code, never its text (it may quote values). */
+/** What a failed fan-out records and logs: the error described as every log line does (never a foreign error's text). */
 function fanoutFailure(err: unknown): string {
-  const e = err as { name?: unknown; code?: unknown }
-  const name = typeof e?.name === "string" && /^[A-Za-z]{1,60}$/.test(e.name) ? e.name : "Error"
-  const code = typeof e?.code === "string" && /^[A-Z0-9_]{1,60}$/.test(e.code) ? ` (${e.code})` : ""
-  return `fanout_failed: ${name}${code}`
+  return `fanout_failed: ${describeError(err)}`
 }
 
 /** Event whose jobs carry one batch of a large audience; any instance of the store may take one. */

@@ -149,9 +149,11 @@ export default class PushDispatcherService {
     )
     const ids = bounds.map(() => generateEntityId(undefined, "pushbat"))
     await this.query(
-      `INSERT INTO "push_batch" ("id", "message_id", "after_subscription_id", "last_subscription_id")
-       SELECT b.id, $1, b.after_id, b.last_id FROM unnest($2::text[], $3::text[], $4::text[]) AS b(id, after_id, last_id)`,
-      [message.id, ids, [null, ...bounds.slice(0, -1).map((b) => b.id)], bounds.map((b) => b.id)]
+      // created_at from the plugin's clock, not the database's: the poller takes over a batch left
+      // pending for longer than a lease by comparing it with that same clock.
+      `INSERT INTO "push_batch" ("id", "message_id", "after_subscription_id", "last_subscription_id", "created_at")
+       SELECT b.id, $1, b.after_id, b.last_id, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS b(id, after_id, last_id)`,
+      [message.id, ids, [null, ...bounds.slice(0, -1).map((b) => b.id)], bounds.map((b) => b.id), this.now()]
     )
     return ids
   }

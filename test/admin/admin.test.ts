@@ -144,7 +144,9 @@ describe("admin extension in the Medusa admin, in Firefox ESR", { skip: availabi
   it("shows a paused push service on the settings page: host, until when, why", async () => {
     await db.query(
       `INSERT INTO "push_service_health" ("origin", "paused_until", "reason", "status_code", "since", "failures")
-       VALUES ('https://fcm.googleapis.com', now() + interval '1 hour', 'vapid_rejected HTTP 403: 10 of 10 requests failed', 403, now(), 10)`
+       VALUES ('https://fcm.googleapis.com', $1, 'vapid_rejected HTTP 403: 10 of 10 requests failed', 403, $2, 10)`,
+      // the store's clock (this process's), not the database's: they differ in CI's faketime run
+      [new Date(Date.now() + 3_600_000), new Date()]
     )
     try {
       await open("/a/settings/web-push", '[data-testid="push-service-paused"]')

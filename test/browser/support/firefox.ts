@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type ConnectionTransport } from 'puppeteer-core'
 import { WebSocket } from 'ws'
+import { realClockEnv } from './real-clock'
 
 export const FIREFOX_PATH = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr'
 
@@ -137,7 +138,7 @@ export async function launchFirefox(options: { pushServerUrl: string }): Promise
   const child = spawn(
     FIREFOX_PATH,
     ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0', '--remote-allow-system-access', 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } }
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...realClockEnv(), MOZ_CRASHREPORTER_DISABLE: '1' } }
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const cleanup = async (): Promise<void> => {

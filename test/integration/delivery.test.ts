@@ -1,26 +1,19 @@
 import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
+import { runDueWork, useTestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
+import { eventually } from "../support/eventually"
 import { placeOrder, registerCustomer } from "../support/order-flow"
 import type { Device, ReceivedMessage } from "../support/push-service"
 
+const HOUR_MS = 60 * 60 * 1000
 const titleOf = (m: ReceivedMessage): string => (m.payload as { title: string }).title
 const messageIdOf = (m: ReceivedMessage): string => (m.payload as { data: { message_id: string } }).data.message_id
 
 describe("delivery engine: retries, broadcasts, message log", () => {
   let store: TestStore
   let db: EntityManager
-
-  const eventually = async <T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await check()
-      if (value) return value
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
 
   const subscribeCustomer = async (email: string, label: string, categories?: string[]): Promise<Device> => {
     const customer = await registerCustomer(store.http, email)
@@ -31,6 +24,14 @@ describe("delivery engine: retries, broadcasts, message log", () => {
     })
     return Object.assign(device, { token: customer.token, email })
   }
+
+  /** The customer deliveries of an order's messages. */
+  const deliveryOf = (orderId: string): Promise<Array<{ status: string; attempts: number; last_status_code: number | null; next_attempt_at: Date }>> =>
+    db.query(
+      `SELECT d."status", d."attempts", d."last_status_code", d."next_attempt_at" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
+       WHERE m."resource_id" = $1 AND m."audience" = 'customer'`,
+      [orderId]
+    )
 
   before(async () => {
     store = await startTestStore("delivery", {
@@ -51,17 +52,21 @@ describe("delivery engine: retries, broadcasts, message log", () => {
     const order = await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "retry@teststore.dev" })
     const [received] = await store.push.waitForMessages((m) => m.deviceId === device.id, 1)
     assert.match(titleOf(received), new RegExp(`#${order.displayId}`))
-    const [row] = await eventually(async () => {
-      const rows = await db.query(
-        `SELECT d."status", d."attempts", d."last_status_code" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
-         WHERE m."resource_id" = $1 AND m."audience" = 'customer'`,
-        [order.id]
-      )
+    const [row] = await eventually("the delivery recorded as delivered", async () => {
+      const rows = await deliveryOf(order.id)
       return rows[0]?.status === "delivered" ? rows : undefined
     })
     assert.equal(row.attempts, 2)
     assert.equal(row.last_status_code, 201)
-    await new Promise((r) => setTimeout(r, 1000)) // time for a wrong second send to show up
+    // An hour later (past every backoff and lease) a poll round finds nothing of it to send again.
+    const clock = useTestClock(store)
+    clock.advance(HOUR_MS)
+    try {
+      await runDueWork(store)
+    } finally {
+      clock.reset()
+    }
+    assert.deepEqual(await deliveryOf(order.id), [{ ...row }])
     assert.equal(store.push.messagesFor(device.id).length, 1)
     assert.deepEqual(
       store.push.attempts.filter((a) => a.deviceId === device.id).map((a) => a.status),
@@ -72,19 +77,36 @@ describe("delivery engine: retries, broadcasts, message log", () => {
   it("Retry-After from the push service is waited for", async () => {
     const device = await subscribeCustomer("patient@teststore.dev", "patient-phone")
     store.push.respondWith(device.id, [{ status: 429, headers: { "retry-after": "2" } }])
-    await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "patient@teststore.dev" })
-    await store.push.waitForMessages((m) => m.deviceId === device.id, 1, 20_000)
-    const [first, second] = store.push.attempts.filter((a) => a.deviceId === device.id)
-    assert.equal(first.status, 429)
-    assert.equal(second.status, 201)
-    assert.ok(second.at - first.at >= 2000, `retried after ${second.at - first.at} ms, before the 2 s asked for`)
+    // The engine's clock stands still: the retry goes when the test moves it past the 2 s asked for.
+    const clock = useTestClock(store)
+    clock.freeze()
+    const answeredAt = clock.now().getTime()
+    try {
+      const order = await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "patient@teststore.dev" })
+      const [waiting] = await eventually("the delivery waiting to retry", async () => {
+        const rows = await deliveryOf(order.id)
+        return rows[0]?.status === "retrying" ? rows : undefined
+      })
+      assert.equal(new Date(waiting.next_attempt_at).getTime() - answeredAt, 2000, "retried 2 s later, not before (backoff here is at most 300 ms)")
+      clock.advance(1999)
+      await runDueWork(store)
+      assert.equal((await deliveryOf(order.id))[0].status, "retrying", "not due a millisecond early")
+      clock.advance(1)
+      await store.push.waitForMessages((m) => m.deviceId === device.id, 1)
+    } finally {
+      clock.reset()
+    }
+    assert.deepEqual(
+      store.push.attempts.filter((a) => a.deviceId === device.id).map((a) => a.status),
+      [429, 201]
+    )
   })
 
   it("a device that keeps failing is given up on after max_attempts, with the reason recorded", async () => {
     const device = await subscribeCustomer("broken@teststore.dev", "broken-phone")
     store.push.respondWith(device.id, Array.from({ length: 4 }, () => ({ status: 500 })))
     const order = await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "broken@teststore.dev" })
-    const row = await eventually(async () => {
+    const row = await eventually("the delivery given up", async () => {
       const [r] = await db.query(
         `SELECT d."status", d."attempts", d."last_error" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
          WHERE m."resource_id" = $1 AND m."audience" = 'customer'`,
@@ -135,7 +157,7 @@ describe("delivery engine: retries, broadcasts, message log", () => {
     assert.equal(reused.body.field, "Idempotency-Key")
 
     const messageId = sent.body.message.id
-    const done = await eventually(async () => {
+    const done = await eventually("the broadcast done", async () => {
       const { message } = await store.http.expect<{ message: { status: string; target_count: number; delivered_count: number } }>(
         200,
         "GET",

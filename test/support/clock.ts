@@ -1,0 +1,76 @@
+/**
+ * The delivery engine's clock in a test store: tests move it instead of sleeping. This file is the
+ * one place that knows where the engine takes its time from.
+ */
+import type { Container } from "./medusa-app"
+
+/** What the tests use of the service that holds the engine's clock. */
+interface ClockHolder {
+  useClock(clock: () => Date): void
+}
+
+export interface TestClock {
+  /** The engine's time now. */
+  now(): Date
+  /** Moves the engine's time forward by `ms`; a running clock keeps running from there. */
+  advance(ms: number): void
+  /** Stops the engine's time at `at` (default: where it is now) until it is set, advanced or resumed. */
+  freeze(at?: Date): void
+  /** Lets a frozen clock run with real time again, from where it stood. */
+  resume(): void
+  /** Back to real time (offset 0, running). */
+  reset(): void
+}
+
+const clocks = new WeakMap<Container, TestClock>()
+
+/**
+ * The test clock of the store whose container this is, installed on first use (it starts as real
+ * time, running). Every caller with the same container gets the same clock.
+ */
+export function useTestClock(store: { app: { container: Container } } | Container): TestClock {
+  const container = "app" in store ? store.app.container : store
+  const existing = clocks.get(container)
+  if (existing) return existing
+  let offsetMs = 0
+  let frozenAt: number | undefined
+  const nowMs = (): number => frozenAt ?? Date.now() + offsetMs
+  const clock: TestClock = {
+    now: () => new Date(nowMs()),
+    advance(ms) {
+      if (frozenAt !== undefined) frozenAt += ms
+      else offsetMs += ms
+    },
+    freeze(at) {
+      frozenAt = at ? at.getTime() : nowMs()
+    },
+    resume() {
+      if (frozenAt === undefined) return
+      offsetMs = frozenAt - Date.now()
+      frozenAt = undefined
+    },
+    reset() {
+      offsetMs = 0
+      frozenAt = undefined
+    },
+  }
+  container.resolve<ClockHolder>("webPushService").useClock(clock.now)
+  clocks.set(container, clock)
+  return clock
+}
+
+/** Moves the engine's clock of `store` forward by `ms`. */
+export function advanceClock(store: { app: { container: Container } } | Container, ms: number): void {
+  useTestClock(store).advance(ms)
+}
+
+/**
+ * One round of the retry poller's work, awaited: what is due at the engine's time now and not
+ * claimed elsewhere is sent before this resolves. Lets a test say "nothing is due yet" without
+ * sleeping through poller rounds. The background poller still runs and a send it claimed is not
+ * awaited here, so such a test also checks that the rows are still waiting.
+ */
+export async function runDueWork(store: { app: { container: Container } } | Container): Promise<number> {
+  const container = "app" in store ? store.app.container : store
+  return container.resolve<{ processDue(): Promise<number> }>("pushDispatcherService").processDue()
+}

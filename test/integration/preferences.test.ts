@@ -1,7 +1,9 @@
 import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
+import { runDueWork, useTestClock, type TestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
+import { eventually, pause } from "../support/eventually"
 import { placeOrder, registerCustomer } from "../support/order-flow"
 import type { Device, ReceivedMessage } from "../support/push-service"
 import { adminBearer, createAdmin } from "../support/seed"
@@ -16,17 +18,8 @@ const payloadOf = (m: ReceivedMessage): Payload => m.payload as Payload
 describe("preferences, languages and timing", () => {
   let store: TestStore
   let db: EntityManager
-  let clock = new Date("2026-11-30T12:00:00Z")
-
-  const eventually = async <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await check()
-      if (value) return value
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  /** The engine's clock, stopped: each test sets the time it needs. */
+  let clock: TestClock
 
   const customerDevice = async (email: string, label: string, extra: Record<string, unknown> = {}) => {
     const customer = await registerCustomer(store.http, email)
@@ -63,7 +56,8 @@ describe("preferences, languages and timing", () => {
       },
     })
     db = store.app.container.resolve<EntityManager>("manager")
-    store.app.container.resolve<{ useClock(c: () => Date): void }>("webPushService").useClock(() => clock)
+    clock = useTestClock(store)
+    clock.freeze(new Date("2026-11-30T12:00:00Z"))
   })
 
   after(async () => {
@@ -93,7 +87,7 @@ describe("preferences, languages and timing", () => {
       const [row] = await db.query(`SELECT count(*)::int AS n FROM "staged_job"`)
       return row.n === 0
     })
-    await new Promise((r) => setTimeout(r, 1500))
+    await pause(1500) // nothing to wait for: give the order's event handlers time to finish
     assert.equal(store.push.messagesFor(device.id).length, 0)
     assert.equal((await db.query(`SELECT * FROM "push_message" WHERE "resource_id" = $1 AND "audience" = 'customer'`, [order.id])).length, 0)
   })
@@ -103,24 +97,26 @@ describe("preferences, languages and timing", () => {
       categories: ["order_updates", "announcements"],
       time_zone: "Asia/Tokyo",
     })
-    clock = new Date("2026-11-27T18:00:00Z") // 03:00 in Tokyo
+    clock.freeze(new Date("2026-11-27T18:00:00Z")) // 03:00 in Tokyo
     const { message } = await broadcast("announcements", "Night owl sale")
     const held = await eventually("the delivery held", async () => {
       const row = await deliveryOf(message.id, device)
       return row?.status === "scheduled" ? row : undefined
     })
     assert.equal(new Date(held.next_attempt_at).toISOString(), "2026-11-28T00:00:00.000Z", "09:00 in Tokyo")
-    await new Promise((r) => setTimeout(r, 1000)) // several poller rounds
+    clock.freeze(new Date("2026-11-27T23:59:59Z")) // a second before the window opens
+    await runDueWork(store)
+    assert.equal((await deliveryOf(message.id, device)).status, "scheduled", "still held")
     assert.equal(store.push.messagesFor(device.id).length, 0, "nothing sent at night")
 
-    clock = new Date("2026-11-28T00:00:05Z") // 09:00:05 in Tokyo
+    clock.freeze(new Date("2026-11-28T00:00:05Z")) // 09:00:05 in Tokyo
     const [arrived] = await store.push.waitForMessages((m) => m.deviceId === device.id, 1)
     assert.equal(payloadOf(arrived).title, "Night owl sale")
-    clock = new Date("2026-11-30T12:00:00Z")
+    clock.freeze(new Date("2026-11-30T12:00:00Z"))
   })
 
   it("a broadcast says how many readers get it now and how many wait for their window, and until when (clock injected)", async () => {
-    clock = new Date("2026-11-30T10:00:00Z") // 19:00 in Tokyo (inside the window), 05:00 in New York (outside)
+    clock.freeze(new Date("2026-11-30T10:00:00Z")) // 19:00 in Tokyo (inside the window), 05:00 in New York (outside)
     const opening = "2026-11-30T14:00:00.000Z" // 09:00 in New York
     const { device: tokyo } = await customerDevice("owl-tokyo@teststore.dev", "owl-tokyo", { categories: ["night_owls"], time_zone: "Asia/Tokyo" })
     const { device: newYork } = await customerDevice("owl-ny@teststore.dev", "owl-ny", { categories: ["night_owls"], time_zone: "America/New_York" })
@@ -159,10 +155,12 @@ describe("preferences, languages and timing", () => {
     // The same request retried answers the recorded message's numbers.
     const again = await store.http.expect<Record<string, unknown>>(202, "POST", "/admin/push/broadcasts", { apiToken, body, headers })
     assert.deepEqual({ ...again, message: undefined }, { message: undefined, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
-    await new Promise((r) => setTimeout(r, 1000)) // several poller rounds
+    clock.freeze(new Date("2026-11-30T13:59:59Z")) // a second before the window opens
+    await runDueWork(store)
+    assert.equal((await deliveryOf(message.id, newYork)).status, "scheduled", "still held")
     assert.equal(store.push.messagesFor(newYork.id).length, 0, "nothing sent before 09:00 in New York")
 
-    clock = new Date("2026-11-30T14:00:05Z")
+    clock.freeze(new Date("2026-11-30T14:00:05Z"))
     await store.push.waitForMessages((m) => m.deviceId === newYork.id && payloadOf(m).title === "Owl sale", 1)
     const done = await eventually("the message done", async () => {
       const d = await detail()
@@ -171,29 +169,32 @@ describe("preferences, languages and timing", () => {
     assert.equal(done.delivered_count, 2)
     assert.equal(done.held_count, 0)
     assert.equal(done.next_window_opens_at, null)
-    clock = new Date("2026-11-30T12:00:00Z")
+    clock.freeze(new Date("2026-11-30T12:00:00Z"))
   })
 
   it("a scheduled broadcast goes at its time", async () => {
     const { device } = await customerDevice("planner@teststore.dev", "planner", { categories: ["flash_sales"] })
-    const sendAt = new Date(clock.getTime() + 60 * 60 * 1000)
+    const sendAt = new Date(clock.now().getTime() + 60 * 60 * 1000)
     const { message } = await store.http.expect<{ message: { id: string; status: string } }>(202, "POST", "/admin/push/broadcasts", {
       apiToken: store.admin.apiToken,
       body: { title: "Doors open", body: "The sale starts now", category: "flash_sales", send_at: sendAt.toISOString() },
     })
     assert.equal(message.status, "scheduled")
-    await new Promise((r) => setTimeout(r, 800))
+    clock.freeze(new Date(sendAt.getTime() - 1000))
+    await runDueWork(store)
+    const [waiting] = await db.query(`SELECT "status" FROM "push_message" WHERE "id" = $1`, [message.id])
+    assert.equal(waiting.status, "scheduled", "not started a second early")
     assert.equal(store.push.messagesFor(device.id).length, 0)
-    clock = new Date(sendAt.getTime() + 1000)
+    clock.freeze(new Date(sendAt.getTime() + 1000))
     await store.push.waitForMessages((m) => m.deviceId === device.id && payloadOf(m).title === "Doors open", 1)
-    clock = new Date("2026-11-30T12:00:00Z")
+    clock.freeze(new Date("2026-11-30T12:00:00Z"))
   })
 
   it("a fourth promotion in a week is skipped, with the reason recorded", async () => {
     const { device } = await customerDevice("bargains@teststore.dev", "bargains", { categories: ["flash_sales"] })
     const ids: string[] = []
     for (const n of [1, 2, 3, 4]) {
-      clock = new Date(Date.UTC(2026, 11, n, 12)) // four days in a row, each at noon UTC
+      clock.freeze(new Date(Date.UTC(2026, 11, n, 12))) // four days in a row, each at noon UTC
       const { message } = await broadcast("flash_sales", `Deal #${n}`)
       ids.push(message.id)
       await eventually(`deal ${n} settled`, async () => {
@@ -206,7 +207,7 @@ describe("preferences, languages and timing", () => {
     assert.match(fourth.last_error, /frequency_cap: at most 3 flash_sales per week/)
     const titles = store.push.messagesFor(device.id).map((m) => payloadOf(m).title).filter((t) => t.startsWith("Deal"))
     assert.deepEqual(titles, ["Deal #1", "Deal #2", "Deal #3"])
-    clock = new Date("2026-11-30T12:00:00Z")
+    clock.freeze(new Date("2026-11-30T12:00:00Z"))
   })
 
   it("an admin who chose only contact messages gets no new-order alert", async () => {

@@ -17,6 +17,7 @@ import { browserAvailability } from "../browser/support/browser-availability"
 import { FIREFOX_PATH, launchFirefox, type FirefoxSession } from "../browser/support/firefox"
 import { readNotifications } from "../browser/support/notifications"
 import { CERT_DIR } from "../support/environment"
+import { eventually } from "../support/eventually"
 import { placeOrder, registerCustomer, type PlacedOrder } from "../support/order-flow"
 import { REPO_ROOT } from "../support/paths"
 import type { Device } from "../support/push-service"
@@ -78,16 +79,6 @@ describe("admin extension in the Medusa admin, in Firefox ESR", { skip: availabi
         `timings (s): ${JSON.stringify(timings)}; test process RSS ${Math.round(memory.rss / 1048576)} MB\n`
     )
   })
-
-  async function eventually<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await read()
-      if (value !== undefined) return value
-      if (Date.now() > deadline) throw new Error(`${what}: not seen in ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
 
   async function shot(name: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 300)) // let transitions settle

@@ -16,6 +16,7 @@ import { startAutopushServer, type AutopushServer } from './support/autopush-ser
 import { browserAvailability } from './support/browser-availability'
 import { FIREFOX_PATH, launchFirefox, type FirefoxSession } from './support/firefox'
 import { CERT_DIR, startTestStore, type TestStore } from '../support/environment'
+import { eventually } from '../support/eventually'
 import { registerCustomer } from '../support/order-flow'
 import { ensureTestCertificates } from '../support/tls'
 
@@ -121,17 +122,10 @@ describe('CSRF in Firefox: a page on another site cannot make the signed-in admi
   it('forms posted from another site carry the cookie and are all refused (415); a JSON fetch never gets past CORS; nothing is stored or sent', async () => {
     const messagesBefore = (await db.query(`SELECT count(*)::int AS n FROM "push_message"`))[0].n as number
     const posted = () => proxy.seen.filter((s) => s.method === 'POST' && s.path === '/admin/push/broadcasts' && s.headers.origin === evilOrigin)
-    const waitFor = async (what: string, check: () => boolean): Promise<void> => {
-      const deadline = Date.now() + 20_000
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`${what}: not seen in 20 s`)
-        await new Promise((r) => setTimeout(r, 100))
-      }
-    }
     const enctypes = ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data']
     for (const [i, enctype] of enctypes.entries()) {
       await page.goto(`${evilOrigin}/?form=${encodeURIComponent(enctype)}`)
-      await waitFor(`the ${enctype} form post`, () => posted().length > i)
+      await eventually(`the ${enctype} form post`, () => posted().length > i)
       const s = posted()[i]
       assert.equal(String(s.headers['content-type']).split(';')[0], enctype)
       assert.ok(s.headers.cookie?.includes('connect.sid='), `${enctype}: Firefox sent the admin's cookie, so the attack is real`)

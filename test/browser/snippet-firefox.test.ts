@@ -24,6 +24,7 @@ import { FIREFOX_PATH, launchFirefox, type FirefoxSession } from './support/fire
 import { closeNotifications, readNotifications, type ShownNotification } from './support/notifications'
 import { startStorefrontServer, type StorefrontServer } from './support/storefront-server'
 import { CERT_DIR, startTestStore, type TestStore } from '../support/environment'
+import { eventually } from '../support/eventually'
 import { placeOrder, registerCustomer, shipOrder, type Customer, type PlacedOrder } from '../support/order-flow'
 import { ensureTestCertificates } from '../support/tls'
 
@@ -84,16 +85,6 @@ describe('storefront snippet in Firefox ESR against the Medusa app with this plu
     await store?.stop()
     agent?.destroy()
   })
-
-  async function eventually<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await read()
-      if (value !== undefined) return value
-      if (Date.now() > deadline) throw new Error(`${what}: not seen in ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
 
   function subscriptionRows(where = 'TRUE', params: unknown[] = []): Promise<SubscriptionRow[]> {
     return db.query(

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, CDPSession, Page, WebWorker } from 'puppeteer-core'
+import { eventually } from '../support/eventually'
 import { browserAvailability } from './support/browser-availability'
 import { CHROMIUM_PATH, launchChromium } from './support/chromium'
 import { closeNotifications, type ShownNotification } from './support/notifications'
@@ -76,13 +77,15 @@ describe('push-sw.js in Chromium via the DevTools protocol', { skip: availabilit
 
   /** Waits until the worker has shown `count` notifications since the last `clearShown`. */
   async function waitForNotifications(_page: Page, count: number, timeoutMs = 10_000): Promise<ShownNotification[]> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const shown = await worker.evaluate(() => (self as unknown as { shownForTest: ShownNotification[] }).shownForTest)
-      if (shown.length >= count) return shown
-      if (Date.now() > deadline) throw new Error(`expected ${count} notification(s), saw ${JSON.stringify(shown)}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    let shown: ShownNotification[] = []
+    return eventually(
+      () => `${count} notification(s), saw ${JSON.stringify(shown)}`,
+      async () => {
+        shown = await worker.evaluate(() => (self as unknown as { shownForTest: ShownNotification[] }).shownForTest)
+        return shown.length >= count ? shown : undefined
+      },
+      timeoutMs
+    )
   }
 
   async function clearShown(): Promise<void> {

@@ -4,6 +4,7 @@ import { Client } from "pg"
 import { generateVapidKeys } from "../../src/core/keys"
 import { createDatabase, DatabaseServer, dropDatabase, startDatabaseServer } from "../support/database"
 import { CERT_DIR } from "../support/environment"
+import { eventually } from "../support/eventually"
 import { HttpClient } from "../support/http"
 import { PushService, ReceivedMessage, startPushService } from "../support/push-service"
 import { startStoreProcess, StoreProcess } from "../support/store-process"
@@ -23,16 +24,6 @@ async function seedDevices(db: Client, push: PushService, count: number, categor
     [devices.map((d) => d.endpoint), devices.map((d) => d.keys.p256dh), devices.map((d) => d.keys.auth), devices.map((_, i) => i), category]
   )
   return devices.map((d) => d.id)
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
 }
 
 /** Per device, how many times the broadcast arrived. */
@@ -84,7 +75,7 @@ describe("delivery engine across processes", () => {
     })
 
   const messageDone = (db: Client, id: string) =>
-    waitFor(
+    eventually(
       "broadcast done",
       async () => {
         const { rows } = await db.query(`SELECT * FROM "push_message" WHERE "id" = $1 AND "status" = 'done'`, [id])
@@ -113,7 +104,7 @@ describe("delivery engine across processes", () => {
       const first = await startStoreProcess(dir, { STORE_ADMIN_TOKEN: ADMIN_TOKEN })
       processes.push(first)
       const { message } = await broadcast(first)
-      await waitFor("1,000 deliveries before the crash", async () => arrivals(push, message.id).size >= 1000, 120_000)
+      await eventually("1,000 deliveries before the crash", async () => arrivals(push, message.id).size >= 1000, 120_000)
       await first.kill()
       const atCrash = arrivals(push, message.id).size
       assert.ok(atCrash < 5000, `the crash came too late to prove anything (${atCrash} delivered)`)

@@ -4,6 +4,7 @@ import path from "node:path"
 import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import { startTestStore, TestStore } from "../support/environment"
+import { eventually } from "../support/eventually"
 import type { JsonResponse } from "../support/http"
 import { registerCustomer } from "../support/order-flow"
 import { REPO_ROOT } from "../support/paths"
@@ -78,16 +79,6 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("connect.sid="))
     assert.ok(cookie, `${authPath} set the session cookie`)
     return cookie.split(";")[0]
-  }
-
-  const eventually = async <T>(check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = check()
-      if (value) return value
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
   }
 
   /** What a page on another site would make the admin's (or customer's) browser send to each operation. */
@@ -197,7 +188,7 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
     })
     assert.equal(broadcast.status, 202, JSON.stringify(broadcast.body))
     assert.equal(broadcast.body.recipient_count, 1)
-    const shown = await eventually(() => store.push.messages.find((m) => m.deviceId === customerDevice.id))
+    const shown = await eventually("the push at the customer's device", () => store.push.messages.find((m) => m.deviceId === customerDevice.id))
     assert.equal((shown.payload as { title: string }).title, "Back in stock")
   })
 
@@ -219,7 +210,7 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
     // A POST with no body needs no Content-Type: the admin's "send a test push".
     const test = await store.http.request<{ message: { delivered_count: number } }>("POST", "/admin/push/test", { headers: { origin: own, cookie: adminCookie } })
     assert.equal(test.status, 200, JSON.stringify(test.body))
-    await eventually(() => store.push.messages.find((m) => m.deviceId === adminDevice.id))
+    await eventually("the push at the admin's device", () => store.push.messages.find((m) => m.deviceId === adminDevice.id))
   })
 
   it("bearer and API-token requests are not held to the Origin rule (a browser never sends them on its own)", async () => {

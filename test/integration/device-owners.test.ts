@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import { WebPushGuestOrders1764489600000 } from "../../src/migrations/1764489600000-web-push-guest-orders"
 import { placeOrder, registerCustomer, shipOrder } from "../support/order-flow"
+import { useTestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
 import type { Device, ReceivedMessage } from "../support/push-service"
 import { adminBearer, createAdmin } from "../support/seed"
@@ -137,22 +138,22 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
 
     // Shipped without the event's notification; the test hands the event over itself, at a chosen time.
     const { fulfillmentId } = await shipOrder(store.http, store.admin, order.id, { noNotification: true })
-    const webPush = store.app.container.resolve<{ useClock(c: () => Date): void }>("webPushService")
+    const clock = useTestClock(store)
     const notifications = store.app.container.resolve<{ handleEvent(e: string, d: unknown): Promise<void> }>("pushNotificationService")
     const event = { id: order.id, fulfillment_id: fulfillmentId, no_notification: false }
     try {
-      webPush.useClock(() => new Date(placedAt + 30 * DAY_MS + 60_000))
+      clock.freeze(new Date(placedAt + 30 * DAY_MS + 60_000))
       await notifications.handleEvent("order.shipment_created", event)
       // (The order confirmation may reach it: the order event can be handled after the subscription.)
       assert.deepEqual(store.push.messagesFor(device.id).filter((m) => /shipped/.test(payloadOf(m).title)), [])
       assert.deepEqual(await addressed("order.shipment_created", order.id), [])
 
       // A minute before the end, the same event reaches it (so the refusal above was the expiry).
-      webPush.useClock(() => new Date(placedAt + 30 * DAY_MS - 60_000))
+      clock.freeze(new Date(placedAt + 30 * DAY_MS - 60_000))
       await notifications.handleEvent("order.shipment_created", event)
       await shipped(device, order.id)
     } finally {
-      webPush.useClock(() => new Date())
+      clock.reset()
     }
   })
 

@@ -5,6 +5,8 @@ import type { PushMessage } from "../../src/models/push-message"
 import type PushNotificationService from "../../src/services/push-notification"
 import type WebPushService from "../../src/services/web-push"
 import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
+import { useTestClock, type TestClock } from "../support/clock"
+import { eventually } from "../support/eventually"
 import { placeOrder, registerCustomer } from "../support/order-flow"
 import { createAdmin } from "../support/seed"
 import { PushService, ReceivedMessage, startPushService } from "../support/push-service"
@@ -31,18 +33,9 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
   let store: TestStore
   let db: EntityManager
   let webPush: WebPushService
-  let offsetMs = 0
+  /** The engine's clock: real time plus what the tests moved it on. */
+  let clock: TestClock
   let seeded = 0
-
-  const eventually = async <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await check()
-      if (value) return value
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
 
   /**
    * Devices written straight into the table (as crash-and-scale.test.ts does), opted into `category`;
@@ -106,7 +99,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     })
     db = store.app.container.resolve<EntityManager>("manager")
     webPush = store.app.container.resolve<WebPushService>("webPushService")
-    webPush.useClock(() => new Date(Date.now() + offsetMs))
+    clock = useTestClock(store)
   })
 
   after(async () => {
@@ -121,12 +114,12 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     assert.equal(first.status, "done")
     assert.equal(first.failed_count, 1)
 
-    offsetMs += 73 * HOUR
+    clock.advance(73 * HOUR)
     store.push.respondWith(device.id, [{ status: 403, body: '{"reason":"BadJwtToken"}' }])
     await settled(await broadcast("svc-faults", "forbidden"))
     assert.ok(await deviceRow(device.subscriptionId), "a VAPID rejection 73 h after the first failure retires nothing")
 
-    offsetMs += 73 * HOUR
+    clock.advance(73 * HOUR)
     store.push.setDelay(device.id, 5000) // well past request_timeout_ms (undici's timers are coarse): every attempt times out
     const timedOut = await settled(await broadcast("svc-faults", "timeouts"), 60_000)
     store.push.setDelay(device.id, 0)
@@ -152,14 +145,14 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       [2, HOUR],
       [3, HOUR],
     ] as const) {
-      offsetMs += advance
+      clock.advance(advance)
       reject()
       await settled(await broadcast("bad-device", `bad request ${step}`))
       const row = await deviceRow(device.subscriptionId)
       assert.ok(row, `kept after ${step} failure(s) within the window`)
       assert.equal(row.consecutive_failures, step)
     }
-    offsetMs += 71 * HOUR // the first failure is now 73 h old
+    clock.advance(71 * HOUR) // the first failure is now 73 h old
     reject()
     await settled(await broadcast("bad-device", "bad request 4"))
     assert.equal(await deviceRow(device.subscriptionId), undefined, "retired: a run of 400s spanning the window")
@@ -266,7 +259,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       assert.match(paused.reason, /^vapid_rejected HTTP 403: \d+ of \d+ requests failed$/)
       assert.equal(paused.status_code, 403)
       const pausedUntil = new Date(paused.paused_until).getTime()
-      const engineNow = Date.now() + offsetMs
+      const engineNow = clock.now().getTime()
       assert.ok(pausedUntil > engineNow + PAUSE_MS - 60_000 && pausedUntil <= engineNow + PAUSE_MS, "paused for push_service_pause_ms")
 
       const rows = async (messageId: string) =>
@@ -297,12 +290,12 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
 
       // The pause ends; the probe fails again: paused twice as long, one request sent.
       for (const d of devices) outage.respondWith(d.id, [{ status: 503 }])
-      offsetMs += PAUSE_MS + 1000
+      clock.advance(PAUSE_MS + 1000)
       const [again] = await eventually("paused again after the probe", async () => {
         const [row] = await db.query(`SELECT "pauses", "paused_until" FROM "push_service_health" WHERE "origin" = $1`, [outage.origin])
         return row?.pauses === 2 ? [row] : undefined
       })
-      const secondPause = new Date(again.paused_until).getTime() - (Date.now() + offsetMs)
+      const secondPause = new Date(again.paused_until).getTime() - clock.now().getTime()
       assert.ok(secondPause > 2 * PAUSE_MS - 60_000 && secondPause <= 2 * PAUSE_MS, `the second pause doubles (${secondPause} ms)`)
       assert.equal(outage.attempts.length, sentBeforePause + 1, "one probe, not every delivery")
       await eventually("a second pause counts an attempt of every delivery it holds", async () => {
@@ -312,7 +305,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
 
       // The push service recovers: after the pause, the probe succeeds and every device gets each message once.
       outage.reset()
-      offsetMs += 2 * PAUSE_MS + 1000
+      clock.advance(2 * PAUSE_MS + 1000)
       for (const id of [firstId, secondId]) {
         const done = await settled(id)
         assert.equal(done.delivered_count, 12)
@@ -329,13 +322,12 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
 
   /** Runs `work` with the engine's clock stopped (nothing falls due meanwhile), then moves it on by `advanceMs`. */
   const withFrozenClock = async <T>(work: () => Promise<T>, advanceMs = 60_000): Promise<T> => {
-    const frozen = new Date(Date.now() + offsetMs)
-    webPush.useClock(() => frozen)
+    clock.freeze()
     try {
       return await work()
     } finally {
-      offsetMs += advanceMs
-      webPush.useClock(() => new Date(Date.now() + offsetMs))
+      clock.advance(advanceMs)
+      clock.resume()
     }
   }
 
@@ -386,7 +378,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
          SELECT 'pushdel_orphan' || n, m."id", 'pushsub_removed' || n,
                 (ARRAY['pending', 'sending', 'retrying', 'scheduled'])[1 + n % 4], $2::timestamptz - interval '1 hour'
          FROM m, generate_series(1, 1500) AS n`,
-        [messageId, new Date(Date.now() + offsetMs)]
+        [messageId, clock.now()]
       )
       return messageId
     })
@@ -436,17 +428,16 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
         throw new Error("injected fault between record and fan-out")
       }
     })
-    const frozen = new Date(Date.now() + offsetMs)
-    webPush.useClock(() => frozen)
+    clock.freeze()
     let id = ""
     try {
       id = await broadcast("stale", "stale news")
       await eventually("the fan-out failed", async () => fired === 1 && (await message(id)).last_error !== null)
       const [{ ttl }] = await db.query(`SELECT "ttl" FROM "push_message" WHERE "id" = $1`, [id])
-      offsetMs += (ttl as number) * 1000 + HOUR // an upgrade a day later: the message is past its TTL
+      clock.advance((ttl as number) * 1000 + HOUR) // an upgrade a day later: the message is past its TTL
     } finally {
       webPush.setFanoutFaultHook(undefined)
-      webPush.useClock(() => new Date(Date.now() + offsetMs))
+      clock.resume()
     }
     const ended = await settled(id)
     assert.equal(ended.status, "failed")

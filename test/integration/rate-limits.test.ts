@@ -7,6 +7,7 @@ import { generateVapidKeys } from "../../src/core/keys"
 import { clientKey } from "../../src/core/rate-limit"
 import { createDatabase, DatabaseServer, dropDatabase, startDatabaseServer } from "../support/database"
 import { startTestStore, TestStore } from "../support/environment"
+import { eventually } from "../support/eventually"
 import { HttpClient, JsonResponse } from "../support/http"
 import { registerCustomer } from "../support/order-flow"
 import { startStoreProcess, StoreProcess } from "../support/store-process"
@@ -234,10 +235,7 @@ describe("rate limits shared through Redis (two stores on one Redis)", () => {
     const warningsBefore = logs.filter((l) => l.level === "warn").length
     redis().disconnect()
     try {
-      for (let i = 0; redis().status !== "end"; i++) {
-        assert.ok(i < 100, `the Redis client did not close (${redis().status})`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
+      await eventually(() => `the Redis client closed (it is ${redis().status})`, () => redis().status === "end", { timeoutMs: 5000, intervalMs: 50 })
       const ip = freshClient()
       const statuses: number[] = []
       for (let i = 0; i < LIMIT + 2; i++) statuses.push((await remove(first.http, ip)).status)

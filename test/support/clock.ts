@@ -12,11 +12,11 @@ interface ClockHolder {
 export interface TestClock {
   /** The engine's time now. */
   now(): Date
-  /** Moves the engine's time forward by `ms`; a running clock keeps running from there. */
+  /** Moves the engine's time forward by `ms`, frozen or running. */
   advance(ms: number): void
-  /** Stops the engine's time at `at` (default: where it is now) until it is set, advanced or resumed. */
+  /** Stops the engine's time at `at` (default: where it is now) until it is frozen again, advanced or resumed. */
   freeze(at?: Date): void
-  /** Lets a frozen clock run with real time again, from where it stood. */
+  /** Lets the clock run again: real time plus every advance so far (the time it stood still is not made up). */
   resume(): void
   /** Back to real time (offset 0, running). */
   reset(): void
@@ -39,14 +39,12 @@ export function useTestClock(store: { app: { container: Container } } | Containe
     now: () => new Date(nowMs()),
     advance(ms) {
       if (frozenAt !== undefined) frozenAt += ms
-      else offsetMs += ms
+      offsetMs += ms
     },
     freeze(at) {
       frozenAt = at ? at.getTime() : nowMs()
     },
     resume() {
-      if (frozenAt === undefined) return
-      offsetMs = frozenAt - Date.now()
       frozenAt = undefined
     },
     reset() {

@@ -4,7 +4,7 @@
  */
 
 export interface EventuallyOptions {
-  /** How long to wait before failing; default 20 s. */
+  /** How long to wait before failing; default 30 s (generous for a loaded machine: only a failing wait takes it). */
   timeoutMs?: number
   /** How long to pause between checks; default 100 ms. */
   intervalMs?: number
@@ -12,20 +12,20 @@ export interface EventuallyOptions {
 
 /**
  * Calls `check` until it returns a truthy value and resolves with that value; fails after
- * `timeoutMs` with an error naming `what` was awaited. A check that throws ends the wait with its
- * error. `options` may be the timeout alone.
+ * `timeoutMs` with an error naming `what` was awaited (a function: read at that moment, to say what
+ * was seen instead). A check that throws ends the wait with its error. `options` may be the timeout alone.
  */
 export async function eventually<T>(
-  what: string,
+  what: string | (() => string),
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: EventuallyOptions | number = {}
 ): Promise<T> {
-  const { timeoutMs = 20_000, intervalMs = 100 } = typeof options === "number" ? { timeoutMs: options } : options
+  const { timeoutMs = 30_000, intervalMs = 100 } = typeof options === "number" ? { timeoutMs: options } : options
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()
     if (value) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    if (Date.now() > deadline) throw new Error(`${typeof what === "function" ? what() : what}: not within ${timeoutMs} ms`)
     await pause(intervalMs)
   }
 }

@@ -1,5 +1,6 @@
 /** Reads the notifications a page's service worker registration is showing. */
 import type { Page } from 'puppeteer-core'
+import { eventually } from '../../support/eventually'
 
 export interface ShownNotification {
   title: string
@@ -19,13 +20,15 @@ export function readNotifications(page: Page, scope = '/'): Promise<ShownNotific
 
 /** Waits until `count` notifications are shown (showing can finish after the push is acked). */
 export async function waitForNotifications(page: Page, count: number, timeoutMs = 10_000): Promise<ShownNotification[]> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const shown = await readNotifications(page)
-    if (shown.length >= count) return shown
-    if (Date.now() > deadline) throw new Error(`expected ${count} notification(s), saw ${JSON.stringify(shown)}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+  let shown: ShownNotification[] = []
+  return eventually(
+    () => `${count} notification(s), saw ${JSON.stringify(shown)}`,
+    async () => {
+      shown = await readNotifications(page)
+      return shown.length >= count ? shown : undefined
+    },
+    { timeoutMs, intervalMs: 200 }
+  )
 }
 
 export function closeNotifications(page: Page, scope = '/'): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Self-test of the test push service, driven by the real `web-push` library.
  *
- *   node --import tsx --test test/support/push-service.test.ts
+ *   node --import tsx --test test/unit/push-service.test.ts
  *
  * The throwaway CA is handed to web-push through an https.Agent, so no
  * environment variable is needed here (child processes use NODE_EXTRA_CA_CERTS).
@@ -16,8 +16,8 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import webpush, { WebPushError, type RequestOptions, type SendResult, type VapidKeys } from 'web-push';
 
-import { startPushService, type Device, type PushService } from './push-service';
-import { ensureTestCertificates } from './tls';
+import { startPushService, type Device, type PushService } from '../support/push-service';
+import { ensureTestCertificates } from '../support/tls';
 
 const CERT_DIR = path.join(os.tmpdir(), 'medusa-plugin-web-push-test-certs');
 const SUBJECT = 'mailto:ops@teststore.dev';

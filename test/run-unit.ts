@@ -17,5 +17,4 @@ const files = requested.length
       .sort()
       .map((f) => path.join(dir, f))
 // The test files register their tests as they load; node:test runs them once all are in.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 for (const file of files) require(file)

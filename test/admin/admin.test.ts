@@ -95,15 +95,6 @@ describe("admin extension in the Medusa admin, in Firefox ESR", { skip: availabi
     return page.$eval(selector, (e) => e.textContent ?? "")
   }
 
-  async function clickButton(text: string): Promise<void> {
-    const clicked = await page.evaluate((t: string) => {
-      const button = Array.from(document.querySelectorAll("button")).find((b) => b.textContent?.trim() === t && !b.disabled)
-      button?.click()
-      return !!button
-    }, text)
-    assert.ok(clicked, `an enabled button "${text}"`)
-  }
-
   /** Types into a React-controlled field (select all, then type). */
   async function fill(selector: string, value: string): Promise<void> {
     await page.click(selector, { count: 3 })

@@ -14,7 +14,6 @@ import type { AddressInfo } from 'node:net'
 interface HttpEce {
   decrypt(buffer: Buffer, params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: Buffer }): Buffer
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const ece = require('http_ece') as HttpEce
 
 export interface SamplingDevice {

@@ -51,9 +51,7 @@ export async function startMedusa(
   mount?: (app: import("express").Express) => void
 ): Promise<MedusaApp> {
   // Loaded lazily: importing Medusa costs seconds and pure tests should not pay it.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const express = require("express") as () => import("express").Express
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const loaders = require("@medusajs/medusa/dist/loaders").default as (opts: {
     directory: string
     expressApp: import("express").Express

@@ -153,7 +153,6 @@ interface EceDecryptParams {
 interface HttpEce {
   decrypt(buffer: Buffer, params: EceDecryptParams): Buffer;
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const ece = require('http_ece') as HttpEce;
 
 // ---------------------------------------------------------------------------

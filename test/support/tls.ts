@@ -102,7 +102,7 @@ function openssl(args: string[], cwd?: string): void {
     execFileSync('openssl', args, { cwd, env: opensslEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`openssl ${args[0]} failed: ${stderr || String(error)}`);
+    throw new Error(`openssl ${args[0]} failed: ${stderr || String(error)}`, { cause: error });
   }
 }
 
@@ -153,7 +153,7 @@ function withLock<T>(dir: string, fn: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (isStale(lockDir)) fs.rmSync(lockDir, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`ensureTestCertificates: lock ${lockDir} is held too long`);
+      else if (Date.now() > deadline) throw new Error(`ensureTestCertificates: lock ${lockDir} is held too long`, { cause: error });
       else sleepSync(50);
     }
   }

@@ -14,7 +14,6 @@ import {
 interface HttpEce {
   decrypt(buffer: Buffer, params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: Buffer }): Buffer
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const ece = require('http_ece') as HttpEce
 
 const b64 = (text: string): Buffer => Buffer.from(text, 'base64url')

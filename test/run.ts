@@ -5,6 +5,9 @@
  * - a template database migrated with the real `medusa migrations run`, copied per test file;
  * - Medusa's telemetry off, with a private config folder.
  * Pass file paths to run only those (`npm test -- test/integration/spine.test.ts`).
+ * TEST_CONCURRENCY=2 runs two test files at a time (each has its own database, ports, queue
+ * names and browser profile; the admin build is made once under a lock); the package test,
+ * whose `npm pack` rebuilds dist/ under the others' feet, then runs alone. Default: 1.
  */
 import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
@@ -18,6 +21,9 @@ import { runMigrations } from "./support/medusa-app"
 import { REPO_ROOT, TMP_DIR } from "./support/paths"
 import { writeStore } from "./support/store"
 import { generateVapidKeys } from "../src/core/keys"
+
+/** Test files that must not run beside others: `npm pack` runs `prepare`, which rebuilds dist/. */
+const RUN_ALONE = ["package.test.ts"]
 
 /** One template per checkout, so two checkouts can run their suites against one Postgres at once. */
 const TEMPLATE_DB = `wp_test_template_${createHash("sha1").update(REPO_ROOT).digest("hex").slice(0, 8)}`
@@ -63,6 +69,16 @@ function listening(port: number): Promise<boolean> {
   })
 }
 
+/** Runs test files with node's test runner, `concurrency` files at a time; resolves with its exit code. */
+function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=300000", ...files],
+    { stdio: "inherit", env, cwd: REPO_ROOT }
+  )
+  return new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))))
+}
+
 async function main(): Promise<number> {
   const requested = process.argv.slice(2)
   const files = requested.length
@@ -91,12 +107,15 @@ async function main(): Promise<number> {
       env.WEB_PUSH_TEMPLATE_DB = TEMPLATE_DB
       log(`database server ${server.embedded ? "embedded" : "given"}; template ${databaseUrl(server.url, TEMPLATE_DB).replace(/\/\/[^@]*@/, "//")}`)
     }
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=300000", ...files],
-      { stdio: "inherit", env, cwd: REPO_ROOT }
-    )
-    return await new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))))
+    const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? 1) || 1)
+    const alone = concurrency > 1 ? files.filter((f) => RUN_ALONE.includes(path.basename(f))) : []
+    const together = files.filter((f) => !alone.includes(f))
+    let code = together.length ? await runFiles(together, concurrency, env) : 0
+    if (alone.length) {
+      log(`then alone: ${alone.map((f) => path.basename(f)).join(", ")}`)
+      code = (await runFiles(alone, 1, env)) || code
+    }
+    return code
   } finally {
     await server?.stop()
   }

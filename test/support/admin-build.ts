@@ -9,9 +9,13 @@ import { createHash } from "node:crypto"
 import fs from "node:fs"
 import path from "node:path"
 import { promisify } from "node:util"
+import { eventually } from "./eventually"
 import { REPO_ROOT, TMP_DIR } from "./paths"
 
 const run = promisify(execFile)
+
+/** Longer than any admin build takes. */
+const LOCK_STALE_MS = 10 * 60_000
 
 /** Where test stores and the demo serve the admin. */
 export const ADMIN_PATH = "/app"
@@ -37,9 +41,38 @@ export function adminBuildDir(): string {
   return path.join(TMP_DIR, "admin-ui", hash)
 }
 
-/** Runs the store's `medusa-admin build` unless this bundle's build is cached. */
+/**
+ * Runs the store's `medusa-admin build` unless this bundle's build is cached. Test files running
+ * at the same time build it once: the others wait for the first one's build and use it.
+ */
 export async function buildAdmin(storeDir: string, outDir: string): Promise<AdminBuild> {
   if (fs.existsSync(path.join(outDir, "index.html"))) return { cached: true, seconds: 0 }
+  const lock = `${path.dirname(outDir)}.lock`
+  await eventually(
+    `the admin build lock ${lock}`,
+    () => {
+      try {
+        fs.mkdirSync(lock)
+        return true
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err
+        // A lock older than any build is one a killed run left behind.
+        const held = fs.statSync(lock, { throwIfNoEntry: false })
+        if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) fs.rmSync(lock, { recursive: true, force: true })
+        return false
+      }
+    },
+    { timeoutMs: 2 * LOCK_STALE_MS, intervalMs: 500 }
+  )
+  try {
+    if (fs.existsSync(path.join(outDir, "index.html"))) return { cached: true, seconds: 0 }
+    return await buildUnlocked(storeDir, outDir)
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+async function buildUnlocked(storeDir: string, outDir: string): Promise<AdminBuild> {
   fs.rmSync(path.dirname(outDir), { recursive: true, force: true }) // older builds
   const started = Date.now()
   const cli = require.resolve("@medusajs/admin/bin/medusa-admin.js", { paths: [REPO_ROOT] })

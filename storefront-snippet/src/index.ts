@@ -4,6 +4,7 @@
  * the helper ships as one ES module and one plain script (global `MedusaWebPush`), built by tsc.
  */
 import { base64UrlToBytes } from './browser/base64url'
+import { languageTag } from './browser/language-tag'
 import { timeZone } from './browser/time-zone'
 import { requestPermission } from './browser/permission'
 import { existingSubscription, subscribeWithKey } from './browser/push-subscription'
@@ -77,7 +78,7 @@ export interface SubscribeOptions {
    * list; omitted, a new device gets the store's defaults and a known one keeps its choice.
    */
   categories?: string[]
-  /** Locale for the notifications' text, e.g. `de-DE`. @default navigator.language */
+  /** Locale for the notifications' text, e.g. `de-DE`. @default navigator.language, when it is a language tag */
   locale?: string
   /** Guest opt-in for one order: the order's `cart_id`, proof the visitor placed it. */
   cartId?: string
@@ -245,7 +246,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     const body = {
       subscription: json,
       categories: opts.categories,
-      locale: opts.locale ?? navigator.language,
+      locale: opts.locale ?? languageTag(),
       time_zone: timeZone(),
       cart_id: opts.cartId,
     }

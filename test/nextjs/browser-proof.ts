@@ -73,6 +73,15 @@ export async function runBrowserProof(ctx: ProofContext): Promise<void> {
   const shown = (text: string): Promise<ShownNotification> =>
     eventually(`a notification titled "…${text}…"`, async () => (await readNotifications(page)).find((n) => n.title.includes(text)))
 
+  await step("the middleware lets /push-sw.js through (README's matcher), other public files still redirect", async () => {
+    const worker = await fetch(`${origin}/push-sw.js`, { redirect: "manual" })
+    check(worker.status === 200, `/push-sw.js answered ${worker.status} ${worker.headers.get("location") ?? ""}`)
+    check(/javascript/.test(worker.headers.get("content-type") ?? ""), `/push-sw.js is served as ${worker.headers.get("content-type")}`)
+    // what the starter's matcher does to every other path, /push-sw.js included before the change
+    const other = await fetch(`${origin}/medusa-web-push.js`, { redirect: "manual" })
+    check(other.status === 307 && other.headers.get("location") === `${origin}/us/medusa-web-push.js`, `/medusa-web-push.js answered ${other.status} ${other.headers.get("location")}`)
+  })
+
   const guestOrder = await step("guest order placed through the store API (us region)", () =>
     placeOrder(store.http, catalog, { email: `guest-${process.pid}@teststore.dev` }, { countryCode: "us" })
   )

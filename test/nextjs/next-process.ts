@@ -32,7 +32,7 @@ export function writeStarterEnv(starterDir: string, env: StarterEnv): void {
 }
 
 function nextEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0", NO_COLOR: "1" }
   // this process runs the store under NODE_ENV=test; Next sets its own (production for build/start)
   delete env.NODE_ENV
   delete env.NODE_OPTIONS
@@ -60,7 +60,8 @@ export function nextBuild(starterDir: string, logFile: string): Promise<BuildRes
       fs.closeSync(log)
       const seconds = (Date.now() - started) / 1000
       if (code === 0) return resolve({ ok: true, seconds })
-      const output = fs.readFileSync(logFile, "utf8").trim().split("\n")
+      // eslint-disable-next-line no-control-regex
+      const output = fs.readFileSync(logFile, "utf8").replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n")
       // Next prints the failing step last ("Failed to compile", "Type error", "Error occurred prerendering")
       const start = output.findIndex((l) => /Failed to compile|Type error|Error occurred prerendering|Build error occurred|Error:/.test(l))
       resolve({ ok: false, seconds, error: error ?? output.slice(start >= 0 ? start : -25, (start >= 0 ? start : output.length) + 25).join("\n") })

@@ -6,7 +6,8 @@
  *     the mirror, else `git clone`), into .tmp/nextjs-starter;
  *  2. examples/nextjs/README.md's instructions applied to it (the plugin's CLI, the example's
  *     files, the middleware's matcher, the two pages);
- *  3. `npm install` (cached by the starter's package.json) and `next build`, with the starter's
+ *  3. its dependencies (yarn 1 from its yarn.lock, as its README says; NEXTJS_STARTER_INSTALLER=npm
+ *     for npm; cached by package.json) and `next build`, with the starter's
  *     .env pointed at a real Medusa store with this plugin, running in this process;
  *  4. `next start` and Firefox ESR through a local autopush-compatible push service: the order
  *     confirmation page's opt-in, the store's row, the shipment notification; then opt-out and a
@@ -27,7 +28,7 @@ import { ensureTestCertificates } from "../support/tls"
 import { applyExample } from "./apply-example"
 import { runBrowserProof } from "./browser-proof"
 import { nextBuild, nextStart, writeStarterEnv, type NextServer } from "./next-process"
-import { installStarter, stashInstall } from "./starter-install"
+import { installStarter, stashInstall, yarnResolutionsAsNpmOverrides } from "./starter-install"
 import { fetchStarterSource, StarterSourceUnreachable, type StarterSource } from "./starter-source"
 import { Steps } from "./steps"
 import { addUsRegion } from "./us-catalog"
@@ -57,6 +58,8 @@ function relaunchWithTrustedCa(): void {
 }
 
 async function main(): Promise<number> {
+  const installer = process.env.NEXTJS_STARTER_INSTALLER ?? "yarn"
+  if (installer !== "yarn" && installer !== "npm") throw new Error(`NEXTJS_STARTER_INSTALLER must be yarn or npm, not ${installer}`)
   const steps = new Steps((line) => process.stdout.write(`${line}\n`))
   fs.mkdirSync(LOG_DIR, { recursive: true })
   const facts: Array<[string, string]> = []
@@ -76,10 +79,19 @@ async function main(): Promise<number> {
 
   try {
     await steps.run("examples/nextjs/README.md applied to the starter", () => applyExample(STARTER_DIR), (a) => `${a.changed.length} files`)
-    const install = await steps.run("npm install in the starter", () =>
-      installStarter(STARTER_DIR, CACHE_DIR, path.join(LOG_DIR, "npm-install.log"))
+    if (installer === "npm") {
+      const overrides = await steps.run("the starter's yarn `resolutions` as npm `overrides`", () => yarnResolutionsAsNpmOverrides(STARTER_DIR), (c) => c.join(", ") || "none needed")
+      facts.push(["package.json", overrides.length ? `for npm: ${overrides.join(", ")}` : "as shipped"])
+    }
+    const install = await steps.run(`${installer} install in the starter`, () =>
+      installStarter(STARTER_DIR, installer, CACHE_DIR, path.join(LOG_DIR, `${installer}-install.log`))
     )
-    facts.push(["install", `${install.seconds.toFixed(1)} s (${install.cached ? `cached, key ${install.key}` : `npm install, key ${install.key}`})`])
+    facts.push([
+      `${installer} install`,
+      install.cached
+        ? `${install.installSeconds.toFixed(1)} s when made; restored from the cache (key ${install.key}) in ${install.seconds.toFixed(1)} s`
+        : `${install.seconds.toFixed(1)} s (cached as ${install.key} for the next run)`,
+    ])
 
     const port = await freePort()
     const origin = `http://localhost:${port}`

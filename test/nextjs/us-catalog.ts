@@ -1,6 +1,7 @@
 /**
  * What the starter expects of a store beyond test/support's European catalog: a region with the
- * United States (its default country code, NEXT_PUBLIC_DEFAULT_REGION=us), priced in dollars, with
+ * United States (its default country code, NEXT_PUBLIC_DEFAULT_REGION=us), priced in dollars (the
+ * store's default currency), with
  * a shipping option, and the seeded product priced there too, all through the admin API.
  */
 import type { HttpClient } from "../support/http"
@@ -8,7 +9,7 @@ import type { Admin, Catalog } from "../support/seed"
 
 export async function addUsRegion(http: HttpClient, admin: Admin, europe: Catalog): Promise<Catalog> {
   const auth = { apiToken: admin.apiToken }
-  await http.expect(200, "POST", "/admin/store/currencies/usd", auth)
+  // usd is already the store's default currency
   const { region } = await http.expect<{ region: { id: string } }>(200, "POST", "/admin/regions", {
     ...auth,
     body: {

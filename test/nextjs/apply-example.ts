@@ -57,12 +57,35 @@ function addImports(text: string, imports: string[], file: string): string {
   return text.slice(0, at) + missing.map((i) => `${i}\n`).join("") + text.slice(at)
 }
 
-/** Copies the worker and helper with the plugin's own CLI (the built `dist/cli.js`), as `npx medusa-plugin-web-push storefront ./public`. */
-function runStorefrontCli(starterDir: string): string[] {
+/**
+ * The README's shell block: `npx medusa-plugin-web-push …` runs the plugin's own built CLI
+ * (`dist/cli.js`, what npx runs from node_modules), `mv a b` moves a file; anything else is a
+ * command this proof does not know, so the README changed and this must learn it.
+ */
+function runReadmeCommands(readme: string, starterDir: string): string[] {
+  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1])
+  const block = blocks.find((b) => b.includes("medusa-plugin-web-push storefront"))
+  if (!block) throw new ReadmeMismatch("no ```sh block with `medusa-plugin-web-push storefront`")
   const cli = path.join(REPO_ROOT, "dist", "cli.js")
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run proof:nextjs does)`)
-  const out = execFileSync(process.execPath, [cli, "storefront", "./public"], { cwd: starterDir, encoding: "utf8" })
-  return out.split("\n").filter((l) => l.startsWith("wrote "))
+  const changed: string[] = []
+  for (const line of block.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const [command, ...args] = line.split(/\s+/)
+    if (command === "npx" && args[0] === "medusa-plugin-web-push") {
+      const out = execFileSync(process.execPath, [cli, ...args.slice(1)], { cwd: starterDir, encoding: "utf8" })
+      const wrote = out.split("\n").filter((l) => l.startsWith("wrote ")).map((l) => path.relative(starterDir, path.resolve(starterDir, l.slice(6))))
+      if (wrote.length === 0) throw new Error(`\`${line}\` wrote nothing`)
+      changed.push(...wrote)
+    } else if (command === "mv" && args.length === 2) {
+      const [from, to] = args.map((a) => path.join(starterDir, a))
+      if (!fs.existsSync(from)) throw new ReadmeMismatch(`\`${line}\`: ${args[0]} does not exist`)
+      fs.renameSync(from, to)
+      const moved = changed.indexOf(path.normalize(args[0]))
+      if (moved >= 0) changed.splice(moved, 1)
+      changed.push(path.normalize(args[1]))
+    } else throw new ReadmeMismatch(`its shell block has \`${line}\`, which this proof does not know how to run`)
+  }
+  return changed
 }
 
 export interface AppliedExample {
@@ -74,24 +97,16 @@ export function applyExample(starterDir: string): AppliedExample {
   const readme = fs.readFileSync(README, "utf8")
   const changed: string[] = []
 
-  // 1. worker + helper from the CLI into public/, the helper then moved to src/lib (README's table)
-  const wrote = runStorefrontCli(starterDir)
-  if (wrote.length === 0) throw new Error("the plugin's storefront CLI wrote nothing")
-  for (const [from, to] of [
-    ["public/index.mjs", "src/lib/medusa-web-push.mjs"],
-    ["public/index.d.mts", "src/lib/medusa-web-push.d.mts"],
-  ]) {
-    fs.renameSync(path.join(starterDir, from), path.join(starterDir, to))
-    changed.push(to)
-  }
-  changed.push("public/push-sw.js", "public/medusa-web-push.js")
+  // 1. worker + helper from the plugin's CLI, the helper moved to src/lib (the README's commands)
+  changed.push(...runReadmeCommands(readme, starterDir))
 
-  // 2. the example's files, where the folder mirrors them
+  // 2. the example's files, where the folder mirrors them: all new, none of the starter's replaced
   const exampleSrc = path.join(EXAMPLE_DIR, "src")
   for (const entry of fs.readdirSync(exampleSrc, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue
     const from = path.join(entry.parentPath, entry.name)
     const rel = path.join("src", path.relative(exampleSrc, from))
+    if (fs.existsSync(path.join(starterDir, rel))) throw new ReadmeMismatch(`copying src/ would replace the starter's ${rel}`)
     fs.mkdirSync(path.dirname(path.join(starterDir, rel)), { recursive: true })
     fs.copyFileSync(from, path.join(starterDir, rel))
     changed.push(rel)

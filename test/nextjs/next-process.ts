@@ -6,18 +6,25 @@ import { spawn, type ChildProcess } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
 
+export const DEFAULT_REGION = "de"
+
 export interface StarterEnv {
   backendUrl: string
   storefrontOrigin: string
 }
 
-/** The starter's .env, from its .env.template with the backend and the storefront's own URL set. */
+/**
+ * The starter's .env, from its .env.template with the backend and the storefront's own URL set.
+ * The default region is Germany's, not the template's `us`: the starter's middleware lets a path
+ * through when its first segment merely contains the country code (`includes`), and "push-sw.js"
+ * contains "us", so with `us` the README's matcher change would go untested.
+ */
 export function writeStarterEnv(starterDir: string, env: StarterEnv): void {
   const template = path.join(starterDir, ".env.template")
   const values: Record<string, string> = {
     NEXT_PUBLIC_MEDUSA_BACKEND_URL: env.backendUrl,
     NEXT_PUBLIC_BASE_URL: env.storefrontOrigin,
-    NEXT_PUBLIC_DEFAULT_REGION: "us",
+    NEXT_PUBLIC_DEFAULT_REGION: DEFAULT_REGION,
   }
   const lines = fs.existsSync(template) ? fs.readFileSync(template, "utf8").split("\n") : []
   const seen = new Set<string>()

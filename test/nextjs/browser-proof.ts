@@ -61,8 +61,16 @@ async function clickButton(page: Page, label: string): Promise<void> {
   await button.click()
 }
 
+/** Waits for the opt-in to show `label`; when it does not, says what it shows instead (its message line). */
 async function waitForButton(page: Page, label: string): Promise<void> {
-  await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${JSON.stringify(label)}])`, { timeout: 30_000 })
+  try {
+    await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${JSON.stringify(label)}])`, { timeout: 30_000 })
+  } catch (err) {
+    const shown = await page
+      .evaluate(() => Array.from(document.querySelectorAll("button.contrast-btn")).map((b) => b.parentElement?.innerText.replace(/\s+/g, " ")).join(" | "))
+      .catch(() => "(page unreadable)")
+    throw new Error(`the button "${label}" did not appear; the opt-in shows: ${shown || "nothing"} (${(err as Error).message})`)
+  }
 }
 
 export async function runBrowserProof(ctx: ProofContext): Promise<void> {

@@ -1,7 +1,17 @@
 /**
- * Subscribe helper for medusa-plugin-web-push. No runtime dependencies; one file so that it
- * builds to an ES module and a plain script (global `MedusaWebPush`) with tsc alone.
+ * Subscribe helper for medusa-plugin-web-push. No runtime dependencies. The browser code it shares
+ * with the plugin's admin lives in `browser/`; the build (scripts/build.mjs) inlines it, so that
+ * the helper ships as one ES module and one plain script (global `MedusaWebPush`), built by tsc.
  */
+import { base64UrlToBytes } from './browser/base64url'
+import { languageTag } from './browser/language-tag'
+import { timeZone } from './browser/time-zone'
+import { requestPermission } from './browser/permission'
+import { existingSubscription, subscribeWithKey } from './browser/push-subscription'
+import { waitUntilActive } from './browser/service-worker'
+import { isBrave, missingPushFeature, needsHomeScreen } from './browser/support'
+
+export { needsHomeScreen }
 
 /** Why a call failed, stable for a UI to switch on. */
 export type WebPushErrorCode =
@@ -68,7 +78,7 @@ export interface SubscribeOptions {
    * list; omitted, a new device gets the store's defaults and a known one keeps its choice.
    */
   categories?: string[]
-  /** Locale for the notifications' text, e.g. `de-DE`. @default navigator.language */
+  /** Locale for the notifications' text, e.g. `de-DE`. @default navigator.language, when it is a language tag */
   locale?: string
   /** Guest opt-in for one order: the order's `cart_id`, proof the visitor placed it. */
   cartId?: string
@@ -113,82 +123,15 @@ export interface DevicePreferences {
   timeZone?: string
 }
 
-/** The device's IANA time zone, so promotions can wait for the reader's daytime. */
-function timeZone(): string | undefined {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined
-  } catch {
-    return undefined
-  }
-}
-
 const SUBSCRIPTION_CACHE = 'medusa-web-push'
 const SUBSCRIPTION_CACHE_PATH = '/__medusa-web-push/subscription'
 
 export function isSupported(): boolean {
-  return (
-    typeof window !== 'undefined' &&
-    window.isSecureContext !== false &&
-    'serviceWorker' in navigator &&
-    'PushManager' in window &&
-    'Notification' in window
-  )
-}
-
-/**
- * iPhone and iPad: Safari offers push only to a web app added to the Home Screen and opened from
- * there (iOS 16.4+, with a web app manifest); in a browser tab the Push API is missing.
- */
-export function needsHomeScreen(): boolean {
-  if (typeof window === 'undefined' || typeof navigator === 'undefined') return false
-  const ios = /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1)
-  if (!ios) return false
-  const standalone =
-    (navigator as Navigator & { standalone?: boolean }).standalone === true ||
-    (typeof window.matchMedia === 'function' && window.matchMedia('(display-mode: standalone)').matches)
-  return !standalone
-}
-
-/** Brave exposes `navigator.brave`; with push switched off its subscribe fails with an AbortError. */
-function isBrave(): boolean {
-  return typeof navigator !== 'undefined' && 'brave' in navigator
+  return missingPushFeature() === null
 }
 
 export function permission(): PushPermission {
   return isSupported() ? Notification.permission : 'unsupported'
-}
-
-function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
-  const b64 = value.replace(/-/g, '+').replace(/_/g, '/')
-  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
-}
-
-function sameBytes(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
-  if (!a) return false
-  const x = new Uint8Array(a)
-  return x.length === b.length && x.every((v, i) => v === b[i])
-}
-
-/** Permission prompt; the callback form serves old Safari. Called before any await keeps the user gesture. */
-function requestPermission(): Promise<NotificationPermission> {
-  return new Promise((resolve) => {
-    const maybe = Notification.requestPermission(resolve)
-    if (maybe) maybe.then(resolve, () => resolve(Notification.permission))
-  })
-}
-
-function waitUntilActive(registration: ServiceWorkerRegistration): Promise<ServiceWorkerRegistration> {
-  if (registration.active) return Promise.resolve(registration)
-  return new Promise((resolve) => {
-    const worker = registration.installing || registration.waiting
-    if (!worker) return resolve(navigator.serviceWorker.ready)
-    worker.addEventListener('statechange', () => {
-      if (registration.active) resolve(registration)
-    })
-  })
 }
 
 export function createWebPush(options: WebPushClientOptions): WebPushClient {
@@ -247,10 +190,6 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     return waitUntilActive(await navigator.serviceWorker.register(workerUrl(), { scope }))
   }
 
-  async function existingRegistration(): Promise<ServiceWorkerRegistration | undefined> {
-    return navigator.serviceWorker.getRegistration(scope)
-  }
-
   /** What the service worker needs to prove the old subscription on `pushsubscriptionchange`. */
   async function rememberProof(subscription: PushSubscriptionJSON | null): Promise<void> {
     if (typeof caches === 'undefined') return
@@ -263,29 +202,20 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     await cache.put(SUBSCRIPTION_CACHE_PATH, new Response(JSON.stringify(proof)))
   }
 
-  async function pushSubscribe(reg: ServiceWorkerRegistration, key: Uint8Array<ArrayBuffer>): Promise<PushSubscription> {
-    const existing = await reg.pushManager.getSubscription()
-    if (existing && sameBytes(existing.options.applicationServerKey, key)) return existing
-    if (existing) {
-      // The store rotated its VAPID key: the old subscription can no longer be sent to.
-      const old = existing.toJSON()
-      await existing.unsubscribe().catch(() => false)
-      await call('DELETE', '/store/push/subscriptions', { endpoint: old.endpoint, auth: old.keys?.auth }).catch(
-        () => undefined
-      )
+  /** A subscription made with the store's old VAPID key can no longer be sent to: gone here and at the store. */
+  async function retire(stale: PushSubscription): Promise<void> {
+    const old = stale.toJSON()
+    await stale.unsubscribe().catch(() => false)
+    await call('DELETE', '/store/push/subscriptions', { endpoint: old.endpoint, auth: old.keys?.auth }).catch(() => undefined)
+  }
+
+  function refused(cause: unknown): WebPushClientError {
+    const name = (cause as { name?: string } | null)?.name
+    if (name === 'NotAllowedError') return new WebPushClientError('denied', 'The browser refused the push subscription', { cause })
+    if (name === 'AbortError' && isBrave()) {
+      return new WebPushClientError('blocked_by_browser', 'Push is switched off in this browser', { cause })
     }
-    try {
-      return await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
-    } catch (cause) {
-      const name = (cause as { name?: string } | null)?.name
-      if (name === 'NotAllowedError') {
-        throw new WebPushClientError('denied', 'The browser refused the push subscription', { cause })
-      }
-      if (name === 'AbortError' && isBrave()) {
-        throw new WebPushClientError('blocked_by_browser', 'Push is switched off in this browser', { cause })
-      }
-      throw new WebPushClientError('network', 'The browser could not reach its push service', { cause })
-    }
+    return new WebPushClientError('network', 'The browser could not reach its push service', { cause })
   }
 
   async function subscribe(opts: SubscribeOptions = {}): Promise<SubscribeResult> {
@@ -307,7 +237,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     if (granted !== 'granted') throw new WebPushClientError('dismissed', 'The permission prompt was closed')
     let subscription: PushSubscription
     try {
-      subscription = await pushSubscribe(await reg, await key)
+      subscription = await subscribeWithKey(await reg, await key, { retire, refused })
     } catch (cause) {
       if (cause instanceof WebPushClientError) throw cause
       throw new WebPushClientError('unsupported', 'The service worker could not be registered', { cause })
@@ -316,7 +246,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     const body = {
       subscription: json,
       categories: opts.categories,
-      locale: opts.locale ?? navigator.language,
+      locale: opts.locale ?? languageTag(),
       time_zone: timeZone(),
       cart_id: opts.cartId,
     }
@@ -328,8 +258,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
 
   async function unsubscribe(): Promise<UnsubscribeResult> {
     if (!isSupported()) return { removed: false, backendConfirmed: false }
-    const reg = await existingRegistration()
-    const subscription = reg ? await reg.pushManager.getSubscription() : null
+    const subscription = await existingSubscription(scope)
     if (!subscription) return { removed: false, backendConfirmed: false }
     const json = subscription.toJSON()
     const backendConfirmed = await call('DELETE', '/store/push/subscriptions', {
@@ -346,8 +275,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
 
   async function status(): Promise<PushStatus> {
     if (!isSupported()) return { supported: false, permission: 'unsupported', subscribed: false, ...(needsHomeScreen() ? { needsHomeScreen: true } : {}) }
-    const reg = await existingRegistration()
-    const subscription = reg ? await reg.pushManager.getSubscription() : null
+    const subscription = await existingSubscription(scope)
     return {
       supported: true,
       permission: Notification.permission,
@@ -357,8 +285,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
   }
 
   async function setPreferences(preferences: DevicePreferences): Promise<void> {
-    const reg = isSupported() ? await existingRegistration() : undefined
-    const subscription = reg ? await reg.pushManager.getSubscription() : null
+    const subscription = isSupported() ? await existingSubscription(scope) : null
     if (!subscription) throw new WebPushClientError('backend_refused', 'This device is not subscribed')
     const json = subscription.toJSON()
     await call('POST', '/store/push/preferences', {

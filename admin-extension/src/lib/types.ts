@@ -50,6 +50,8 @@ export interface Device {
   categories: string[]
   locale: string | null
   user_agent: string | null
+  /** The reader's IANA time zone, for the delivery window; null when the browser did not say. */
+  time_zone: string | null
   push_service: string
   created_at: string
   updated_at: string
@@ -59,14 +61,32 @@ export interface Device {
 
 export type MessageAudience = "customer" | "admin" | "broadcast" | "test"
 
+/** RFC 8030 Urgency. */
+export type Urgency = "very-low" | "low" | "normal" | "high"
+
 export interface PushMessage {
   id: string
+  idempotency_key: string
   event_name: string
   audience: MessageAudience
   template_key: string
   resource_id: string | null
   category: string | null
+  target_customer_id: string | null
+  /** The order of a personal message: its unexpired guest devices receive it too. */
+  target_order_id: string | null
+  /** When a personal message was recorded: guest devices expired by then are not in its audience. */
+  audience_at: string | null
+  target_user_id: string | null
+  /** The notification in the store's default language. */
   payload: { title?: string; body?: string; url?: string; image?: string; icon?: string }
+  /** The notification per language of its readers. */
+  localized_payloads: Record<string, { title?: string; body?: string; url?: string; image?: string; icon?: string }> | null
+  context_locale: string | null
+  send_at: string | null
+  ttl: number
+  urgency: Urgency
+  topic: string | null
   status: string
   target_count: number
   delivered_count: number
@@ -74,6 +94,10 @@ export interface PushMessage {
   failed_count: number
   /** Why the last fan-out failed; the message is `failed` after `max_attempts` of them. */
   last_error: string | null
+  /** Fan-outs started (the first when the message was recorded). */
+  fanout_attempts: number
+  /** Until when an instance holds the fan-out. */
+  fanout_until: string | null
   /** Deliveries waiting for their reader's delivery window (held categories at night). */
   held_count: number
   /** The earliest opening among them; null when none waits. */
@@ -107,39 +131,75 @@ export interface Delivery {
   updated_at: string
 }
 
+/** An override of a notification's text for one language, as the admin sends it; null clears a saved value. */
 export interface TemplateFields {
-  enabled?: boolean
-  title?: string
-  body?: string
-  url?: string
+  enabled?: boolean | null
+  title?: string | null
+  body?: string | null
+  url?: string | null
+  icon?: string | null
+  image?: string | null
+  ttl?: number | null
+  urgency?: string | null
+}
+
+/** A saved override for one language: null where it keeps the default. */
+export interface SavedOverride {
+  enabled: boolean | null
+  title: string | null
+  body: string | null
+  url: string | null
+  icon: string | null
+  image: string | null
+  ttl: number | null
+  urgency: Urgency | null
+}
+
+/** A notification's default text and delivery settings. */
+export interface TemplateDefault {
+  title: string
+  body: string
+  url: string
   icon?: string
   image?: string
-  ttl?: number
-  urgency?: string
+  ttl: number
+  urgency: Urgency
 }
 
 export interface PushTemplate {
   event: string
-  audience: string
+  audience: "customer" | "admin"
   category: string
-  loads: string
+  loads: "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "none"
   variables: string[]
-  default: Required<Pick<TemplateFields, "title" | "body" | "url" | "ttl" | "urgency">> & Pick<TemplateFields, "icon" | "image">
-  overrides: Record<string, TemplateFields>
+  default: TemplateDefault
+  overrides: Record<string, SavedOverride>
   locales: string[]
 }
 
+/** A notification as the push service would carry it. */
+export interface RenderedNotification {
+  title: string
+  body: string
+  url: string
+  icon?: string
+  badge?: string
+  image?: string
+  tag?: string
+  ttl: number
+  urgency: Urgency
+}
+
 export interface RenderedPreview {
-  notification: { title: string; body: string; url: string; icon?: string; image?: string }
-  /** The record it was rendered with (a recent order, a contact message), if any. */
-  resource_id?: string | null
-  order_id?: string | null
-  locale?: string
+  notification: RenderedNotification
+  /** The record it was rendered with (a recent order, a contact message). */
+  resource_id: string
+  locale: string
 }
 
 export interface Preferences {
   events: string[]
-  available: Array<{ event: string; label: string }>
+  available: Array<{ event: string }>
 }
 
 export interface ContactMessage {
@@ -151,4 +211,5 @@ export interface ContactMessage {
   customer_id: string | null
   read_at: string | null
   created_at: string
+  updated_at: string
 }

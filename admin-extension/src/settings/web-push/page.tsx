@@ -6,7 +6,7 @@ import { useEffect, useState } from "react"
 import { PushNav } from "../../components/push-nav"
 import { errorMessage, errorStatus, keys, useAdminAction } from "../../lib/api"
 import { deviceState, disablePush, DeviceState, enablePush, storedDeviceId } from "../../lib/device"
-import { dateTime, percent } from "../../lib/format"
+import { dateTime, eventLabel, percent } from "../../lib/format"
 import type { Device, Preferences, PushConfig, PushMessage, PushStats } from "../../lib/types"
 
 function Stat({ label, value, testId }: { label: string; value: string | number; testId: string }) {
@@ -226,7 +226,7 @@ function AlertPreferences({ notify }: { notify: SettingProps["notify"] }) {
         {available.map((a) => (
           <div key={a.event} className="flex items-center gap-x-2">
             <Checkbox id={`pref-${a.event}`} checked={chosen?.includes(a.event) ?? false} onCheckedChange={(v) => toggle(a.event, v === true)} />
-            <Label htmlFor={`pref-${a.event}`}>{a.label}</Label>
+            <Label htmlFor={`pref-${a.event}`}>{eventLabel(a.event)}</Label>
           </div>
         ))}
       </div>

@@ -90,8 +90,8 @@ function Preview({ template, locale, draft }: { template: PushTemplate; locale: 
           </div>
           {preview.notification.image && <img src={preview.notification.image} alt="" className="mt-3 max-h-40 rounded" />}
           <Text size="xsmall" className="text-ui-fg-muted mt-2">
-            {preview.resource_id ?? preview.order_id
-              ? `Rendered with ${preview.resource_id ?? preview.order_id}`
+            {preview.resource_id
+              ? `Rendered with ${preview.resource_id}`
               : "Nothing recent to render with: shown with sample data"}
           </Text>
         </div>

@@ -1,0 +1,72 @@
+/**
+ * The helper's subscribe flow against a stand-in browser (pure code: the real browsers are in
+ * test/browser/): what it sends the store for the device's language.
+ */
+import assert from "node:assert/strict"
+import { afterEach, test } from "node:test"
+import { createWebPush } from "../../storefront-snippet/src/index"
+
+const GLOBALS = ["window", "navigator", "Notification", "location", "fetch"] as const
+const saved = new Map(GLOBALS.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]))
+
+afterEach(() => {
+  for (const [key, descriptor] of saved) {
+    if (descriptor) Object.defineProperty(globalThis, key, descriptor)
+    else delete (globalThis as Record<string, unknown>)[key]
+  }
+})
+
+function set(key: (typeof GLOBALS)[number], value: unknown): void {
+  Object.defineProperty(globalThis, key, { value, configurable: true, writable: true })
+}
+
+/** A browser that grants permission and subscribes; returns the bodies the store received. */
+function browser(language: string): Array<{ method: string; path: string; body: Record<string, unknown> | undefined }> {
+  const subscription = {
+    options: { applicationServerKey: null },
+    toJSON: () => ({ endpoint: "https://push.example.net/send/abc", keys: { p256dh: "p", auth: "a" } }),
+  }
+  const registration = { active: {}, pushManager: { getSubscription: async () => null, subscribe: async () => subscription } }
+  set("window", { isSecureContext: true, PushManager: {}, Notification: {}, matchMedia: () => ({ matches: false }) })
+  set("navigator", {
+    language,
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    platform: "Linux x86_64",
+    maxTouchPoints: 0,
+    serviceWorker: { register: async () => registration, ready: Promise.resolve(registration), getRegistration: async () => registration },
+  })
+  set("Notification", { permission: "default", requestPermission: async () => "granted" })
+  set("location", { href: "https://shop.example/account" })
+  const requests: Array<{ method: string; path: string; body: Record<string, unknown> | undefined }> = []
+  set("fetch", async (url: string, init: { method: string; body?: string }) => {
+    const path = new URL(url).pathname
+    requests.push({ method: init.method, path, body: init.body ? JSON.parse(init.body) : undefined })
+    const answer = path.endsWith("/vapid-public-key") ? { public_key: "AAAA" } : { subscription: { id: "pushsub_1" } }
+    return new Response(JSON.stringify(answer), { status: path.endsWith("/vapid-public-key") ? 200 : 201 })
+  })
+  return requests
+}
+
+const saveBody = (requests: ReturnType<typeof browser>) => requests.find((r) => r.method === "POST" && r.path === "/store/push/subscriptions")?.body
+
+test("subscribe() sends the browser's language when it is a language tag", async () => {
+  const requests = browser("fr-CA")
+  await createWebPush({ backendUrl: "https://api.shop.example" }).subscribe()
+  assert.equal(saveBody(requests)?.locale, "fr-CA")
+})
+
+test("subscribe() leaves out a browser language the store would refuse, so the device is still saved", async () => {
+  for (const odd of ["", "x-klingon-private-use-tag-too-long", "en_US@calendar=x"]) {
+    const requests = browser(odd)
+    await createWebPush({ backendUrl: "https://api.shop.example" }).subscribe()
+    const body = saveBody(requests)
+    assert.ok(body, `saved with navigator.language ${JSON.stringify(odd)}`)
+    assert.equal(body.locale, undefined, `no locale for ${JSON.stringify(odd)}`)
+  }
+})
+
+test("an explicit locale is sent as given (the store names the field if it is wrong)", async () => {
+  const requests = browser("fr-CA")
+  await createWebPush({ backendUrl: "https://api.shop.example" }).subscribe({ locale: "de-DE" })
+  assert.equal(saveBody(requests)?.locale, "de-DE")
+})

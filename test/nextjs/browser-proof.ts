@@ -14,6 +14,7 @@ import type { AutopushServer } from "../browser/support/autopush-server"
 import type { FirefoxSession } from "../browser/support/firefox"
 import { readNotifications, type ShownNotification } from "../browser/support/notifications"
 import type { TestStore } from "../support/environment"
+import { eventually } from "../support/eventually"
 import { placeOrder, registerCustomer, shipOrder } from "../support/order-flow"
 import { DEFAULT_REGION } from "./next-process"
 import type { Catalog } from "../support/seed"
@@ -40,16 +41,6 @@ const GUEST_LABEL = "Send me shipping updates for this order"
 const CUSTOMER_LABEL = "Notify me about my orders"
 const STOP_LABEL = "Stop notifications"
 
-async function eventually<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not seen in ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
-
 function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message)
 }
@@ -69,7 +60,7 @@ async function waitForButton(page: Page, label: string): Promise<void> {
     const shown = await page
       .evaluate(() => Array.from(document.querySelectorAll("button.contrast-btn")).map((b) => b.parentElement?.innerText.replace(/\s+/g, " ")).join(" | "))
       .catch(() => "(page unreadable)")
-    throw new Error(`the button "${label}" did not appear; the opt-in shows: ${shown || "nothing"} (${(err as Error).message})`)
+    throw new Error(`the button "${label}" did not appear; the opt-in shows: ${shown || "nothing"} (${(err as Error).message})`, { cause: err })
   }
 }
 
@@ -93,7 +84,8 @@ export async function runBrowserProof(ctx: ProofContext): Promise<void> {
       )
       throw new Error(
         `${(err as Error).message}; shown: ${JSON.stringify(titles)}; the store's deliveries: ${deliveries.map((d) => `${d.event_name} ${d.status}`).join(", ")}; ` +
-          `pushes at the push service: ${push.received.length}`
+          `pushes at the push service: ${push.received.length}`,
+        { cause: err }
       )
     }
   }

@@ -67,7 +67,6 @@ export function nextBuild(starterDir: string, logFile: string): Promise<BuildRes
       fs.closeSync(log)
       const seconds = (Date.now() - started) / 1000
       if (code === 0) return resolve({ ok: true, seconds })
-      // eslint-disable-next-line no-control-regex
       const output = fs.readFileSync(logFile, "utf8").replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n")
       // Next prints the failing step last ("Failed to compile", "Type error", "Error occurred prerendering")
       const start = output.findIndex((l) => /Failed to compile|Type error|Error occurred prerendering|Build error occurred|Error:/.test(l))

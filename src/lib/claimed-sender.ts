@@ -1,21 +1,21 @@
 import type { Logger } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { backoffDelayMs } from "../core/backoff"
 import { clickToken } from "../core/click-token"
 import { forEachConcurrent } from "../core/concurrency"
 import { describeError, PayloadTooLargeError } from "../core/errors"
 import type { Urgency } from "../core/event-types"
 import type { DeliveryOutcome } from "../core/outcome"
-import { endpointOrigin, outcomeForDevice, signalOf } from "../core/outcome-signal"
+import { endpointOrigin, outcomeForDevice } from "../core/outcome-signal"
 import { buildPayload, NotificationPayload } from "../core/payload"
 import type { PushResult } from "../core/push-transport"
 import { pickLocalized } from "../core/locale"
 import type { ResolvedOptions } from "../core/plugin-options"
 import { endpointHash } from "../core/redact"
-import type { PushDeliveryStatus } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "../services/push-message"
-import type { AttemptRecord } from "../services/push-message"
+import { capFor, capSkipReason, deviceEffect, FREQUENCY_CAP_DAYS } from "../core/delivery/device-rules"
+import { BATCH_SQL, DELIVERY, DELIVERY_SQL } from "../core/delivery/statuses"
+import { AttemptRecord, PAUSED_REASON, pausedRecord, recordFor, skippedRecord } from "../core/delivery/transitions"
 import type PushServiceHealthService from "../services/push-service-health"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
@@ -47,7 +47,7 @@ export interface ClaimedDelivery {
 }
 
 export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth", s."locale",
-  s."last_success_at" IS NOT NULL AS proven, COALESCE(d."last_error" LIKE 'push_service_paused%', false) AS paused_before`
+  s."last_success_at" IS NOT NULL AS proven, COALESCE(d."last_error" LIKE '${PAUSED_REASON}%', false) AS paused_before`
 
 /** At most this many outcomes per write. */
 const RECORD_CHUNK = 200
@@ -86,10 +86,6 @@ function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pi
     timestamp: new Date(message.created_at).getTime(),
     data: { message_id: message.id, delivery_id: deliveryId, click_token: clickToken(deliveryId, options.clickTokenKey), url: stored.url ?? null },
   })
-}
-
-function skipped(delivery: ClaimedDelivery, reason: string, at: Date): AttemptRecord {
-  return { deliveryId: delivery.id, status: "skipped", statusCode: null, error: reason, nextAttemptAt: null, at }
 }
 
 /**
@@ -150,12 +146,12 @@ export class ClaimedSender {
         const message = messages.get(delivery.message_id)
         const cap = capped.get(delivery.id)
         if (cap !== undefined) {
-          keep({ record: skipped(delivery, cap, this.now()), delivery, outcome: { kind: "rejected", reason: cap } })
+          keep({ record: skippedRecord(delivery, cap, this.now()), delivery, outcome: { kind: "rejected", reason: cap } })
           return
         }
         if (!message) {
           const result: PushResult = { outcome: { kind: "rejected", reason: "message_missing" } }
-          keep({ record: this.recordFor(delivery, result), delivery, outcome: result.outcome })
+          keep({ record: recordFor(delivery, result, this.options, this.now()), delivery, outcome: result.outcome })
           return
         }
         await this.sendThroughGate(gate, message, delivery, keep)
@@ -180,21 +176,24 @@ export class ClaimedSender {
    */
   private async overCap(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>): Promise<Map<string, string>> {
     const skips = new Map<string, string>()
-    const caps = this.options.preferences.frequencyCaps
     for (const message of messages.values()) {
-      const cap = message.category === null ? undefined : caps[message.category]
-      if (cap === undefined) continue
+      const cap = capFor(message.category, this.options.preferences.frequencyCaps)
+      if (cap === undefined || message.category === null) continue
+      const category = message.category
       const mine = claimed.filter((c) => c.message_id === message.id)
       const counts = await this.query<Array<{ subscription_id: string; n: number }>>(
         `SELECT d."subscription_id", count(*)::int AS n
          FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
          WHERE d."subscription_id" = ANY($1) AND m."category" = $2 AND m."id" <> $3
-           AND d."status" = 'delivered' AND d."delivered_at" > $4::timestamptz - interval '7 days'
+           AND d."status" = ${DELIVERY_SQL.delivered} AND d."delivered_at" > $4::timestamptz - $5 * interval '1 day'
          GROUP BY d."subscription_id"`,
-        [mine.map((c) => c.subscription_id), message.category, message.id, this.now()]
+        [mine.map((c) => c.subscription_id), category, message.id, this.now(), FREQUENCY_CAP_DAYS]
       )
-      const full = new Set(counts.filter((c) => c.n >= cap).map((c) => c.subscription_id))
-      for (const c of mine) if (full.has(c.subscription_id)) skips.set(c.id, `frequency_cap: at most ${cap} ${message.category} per week`)
+      const delivered = new Map(counts.map((c) => [c.subscription_id, c.n]))
+      for (const c of mine) {
+        const reason = capSkipReason(category, cap, delivered.get(c.subscription_id) ?? 0)
+        if (reason !== undefined) skips.set(c.id, reason)
+      }
     }
     return skips
   }
@@ -203,13 +202,13 @@ export class ClaimedSender {
     if (deliveryIds.length) {
       await this.query(
         `UPDATE "push_delivery" SET "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
-         WHERE "id" = ANY($1) AND "status" = 'sending'`,
+         WHERE "id" = ANY($1) AND "status" = ${DELIVERY_SQL.sending}`,
         [deliveryIds, this.options.leaseMs, this.now()]
       )
     }
     if (batchId) {
       await this.query(
-        `UPDATE "push_batch" SET "lease_until" = $3::timestamptz + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = 'running'`,
+        `UPDATE "push_batch" SET "lease_until" = $3::timestamptz + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = ${BATCH_SQL.running}`,
         [batchId, this.options.leaseMs, this.now()]
       )
     }
@@ -224,7 +223,7 @@ export class ClaimedSender {
     const admission = await gate.admit(origin, delivery.proven)
     if (!admission.send) {
       const outcome: DeliveryOutcome = { kind: "retry", reason: "push_service_paused" }
-      keep({ record: this.pausedRecord(delivery, admission.pausedUntil), delivery, outcome, paused: true })
+      keep({ record: pausedRecord(delivery, admission.pausedUntil, this.options, this.now()), delivery, outcome, paused: true })
       return
     }
     try {
@@ -233,32 +232,12 @@ export class ClaimedSender {
       await gate.settle(origin, result.outcome, result.statusCode, admission.probe, delivery.proven, (pausedUntil) => {
         keep(
           pausedUntil
-            ? { record: this.pausedRecord(delivery, pausedUntil, result), delivery, outcome: result.outcome, paused: true }
-            : { record: this.recordFor(delivery, result), delivery, outcome: result.outcome }
+            ? { record: pausedRecord(delivery, pausedUntil, this.options, this.now(), result), delivery, outcome: result.outcome, paused: true }
+            : { record: recordFor(delivery, result, this.options, this.now()), delivery, outcome: result.outcome }
         )
       })
     } finally {
       if (admission.probe) gate.endProbe(origin)
-    }
-  }
-
-  /**
-   * A delivery kept for the end of its push service's pause (unsent, or `sent` then): retried then.
-   * Its first pause is not counted as an attempt; every later one is, so a delivery held again and
-   * again (a pause that keeps failing its probe) ends `failed` after `max_attempts`.
-   */
-  private pausedRecord(delivery: ClaimedDelivery, pausedUntil: Date, sent?: PushResult): AttemptRecord {
-    const why = sent && sent.outcome.kind !== "delivered" ? `: ${sent.outcome.reason}` : ""
-    const counted = delivery.paused_before
-    const failed = counted && delivery.attempts + 1 >= this.options.maxAttempts
-    return {
-      deliveryId: delivery.id,
-      status: failed ? "failed" : "retrying",
-      statusCode: sent?.statusCode ?? null,
-      error: `push_service_paused${why}`,
-      nextAttemptAt: failed ? null : pausedUntil,
-      at: this.now(),
-      counted,
     }
   }
 
@@ -278,25 +257,6 @@ export class ClaimedSender {
     })
   }
 
-  private recordFor(delivery: ClaimedDelivery, result: PushResult): AttemptRecord {
-    const { outcome } = result
-    const attempts = delivery.attempts + 1
-    let status: PushDeliveryStatus = outcome.kind === "retry" ? "retrying" : outcome.kind === "delivered" ? "delivered" : outcome.kind
-    if (status === "retrying" && attempts >= this.options.maxAttempts) status = "failed"
-    const nextAttemptAt =
-      status === "retrying" && outcome.kind === "retry"
-        ? new Date(this.now().getTime() + backoffDelayMs(attempts, { baseMs: this.options.retryBaseMs, retryAfterMs: outcome.retryAfterMs }))
-        : null
-    return {
-      deliveryId: delivery.id,
-      status,
-      statusCode: result.statusCode ?? null,
-      error: outcome.kind === "delivered" ? null : outcome.reason,
-      nextAttemptAt,
-      at: this.now(),
-    }
-  }
-
   /**
    * Stores outcomes; a gone device is removed (matched on id and endpoint: a fresh re-subscribe
    * survives); only failures that point at the device (`signalOf`) count towards retiring it.
@@ -309,20 +269,20 @@ export class ClaimedSender {
     const deviceFaults: string[] = []
     for (const { delivery, outcome, record, paused } of results) {
       // A pause is logged once, by the instance that took it; a paused delivery says nothing of its device.
-      if (record.status === "skipped" || paused) continue
-      const signal = signalOf(outcome)
-      if (signal === "delivered") {
+      if (record.status === DELIVERY.skipped || paused) continue
+      const effect = deviceEffect(outcome)
+      if (effect === "success") {
         delivered.push(delivery.subscription_id)
         continue
       }
       logger.warn(`web-push: delivery ${delivery.id} to device ${endpointHash(delivery.endpoint)}: ${record.status} (${record.error})`)
-      if (signal === "gone") await pushSubscriptionService.removeGone(delivery.subscription_id, delivery.endpoint)
-      else if (signal === "device") deviceFaults.push(delivery.subscription_id)
+      if (effect === "remove") await pushSubscriptionService.removeGone(delivery.subscription_id, delivery.endpoint)
+      else if (effect === "fault") deviceFaults.push(delivery.subscription_id)
     }
     const now = this.now()
     await pushSubscriptionService.recordResults(delivered, deviceFaults, now)
     if (deviceFaults.length) {
-      const retired = await pushSubscriptionService.retireFailing(deviceFaults, this.options.retireAfterFailures, this.options.retireFailingAfterHours, now)
+      const retired = await pushSubscriptionService.retireFailing(deviceFaults, this.options, now)
       if (retired) logger.warn(`web-push: ${retired} device(s) retired after failures that point at them`)
     }
   }

@@ -1,7 +1,9 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
+import type { MessageStatus } from "../core/delivery/statuses"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushMessageStatus = "scheduled" | "sending" | "done" | "failed"
+/** One home for the statuses: `core/delivery/statuses`. */
+export type PushMessageStatus = MessageStatus
 export type PushMessageAudience = "customer" | "admin" | "broadcast" | "test"
 
 /**

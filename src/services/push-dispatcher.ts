@@ -2,7 +2,7 @@ import { generateEntityId, Logger } from "@medusajs/medusa"
 import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
 import { backoffDelayMs } from "../core/backoff"
-import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
+import { BATCH_SQL, DELIVERY_SQL, MESSAGE_SQL } from "../core/delivery/statuses"
 import { audienceCondition, audienceOf, claimableDeviceSql } from "../lib/audience"
 import { CLAIM_RETURNING, ClaimedDelivery, ClaimedSender } from "../lib/claimed-sender"
 import { heldOpensSql } from "../lib/delivery-window"
@@ -30,6 +30,21 @@ function fanoutFailure(err: unknown): string {
 
 /** Event whose jobs carry one batch of a large audience; any instance of the store may take one. */
 export const BATCH_EVENT = "web_push.batch"
+
+/**
+ * Claims deliveries that are due at $3 (retries, held deliveries whose window opened, leases run
+ * out), at most $1, leased for $2 ms; the oldest first, skipping rows another instance is claiming.
+ * The inner query must be answerable from the partial index `IDX_push_delivery_due` (same status
+ * list, ordered by `next_attempt_at`): it runs every `retry_poll_ms` on every instance.
+ */
+export const DUE_CLAIM_SQL = `WITH due AS (
+    SELECT dd."id" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
+    WHERE dd."status" IN (${DELIVERY_SQL.open}) AND dd."next_attempt_at" <= $3 AND ${claimableDeviceSql("$3")}
+    ORDER BY dd."next_attempt_at" LIMIT $1 FOR UPDATE OF dd SKIP LOCKED)
+  UPDATE "push_delivery" d SET "status" = ${DELIVERY_SQL.sending}, "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
+  FROM due, "push_subscription" s
+  WHERE d."id" = due."id" AND s."id" = d."subscription_id"
+  RETURNING ${CLAIM_RETURNING}`
 
 /** Names this process in the batches it takes (which instance did what, after a crash or under load). */
 const INSTANCE = `${hostname()}:${process.pid}`
@@ -67,9 +82,9 @@ export default class PushDispatcherService {
    */
   private async startScheduledMessages(now: Date): Promise<void> {
     const [due] = await this.query<[PushMessage[], number]>(
-      `UPDATE "push_message" SET "status" = 'sending', "updated_at" = now(),
+      `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.sending}, "updated_at" = now(),
          "fanout_until" = $1::timestamptz + $2 * interval '1 millisecond', "fanout_attempts" = "fanout_attempts" + 1
-       WHERE "id" IN (SELECT "id" FROM "push_message" WHERE "status" = 'scheduled' AND "send_at" <= $1
+       WHERE "id" IN (SELECT "id" FROM "push_message" WHERE "status" = ${MESSAGE_SQL.scheduled} AND "send_at" <= $1
                       ORDER BY "send_at" LIMIT 5 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       [now, this.options.leaseMs]
@@ -165,9 +180,9 @@ export default class PushDispatcherService {
 
   private async runBatch(batchId: string): Promise<void> {
     const [claimed] = await this.query<[Array<{ message_id: string; after_subscription_id: string | null; last_subscription_id: string }>, number]>(
-      `UPDATE "push_batch" SET "status" = 'running', "attempts" = "attempts" + 1, "updated_at" = now(),
+      `UPDATE "push_batch" SET "status" = ${BATCH_SQL.running}, "attempts" = "attempts" + 1, "updated_at" = now(),
          "lease_until" = $4::timestamptz + $2 * interval '1 millisecond', "claimed_by" = $3
-       WHERE "id" = $1 AND ("status" = 'pending' OR ("status" = 'running' AND "lease_until" < $4))
+       WHERE "id" = $1 AND ("status" = ${BATCH_SQL.pending} OR ("status" = ${BATCH_SQL.running} AND "lease_until" < $4))
        RETURNING "message_id", "after_subscription_id", "last_subscription_id"`,
       [batchId, this.options.leaseMs, INSTANCE, this.now()]
     )
@@ -175,7 +190,7 @@ export default class PushDispatcherService {
     if (!batch) return
     const message = await this.deps_.pushMessageService.retrieve(batch.message_id)
     if (message) await this.sendRange(message, batch.after_subscription_id, batch.last_subscription_id, batchId)
-    await this.query(`UPDATE "push_batch" SET "status" = 'done', "updated_at" = now() WHERE "id" = $1`, [batchId])
+    await this.query(`UPDATE "push_batch" SET "status" = ${BATCH_SQL.done}, "updated_at" = now() WHERE "id" = $1`, [batchId])
     if (message) await this.deps_.pushMessageService.refreshCounts(message.id)
   }
 
@@ -191,7 +206,7 @@ export default class PushDispatcherService {
     await this.query(
       `INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
        SELECT 'pushdel_' || upper(replace(gen_random_uuid()::text, '-', '')), $1, s."id",
-              CASE WHEN w.opens IS NULL THEN 'pending' ELSE 'scheduled' END,
+              CASE WHEN w.opens IS NULL THEN ${DELIVERY_SQL.pending} ELSE ${DELIVERY_SQL.scheduled} END,
               COALESCE(w.opens, $5::timestamptz + $4 * interval '1 millisecond')
        FROM "push_subscription" s, LATERAL (SELECT ${opens} AS opens) w
        WHERE ($2::text IS NULL OR s."id" > $2) AND ($3::text IS NULL OR s."id" <= $3) AND ${sql}
@@ -199,11 +214,11 @@ export default class PushDispatcherService {
       [message.id, after, last, this.options.leaseMs, now, ...params]
     )
     const [claimed] = await this.query<[ClaimedDelivery[], number]>(
-      `UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
+      `UPDATE "push_delivery" d SET "status" = ${DELIVERY_SQL.sending}, "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
        FROM "push_subscription" s
        WHERE s."id" = d."subscription_id" AND d."message_id" = $1 AND ${claimableDeviceSql("$5")}
          AND ($2::text IS NULL OR d."subscription_id" > $2) AND ($3::text IS NULL OR d."subscription_id" <= $3)
-         AND (d."status" = 'pending' OR (d."status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND d."next_attempt_at" <= $5))
+         AND (d."status" = ${DELIVERY_SQL.pending} OR (d."status" IN (${DELIVERY_SQL.open}) AND d."next_attempt_at" <= $5))
        RETURNING ${CLAIM_RETURNING}`,
       [message.id, after, last, this.options.leaseMs, now]
     )
@@ -224,24 +239,14 @@ export default class PushDispatcherService {
     await this.resumeUnsent(now)
     const batches = await this.query<Array<{ id: string }>>(
       `SELECT "id" FROM "push_batch"
-       WHERE ("status" = 'running' AND "lease_until" < $2)
-          OR ("status" = 'pending' AND "created_at" < $2::timestamptz - $1 * interval '1 millisecond')
+       WHERE ("status" = ${BATCH_SQL.running} AND "lease_until" < $2)
+          OR ("status" = ${BATCH_SQL.pending} AND "created_at" < $2::timestamptz - $1 * interval '1 millisecond')
        ORDER BY "created_at" LIMIT 5`,
       [this.options.leaseMs, now]
     )
     for (const batch of batches) await this.processBatch(batch.id)
 
-    const [claimed] = await this.query<[ClaimedDelivery[], number]>(
-      `WITH due AS (
-         SELECT dd."id" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
-         WHERE dd."status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND dd."next_attempt_at" <= $3 AND ${claimableDeviceSql("$3")}
-         ORDER BY dd."next_attempt_at" LIMIT $1 FOR UPDATE OF dd SKIP LOCKED)
-       UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
-       FROM due, "push_subscription" s
-       WHERE d."id" = due."id" AND s."id" = d."subscription_id"
-       RETURNING ${CLAIM_RETURNING}`,
-      [limit, this.options.leaseMs, now]
-    )
+    const [claimed] = await this.query<[ClaimedDelivery[], number]>(DUE_CLAIM_SQL, [limit, this.options.leaseMs, now])
     if (!claimed.length) return 0
     const messages = new Map<string, PushMessage>()
     for (const id of new Set(claimed.map((c) => c.message_id))) {

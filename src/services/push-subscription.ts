@@ -1,6 +1,7 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/api-errors"
+import { RetireRule, retireCutoff } from "../core/delivery/device-rules"
 import type { DevicePreferences } from "../core/preferences-input"
 import type { SubscriptionInput } from "../core/request-validation"
 import { ACTIVE_ADMIN_SQL, audienceCondition, AudienceSpec } from "../lib/audience"
@@ -298,14 +299,14 @@ export default class PushSubscriptionService extends TransactionBaseService {
   }
 
   /**
-   * Retires, among `ids`, the devices whose run of failures that point at them (see
-   * `core/outcome-signal`) is at least `failures` long and began more than `hours` before `now`.
+   * Retires, among `ids`, the devices the retire rule (`core/delivery/device-rules`) retires at
+   * `now`: a run of failures that point at them long enough, and old enough.
    */
-  async retireFailing(ids: string[], failures: number, hours: number, now: Date): Promise<number> {
+  async retireFailing(ids: string[], rule: RetireRule, now: Date): Promise<number> {
     const [, count] = await this.activeManager_.query(
       `DELETE FROM "push_subscription"
-       WHERE "id" = ANY($1) AND "consecutive_failures" >= $2 AND "first_failure_at" <= $4::timestamptz - $3 * interval '1 hour'`,
-      [ids, failures, hours, now]
+       WHERE "id" = ANY($1) AND "consecutive_failures" >= $2 AND "first_failure_at" <= $3`,
+      [ids, rule.retireAfterFailures, retireCutoff(rule, now)]
     )
     return count
   }

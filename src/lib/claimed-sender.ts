@@ -10,6 +10,7 @@ import { buildPayload, NotificationPayload } from "../core/payload"
 import type { PushResult } from "../core/push-transport"
 import { pickLocalized } from "../core/locale"
 import type { ResolvedOptions } from "../core/plugin-options"
+import type { EngineClock } from "../core/delivery/clock"
 import { endpointHash } from "../core/redact"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "../services/push-message"
@@ -25,6 +26,8 @@ export interface ClaimedSenderDeps {
   manager: EntityManager
   logger: Logger
   webPushService: WebPushService
+  webPushOptions: ResolvedOptions
+  webPushClock: EngineClock
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
   pushServiceHealthService: PushServiceHealthService
@@ -96,7 +99,7 @@ export class ClaimedSender {
   constructor(private readonly deps_: ClaimedSenderDeps) {}
 
   private get options() {
-    return this.deps_.webPushService.options
+    return this.deps_.webPushOptions
   }
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
@@ -167,7 +170,7 @@ export class ClaimedSender {
   }
 
   private now(): Date {
-    return this.deps_.webPushService.now()
+    return this.deps_.webPushClock.now()
   }
 
   /**

@@ -10,6 +10,10 @@ import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "./push-message"
 import type PushServiceHealthService from "./push-service-health"
 import type PushSubscriptionService from "./push-subscription"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/plugin-options"
+import type { BatchSlots } from "../delivery/batch-slots"
+import type { FanoutFault } from "../delivery/fanout-fault"
 import type WebPushService from "./web-push"
 import { describeError } from "../core/errors"
 
@@ -18,6 +22,10 @@ type Dependencies = {
   logger: Logger
   eventBusService: { emit(events: Array<{ eventName: string; data: unknown }>): Promise<unknown> }
   webPushService: WebPushService
+  webPushOptions: ResolvedOptions
+  webPushClock: EngineClock
+  webPushBatchSlots: BatchSlots
+  webPushFanoutFault: FanoutFault
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
   pushServiceHealthService: PushServiceHealthService
@@ -65,7 +73,7 @@ export default class PushDispatcherService {
   }
 
   private get options() {
-    return this.deps_.webPushService.options
+    return this.deps_.webPushOptions
   }
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
@@ -73,7 +81,7 @@ export default class PushDispatcherService {
   }
 
   private now(): Date {
-    return this.deps_.webPushService.now()
+    return this.deps_.webPushClock.now()
   }
 
   /**
@@ -122,7 +130,7 @@ export default class PushDispatcherService {
    */
   async dispatch(message: PushMessage): Promise<PushMessage> {
     try {
-      await this.deps_.webPushService.fanoutFaultHook?.(message) // tests only (see setFanoutFaultHook)
+      await this.deps_.webPushFanoutFault.run(message) // tests only (see FanoutFault)
       return await this.fanOut(message)
     } catch (err) {
       const attempts = Math.max(1, message.fanout_attempts ?? 1)
@@ -175,7 +183,7 @@ export default class PushDispatcherService {
 
   /** Takes one batch (unless another instance holds it) and sends it; at most two at once per process. */
   processBatch(batchId: string): Promise<void> {
-    return this.deps_.webPushService.inBatchSlot(() => this.runBatch(batchId))
+    return this.deps_.webPushBatchSlots.run(() => this.runBatch(batchId))
   }
 
   private async runBatch(batchId: string): Promise<void> {

@@ -5,9 +5,10 @@ import type { AttemptRecord } from "../core/delivery/transitions"
 import { audienceColumns, AudienceSpec, claimableDeviceSql } from "../lib/audience"
 import type { PushDelivery } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
-import type WebPushService from "./web-push"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/plugin-options"
 
-type Dependencies = { manager: EntityManager; webPushService: WebPushService }
+type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }
 
 /**
  * Open deliveries of `push_delivery dd` that no device can take any more at `nowParam`: the device
@@ -77,8 +78,8 @@ export default class PushMessageService extends TransactionBaseService {
    * then (a crash, a failure), the poller resumes it.
    */
   async createOnce(message: NewMessage): Promise<PushMessage | null> {
-    const { options } = this.container_.webPushService
-    const now = this.container_.webPushService.now()
+    const options = this.container_.webPushOptions
+    const now = this.container_.webPushClock.now()
     const target = audienceColumns(message.audience)
     const rows: PushMessage[] = await this.activeManager_.query(
       `INSERT INTO "push_message"
@@ -124,7 +125,7 @@ export default class PushMessageService extends TransactionBaseService {
    * than their TTL (by the engine's clock) are taken; older ones end `failed` with `expired`.
    */
   async claimUnsent(now: Date, limit: number, idempotencyKey: string | null = null): Promise<PushMessage[]> {
-    const { leaseMs } = this.container_.webPushService.options
+    const { leaseMs } = this.container_.webPushOptions
     // Older than its TTL: the push service would drop it anyway, and a week-old "shipped" is noise.
     await this.activeManager_.query(
       `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.failed}, "last_error" = 'expired', "fanout_until" = NULL, "updated_at" = now()
@@ -225,7 +226,7 @@ export default class PushMessageService extends TransactionBaseService {
     await this.activeManager_.query(
       `UPDATE "push_delivery" d SET ${CLOSE_UNREACHABLE}
        WHERE d."id" IN (SELECT dd."id" FROM "push_delivery" dd WHERE dd."message_id" = $1 AND ${unreachableSql("$2")})`,
-      [messageId, this.container_.webPushService.now()]
+      [messageId, this.container_.webPushClock.now()]
     )
     const [rows]: [PushMessage[], number] = await this.activeManager_.query(
       `UPDATE "push_message" m SET

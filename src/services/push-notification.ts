@@ -17,11 +17,13 @@ import type PushMessageService from "./push-message"
 import type { AudienceReach } from "./push-subscription"
 import type PushSubscriptionService from "./push-subscription"
 import type PushTemplateService from "./push-template"
-import type WebPushService from "./web-push"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/plugin-options"
 
 type Dependencies = {
   logger: Logger
-  webPushService: WebPushService
+  webPushOptions: ResolvedOptions
+  webPushClock: EngineClock
   pushSubscriptionService: PushSubscriptionService
   pushMessageService: PushMessageService
   pushContextService: PushContextService
@@ -72,7 +74,7 @@ export default class PushNotificationService {
   async handleEvent(eventName: string, data: unknown): Promise<void> {
     const eventData: EventData = data && typeof data === "object" ? (data as EventData) : {}
     if (eventData.no_notification === true) return
-    const rules = this.deps_.webPushService.options.rules.filter((r) => r.event === eventName)
+    const rules = this.deps_.webPushOptions.rules.filter((r) => r.event === eventName)
     let firstError: unknown
     for (const rule of rules) {
       // One audience failing (say, the order cannot be loaded) never stops the other.
@@ -90,7 +92,7 @@ export default class PushNotificationService {
   async sendTest(userId: string): Promise<MessageSummary | null> {
     const audience: AudienceSpec = { kind: "user", userId }
     if (!(await this.deps_.pushSubscriptionService.hasAudience(audience))) return null
-    const { options } = this.deps_.webPushService
+    const options = this.deps_.webPushOptions
     const rendered: RenderedNotification = {
       title: "Test notification",
       body: "Push notifications work on this device.",
@@ -115,7 +117,7 @@ export default class PushNotificationService {
    * when their delivery window opens (counted at `sendAt` when that is later than the engine's now).
    */
   async broadcastReach(category: string, sendAt?: Date): Promise<AudienceReach> {
-    const now = this.deps_.webPushService.now()
+    const now = this.deps_.webPushClock.now()
     const at = sendAt && sendAt.getTime() > now.getTime() ? sendAt : now
     return this.deps_.pushSubscriptionService.countAudienceByWindow({ kind: "broadcast", category }, category, at)
   }
@@ -125,7 +127,7 @@ export default class PushNotificationService {
    * The same idempotency key (an admin's retried request) never sends twice.
    */
   async broadcast(input: BroadcastInput, idempotencyKey: string): Promise<PushMessage | null> {
-    const { options } = this.deps_.webPushService
+    const options = this.deps_.webPushOptions
     const rendered: RenderedNotification = {
       title: input.title,
       body: input.body,
@@ -142,7 +144,7 @@ export default class PushNotificationService {
       event_name: "web_push.broadcast",
       template_key: "web_push.broadcast",
       resource_id: null,
-      send_at: input.sendAt && input.sendAt.getTime() > this.deps_.webPushService.now().getTime() ? input.sendAt : null,
+      send_at: input.sendAt && input.sendAt.getTime() > this.deps_.webPushClock.now().getTime() ? input.sendAt : null,
     })
     if (!message) return null
     if (message.status === "scheduled") return message // the retry poller starts it at send_at
@@ -155,7 +157,7 @@ export default class PushNotificationService {
   }
 
   private async notify(rule: EventRule, data: EventData): Promise<void> {
-    const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushService } = this.deps_
+    const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushOptions: options, webPushClock } = this.deps_
     if (rule.event === CONTACT_MESSAGE_CREATED && rule.audience === "admin" && (await this.summariseContactFlood(rule, data))) return
     const loaded = await pushContextService.load(rule.loads, data)
     if (!loaded) {
@@ -166,11 +168,10 @@ export default class PushNotificationService {
     if (rule.audience === "admin") audience = { kind: "admin", category: rule.category }
     else if (loaded.customerId || loaded.orderId) {
       const { customerId, orderId } = loaded
-      audience = { kind: "customer", customerId, orderId, at: webPushService.now(), category: rule.category }
+      audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category }
     }
     if (!audience || !(await pushSubscriptionService.hasAudience(audience))) return
 
-    const { options } = webPushService
     const { defaultLocale } = options.preferences
     const saved = await pushTemplateService.overridesFor(rule.event, rule.audience)
     if (!isEnabled(saved, defaultLocale)) return
@@ -209,9 +210,9 @@ export default class PushNotificationService {
    * instead of an alert per message. Answers whether the message was handled that way.
    */
   private async summariseContactFlood(rule: EventRule, data: EventData): Promise<boolean> {
-    const { contactMessageService, pushSubscriptionService, webPushService } = this.deps_
+    const { contactMessageService, pushSubscriptionService, webPushOptions } = this.deps_
     if (typeof data.id !== "string") return false
-    const { contactAlerts, adminUrl, defaultIcon, defaultBadge } = webPushService.options
+    const { contactAlerts, adminUrl, defaultIcon, defaultBadge } = webPushOptions
     const state = await contactMessageService.floodState(data.id, contactAlerts.windowMs)
     if (!state) return false
     const plan = planContactAlert(state.rank, state.createdAt, contactAlerts)

@@ -9,9 +9,9 @@ import { heldOpensSql, isHeldCategory } from "../lib/delivery-window"
 import { PublicSubscription, toPublicSubscription } from "../lib/public-subscription"
 import { ownerKey, ownerOf, SubscriptionOwner } from "../lib/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
-import type WebPushService from "./web-push"
+import type { ResolvedOptions } from "../core/plugin-options"
 
-type Dependencies = { manager: EntityManager; webPushService: WebPushService }
+type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
 
 /** Who a broadcast reaches: now, or when each reader's delivery window opens. */
 export interface AudienceReach {
@@ -37,8 +37,16 @@ export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_
 
 /** Devices that agreed to receive pushes: register, remove, list, and the sender's bookkeeping. */
 export default class PushSubscriptionService extends TransactionBaseService {
+  private readonly deps_: Dependencies
+
   constructor(container: Dependencies) {
     super(container)
+    this.deps_ = container
+  }
+
+  /** Read when needed: the options are resolved only on the paths that use them. */
+  private get options(): ResolvedOptions {
+    return this.deps_.webPushOptions
   }
 
   /**
@@ -63,7 +71,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /** Refuses one more device for a guest's order that already has `max_devices_per_owner` (another endpoint than this one). */
   private async assertGuestRoom(orderId: string, endpoint: string): Promise<void> {
-    const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
+    const max = this.options.maxDevicesPerOwner
     const [{ count }] = await this.activeManager_.query(
       `SELECT count(*)::int AS count FROM "push_subscription" WHERE "order_id" = $1 AND "endpoint" <> $2`,
       [orderId, endpoint]
@@ -78,8 +86,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
    * devices count per order, so they never evict a customer's own devices.
    */
   private async keepNewest(owner: SubscriptionOwner, savedId: string): Promise<void> {
-    // Resolved when needed: the delivery path never registers devices, and needs no options here.
-    const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
+    const max = this.options.maxDevicesPerOwner
     const [column, value] = ownerKey(owner)
     await this.activeManager_.query(
       `DELETE FROM "push_subscription" WHERE "id" IN (
@@ -281,7 +288,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
    */
   async countAudienceByWindow(spec: AudienceSpec, category: string | null, at: Date): Promise<AudienceReach> {
     const { sql, params } = audienceCondition(spec, 1)
-    const { preferences } = (this.__container__ as Dependencies).webPushService.options
+    const { preferences } = this.options
     const held = isHeldCategory(category, preferences)
     const opens = heldOpensSql(category, preferences, `$${params.length + 1}`)
     const [row]: Array<{ total: number; held: number; next_opens: Date | null }> = await this.activeManager_.query(

@@ -137,22 +137,22 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
 
     // Shipped without the event's notification; the test hands the event over itself, at a chosen time.
     const { fulfillmentId } = await shipOrder(store.http, store.admin, order.id, { noNotification: true })
-    const webPush = store.app.container.resolve<{ useClock(c: () => Date): void }>("webPushService")
+    const clock = store.app.container.resolve<{ useClock(c: () => Date): void }>("webPushClock")
     const notifications = store.app.container.resolve<{ handleEvent(e: string, d: unknown): Promise<void> }>("pushNotificationService")
     const event = { id: order.id, fulfillment_id: fulfillmentId, no_notification: false }
     try {
-      webPush.useClock(() => new Date(placedAt + 30 * DAY_MS + 60_000))
+      clock.useClock(() => new Date(placedAt + 30 * DAY_MS + 60_000))
       await notifications.handleEvent("order.shipment_created", event)
       // (The order confirmation may reach it: the order event can be handled after the subscription.)
       assert.deepEqual(store.push.messagesFor(device.id).filter((m) => /shipped/.test(payloadOf(m).title)), [])
       assert.deepEqual(await addressed("order.shipment_created", order.id), [])
 
       // A minute before the end, the same event reaches it (so the refusal above was the expiry).
-      webPush.useClock(() => new Date(placedAt + 30 * DAY_MS - 60_000))
+      clock.useClock(() => new Date(placedAt + 30 * DAY_MS - 60_000))
       await notifications.handleEvent("order.shipment_created", event)
       await shipped(device, order.id)
     } finally {
-      webPush.useClock(() => new Date())
+      clock.useClock(() => new Date())
     }
   })
 

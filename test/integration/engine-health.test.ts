@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import type { PushMessage } from "../../src/models/push-message"
 import type PushNotificationService from "../../src/services/push-notification"
-import type WebPushService from "../../src/services/web-push"
+import type { EngineClock } from "../../src/core/delivery/clock"
+import type { FanoutFault } from "../../src/delivery/fanout-fault"
 import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
 import { placeOrder, registerCustomer } from "../support/order-flow"
 import { createAdmin } from "../support/seed"
@@ -30,7 +31,8 @@ interface PausedService {
 describe("delivery engine health: retire rule, push-service pause, fan-out resume", () => {
   let store: TestStore
   let db: EntityManager
-  let webPush: WebPushService
+  let clock: EngineClock
+  let fanoutFault: FanoutFault
   let offsetMs = 0
   let seeded = 0
 
@@ -105,12 +107,13 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       },
     })
     db = store.app.container.resolve<EntityManager>("manager")
-    webPush = store.app.container.resolve<WebPushService>("webPushService")
-    webPush.useClock(() => new Date(Date.now() + offsetMs))
+    clock = store.app.container.resolve<EngineClock>("webPushClock")
+    fanoutFault = store.app.container.resolve<FanoutFault>("webPushFanoutFault")
+    clock.useClock(() => new Date(Date.now() + offsetMs))
   })
 
   after(async () => {
-    webPush?.setFanoutFaultHook(undefined)
+    fanoutFault?.set(undefined)
     await store?.stop()
   })
 
@@ -169,7 +172,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const devices = await seedDevices(store.push, 4, "resume")
     let failures = 0
     const seen: unknown[] = []
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       seen.push(m.payload)
       if (m.payload.title === "resume me" && failures === 0) {
         failures += 1
@@ -186,13 +189,13 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const counts = devices.map((d) => store.push.messagesFor(d.id).filter((m) => messageIdOf(m) === id).length)
       assert.deepEqual(counts, [1, 1, 1, 1])
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
     }
   })
 
   it("a fan-out that keeps failing ends `failed` after max_attempts, with its reason in the message log", async () => {
     const devices = await seedDevices(store.push, 2, "resume-fail")
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       if (m.payload.title === "never fans out") throw Object.assign(new Error("database is gone: secret text"), { code: "ECONNRESET" })
     })
     try {
@@ -211,7 +214,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       assert.deepEqual(log.messages.map((m) => [m.id, m.status, m.last_error]), [[id, "failed", "fanout_failed: Error (ECONNRESET)"]])
       for (const d of devices) assert.equal(store.push.messagesFor(d.id).length, 0)
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
     }
   })
 
@@ -221,7 +224,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const device = store.push.createDevice("redelivered-phone")
     await store.http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: device.subscription } })
     let failures = 0
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       if (m.event_name === "order.placed" && m.audience === "customer" && failures === 0) {
         failures += 1
         throw new Error("injected fault between record and fan-out")
@@ -245,7 +248,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_message" WHERE "event_name" = 'order.placed' AND "resource_id" = $1 AND "audience" = 'customer'`, [order.id])
       assert.equal(n, 1, "one message for the event, however often it is delivered")
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
     }
   })
 
@@ -330,12 +333,12 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
   /** Runs `work` with the engine's clock stopped (nothing falls due meanwhile), then moves it on by `advanceMs`. */
   const withFrozenClock = async <T>(work: () => Promise<T>, advanceMs = 60_000): Promise<T> => {
     const frozen = new Date(Date.now() + offsetMs)
-    webPush.useClock(() => frozen)
+    clock.useClock(() => frozen)
     try {
       return await work()
     } finally {
       offsetMs += advanceMs
-      webPush.useClock(() => new Date(Date.now() + offsetMs))
+      clock.useClock(() => new Date(Date.now() + offsetMs))
     }
   }
 
@@ -430,14 +433,14 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
   it("a message never fanned out is not resumed once older than its TTL: it ends failed, expired", async () => {
     const [device] = await seedDevices(store.push, 1, "stale", true)
     let fired = 0
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       if (m.payload.title === "stale news" && fired === 0) {
         fired += 1
         throw new Error("injected fault between record and fan-out")
       }
     })
     const frozen = new Date(Date.now() + offsetMs)
-    webPush.useClock(() => frozen)
+    clock.useClock(() => frozen)
     let id = ""
     try {
       id = await broadcast("stale", "stale news")
@@ -445,8 +448,8 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const [{ ttl }] = await db.query(`SELECT "ttl" FROM "push_message" WHERE "id" = $1`, [id])
       offsetMs += (ttl as number) * 1000 + HOUR // an upgrade a day later: the message is past its TTL
     } finally {
-      webPush.setFanoutFaultHook(undefined)
-      webPush.useClock(() => new Date(Date.now() + offsetMs))
+      fanoutFault.set(undefined)
+      clock.useClock(() => new Date(Date.now() + offsetMs))
     }
     const ended = await settled(id)
     assert.equal(ended.status, "failed")

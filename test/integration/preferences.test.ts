@@ -63,7 +63,7 @@ describe("preferences, languages and timing", () => {
       },
     })
     db = store.app.container.resolve<EntityManager>("manager")
-    store.app.container.resolve<{ useClock(c: () => Date): void }>("webPushService").useClock(() => clock)
+    store.app.container.resolve<{ useClock(c: () => Date): void }>("webPushClock").useClock(() => clock)
   })
 
   after(async () => {

@@ -16,9 +16,9 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
  * An `Idempotency-Key` header makes a retried request answer the first one's message.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { notifications, messages, webPush } = services(req)
-  const input = parseBroadcastBody(req.body, webPush.options.links)
-  checkCategories([input.category], webPush.options.preferences.categories, "category")
+  const { notifications, messages, options } = services(req)
+  const input = parseBroadcastBody(req.body, options.links)
+  checkCategories([input.category], options.preferences.categories, "category")
   const reach = await notifications.broadcastReach(input.category, input.sendAt)
   if (input.dryRun) {
     res.json({ dry_run: true, ...reach })

@@ -4,7 +4,7 @@ import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, services } from "../../../helpers"
 
 function adminEvents(req: MedusaRequest): string[] {
-  return [...new Set(services(req).webPush.options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
+  return [...new Set(services(req).options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
 }
 
 /** Which store events alert the calling admin, and which they can choose from. */

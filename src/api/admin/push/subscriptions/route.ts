@@ -10,10 +10,10 @@ const OWNER_ID = /^[A-Za-z0-9_]{1,80}$/
 /** Registers this browser for the signed-in admin: store-event alerts arrive on it. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const userId = adminUserId(req)
-  const { webPush } = services(req)
-  const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: false })
+  const { options } = services(req)
+  const input = parseSubscriptionBody(req.body, options.endpointPolicy, { allowCartId: false })
   // An admin's device receives the store events they chose (or their role's defaults).
-  const adminEvents = [...new Set(webPush.options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
+  const adminEvents = [...new Set(options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
   checkCategories(input.categories, adminEvents)
   const categories = input.categories ?? (await req.scope.resolve<PushPreferenceService>("pushPreferenceService").adminEvents(userId, adminEvents))
   const subscription = await register(req, { ...input, categories }, { user_id: userId })

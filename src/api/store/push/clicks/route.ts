@@ -25,9 +25,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   if (body.action !== undefined && (typeof body.action !== "string" || body.action.length > 64)) {
     throw new InvalidRequestError("action", "action must be a short string")
   }
-  const { webPush, messages } = services(req)
+  const { options, messages } = services(req)
   const found =
-    clickTokenMatches(body.delivery_id, body.click_token, webPush.options.clickTokenKey) && (await messages.recordClick(body.delivery_id))
+    clickTokenMatches(body.delivery_id, body.click_token, options.clickTokenKey) && (await messages.recordClick(body.delivery_id))
   if (!found) throw new NotFoundError("No such delivery")
   res.status(204).end()
 }

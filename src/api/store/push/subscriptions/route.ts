@@ -12,9 +12,9 @@ import { guestOwner } from "./guest-owner"
  * customer signed in).
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { webPush } = services(req)
-  const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: true })
-  checkCategories(input.categories, webPush.options.preferences.categories)
+  const { options } = services(req)
+  const input = parseSubscriptionBody(req.body, options.endpointPolicy, { allowCartId: true })
+  checkCategories(input.categories, options.preferences.categories)
   const signedIn = customerId(req)
   const owner = signedIn ? { customer_id: signedIn } : await guestOwner(req, input.cartId)
   const subscription = await register(req, input, owner)

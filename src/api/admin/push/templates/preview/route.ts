@@ -52,7 +52,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     if (typeof body[field] !== "string") throw new InvalidRequestError(field, `${field} is required`)
   }
   const rule = ruleFrom(req, body.event, body.audience)
-  const { options } = services(req).webPush
+  const { options } = services(req)
   const { defaultLocale } = options.preferences
   const links = { baseUrl: linkBase(rule.audience, options.links), policy: options.links }
   const { locale } = parseTemplateBody({ locale: body.locale }, defaultLocale, links)

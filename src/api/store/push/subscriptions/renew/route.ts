@@ -12,10 +12,10 @@ import { register } from "../../../../subscription-registration"
  * Without a known previous subscription, a signed-in customer simply subscribes again.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { webPush, subscriptions } = services(req)
-  const { previous, input } = parseRenewBody(req.body, webPush.options.endpointPolicy)
+  const { options, webPush, subscriptions } = services(req)
+  const { previous, input } = parseRenewBody(req.body, options.endpointPolicy)
   const old = previous ? await subscriptions.findByProof(previous.endpoint, previous.auth) : undefined
-  if (!old?.user_id) checkCategories(input.categories, webPush.options.preferences.categories)
+  if (!old?.user_id) checkCategories(input.categories, options.preferences.categories)
   if (!old) {
     const signedIn = customerId(req)
     if (!signedIn) throw new NotFoundError("The previous subscription is unknown; subscribe again")

@@ -28,15 +28,15 @@ function checkStoredLinks(message: PushMessage, links: LinkPolicy): void {
  * on in the background, its progress in the new message's counts.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { messages, webPush } = services(req)
+  const { messages, options, clock } = services(req)
   const id = String(req.params.id)
   const original = MESSAGE_ID.test(id) ? await messages.retrieve(id) : undefined
   if (!original) throw new NotFoundError("No message has this id")
-  checkStoredLinks(original, services(req).webPush.options.links)
+  checkStoredLinks(original, services(req).options.links)
   const created = await messages.createOnce({
     idempotency_key: `resend|${original.id}|${randomUUID()}`,
     event_name: original.event_name,
-    audience: audienceOf(original, webPush.now()),
+    audience: audienceOf(original, clock.now()),
     template_key: original.template_key,
     resource_id: original.resource_id,
     payload: original.payload,

@@ -10,7 +10,7 @@ import { ruleFrom } from "../../../../../template-rules"
 /** Saves an admin's change to one notification in one language; used from the next send on. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const rule = ruleFrom(req, req.params.event, req.params.audience)
-  const { options } = services(req).webPush
+  const { options } = services(req)
   const { locale, fields } = parseTemplateBody(req.body, options.preferences.defaultLocale, {
     baseUrl: linkBase(rule.audience, options.links),
     policy: options.links,

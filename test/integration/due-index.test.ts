@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import { Client } from "pg"
-import { DUE_CLAIM_SQL } from "../../src/services/push-dispatcher"
+import { DUE_CLAIM_SQL } from "../../src/delivery/claims"
 import { createDatabase, dropDatabase, startDatabaseServer, DatabaseServer } from "../support/database"
 
 interface PlanNode {

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { ACTIVE_ADMIN_SQL } from "../../../../lib/audience"
+import { ACTIVE_ADMIN_SQL } from "../../../../delivery/audience-sql"
 
 /** Days in the delivery chart, today included. */
 export const SERIES_DAYS = 14

@@ -1,7 +1,27 @@
-import { pauseDurationMs, PauseRule, reasonLabel, shouldPause, signalOf } from "../core/outcome-signal"
-import type { DeliveryOutcome } from "../core/outcome"
-import type { PushServiceHealth } from "../models/push-service-health"
-import type PushServiceHealthService from "../services/push-service-health"
+import { pauseDurationMs, PauseRule, reasonLabel, shouldPause, signalOf } from "../outcome-signal"
+import type { DeliveryOutcome } from "../outcome"
+
+/** What the gate reads of a push service's shared record (`push_service_health`) at the start of a run. */
+export interface PausedOrigin {
+  paused_until: Date
+  /** Pauses in a row so far. */
+  pauses: number
+}
+
+/** A failure that pauses an origin. */
+export interface PauseCause {
+  reason: string
+  statusCode: number | null
+  failures: number
+}
+
+/** Where pauses are shared between instances (the push-service health table). */
+export interface PauseStore {
+  /** Pauses `origin` for `durationMs` from `now` unless another instance did first; returns when the pause ends. */
+  pause(origin: string, cause: PauseCause, durationMs: number, now: Date): Promise<Date>
+  /** A send succeeded once the pause was over: the origin is healthy again. */
+  recovered(origin: string, now: Date): Promise<void>
+}
 
 /** One origin's state during one send run. */
 interface OriginState {
@@ -39,9 +59,9 @@ export class OriginGate {
   private readonly states = new Map<string, OriginState>()
 
   constructor(
-    snapshot: Map<string, PushServiceHealth>,
+    snapshot: ReadonlyMap<string, PausedOrigin>,
     private readonly rule: PauseRule,
-    private readonly health: PushServiceHealthService,
+    private readonly health: PauseStore,
     private readonly now: () => Date
   ) {
     for (const [origin, row] of snapshot) {

@@ -1,5 +1,3 @@
-import type { PushSubscription } from "../models/push-subscription"
-
 /**
  * Who a device belongs to: a signed-in customer, a guest's order (until `guest_expires_at`), or
  * an admin user.
@@ -13,8 +11,16 @@ export function ownerKey(owner: SubscriptionOwner): ["customer_id" | "order_id" 
   return ["user_id", owner.user_id]
 }
 
+/** The owner columns of a stored device (a `push_subscription` row). */
+export interface OwnerColumns {
+  customer_id: string | null
+  order_id: string | null
+  guest_expires_at: Date | null
+  user_id: string | null
+}
+
 /** The owner a stored device belongs to. */
-export function ownerOf(row: PushSubscription): SubscriptionOwner {
+export function ownerOf(row: OwnerColumns): SubscriptionOwner {
   if (row.customer_id) return { customer_id: row.customer_id }
   if (row.order_id) return { order_id: row.order_id, guest_expires_at: row.guest_expires_at ?? new Date(0) }
   return { user_id: row.user_id as string }

@@ -1,56 +1,51 @@
-import type { Logger } from "@medusajs/medusa"
-import type { EntityManager } from "typeorm"
+import type { EngineClock } from "../core/delivery/clock"
+import { capFor, capSkipReason, deviceEffect, FREQUENCY_CAP_DAYS, RetireRule } from "../core/delivery/device-rules"
+import { OriginGate, PausedOrigin, PauseStore } from "../core/delivery/origin-gate"
+import { DELIVERY, DELIVERY_SQL } from "../core/delivery/statuses"
+import { AttemptRecord, pausedRecord, recordFor, RetryPolicy, skippedRecord } from "../core/delivery/transitions"
 import { clickToken } from "../core/click-token"
 import { forEachConcurrent } from "../core/concurrency"
 import { describeError, PayloadTooLargeError } from "../core/errors"
 import type { Urgency } from "../core/event-types"
-import type { DeliveryOutcome } from "../core/outcome"
-import { endpointOrigin, outcomeForDevice } from "../core/outcome-signal"
-import { buildPayload, NotificationPayload } from "../core/payload"
-import type { PushResult } from "../core/push-transport"
 import { pickLocalized } from "../core/locale"
-import type { ResolvedOptions } from "../core/plugin-options"
-import type { EngineClock } from "../core/delivery/clock"
+import type { DeliveryOutcome } from "../core/outcome"
+import { endpointOrigin, outcomeForDevice, PauseRule } from "../core/outcome-signal"
+import { buildPayload, NotificationPayload } from "../core/payload"
+import type { PushRequest, PushResult, PushTarget } from "../core/push-transport"
+import type { ResolvedPreferences } from "../core/preference-options"
 import { endpointHash } from "../core/redact"
 import type { PushMessage } from "../models/push-message"
-import type PushMessageService from "../services/push-message"
-import { capFor, capSkipReason, deviceEffect, FREQUENCY_CAP_DAYS } from "../core/delivery/device-rules"
-import { BATCH_SQL, DELIVERY, DELIVERY_SQL } from "../core/delivery/statuses"
-import { AttemptRecord, PAUSED_REASON, pausedRecord, recordFor, skippedRecord } from "../core/delivery/transitions"
-import type PushServiceHealthService from "../services/push-service-health"
-import type PushSubscriptionService from "../services/push-subscription"
-import type WebPushService from "../services/web-push"
-import { OriginGate } from "./origin-gate"
+import { ClaimedDelivery, renewLeases } from "./claims"
+import type { Db } from "./db"
 
+/** What the sender needs of the options. */
+export interface SenderOptions extends RetryPolicy, RetireRule {
+  readonly leaseMs: number
+  readonly concurrency: number
+  readonly clickTokenKey: Buffer
+  readonly preferences: Pick<ResolvedPreferences, "defaultLocale" | "frequencyCaps">
+  readonly pushServicePause: PauseRule
+}
+
+/** The narrow parts of the engine the sender works with (the plugin's services fit them). */
 export interface ClaimedSenderDeps {
-  manager: EntityManager
-  logger: Logger
-  webPushService: WebPushService
-  webPushOptions: ResolvedOptions
-  webPushClock: EngineClock
-  pushMessageService: PushMessageService
-  pushSubscriptionService: PushSubscriptionService
-  pushServiceHealthService: PushServiceHealthService
+  db: Db
+  logger: { warn(message: string): void }
+  options: SenderOptions
+  clock: Pick<EngineClock, "now">
+  /** Sends one request to one device; never throws. */
+  transport: { send(target: PushTarget, request: PushRequest): Promise<PushResult> }
+  /** Stores outcomes, many in one statement. */
+  attempts: { recordAttempts(records: AttemptRecord[]): Promise<void> }
+  /** The devices' bookkeeping: removal when gone, failure runs, retiring. */
+  devices: {
+    removeGone(subscriptionId: string, endpoint: string): Promise<unknown>
+    recordResults(deliveredIds: string[], deviceFaultIds: string[], now: Date): Promise<void>
+    retireFailing(ids: string[], rule: RetireRule, now: Date): Promise<number>
+  }
+  /** Paused push services, shared by every instance. */
+  health: PauseStore & { snapshot(): Promise<ReadonlyMap<string, PausedOrigin>> }
 }
-
-/** A delivery claimed for sending, with what the sender needs of its device. */
-export interface ClaimedDelivery {
-  id: string
-  attempts: number
-  message_id: string
-  subscription_id: string
-  endpoint: string
-  p256dh: string
-  auth: string
-  locale: string | null
-  /** The device succeeded before: only such devices count towards, and probe, a push-service pause. */
-  proven: boolean
-  /** Its last attempt was held by a pause: a further pause counts as an attempt (nothing waits forever). */
-  paused_before: boolean
-}
-
-export const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth", s."locale",
-  s."last_success_at" IS NOT NULL AS proven, COALESCE(d."last_error" LIKE '${PAUSED_REASON}%', false) AS paused_before`
 
 /** At most this many outcomes per write. */
 const RECORD_CHUNK = 200
@@ -70,7 +65,7 @@ type StoredNotification = Omit<NotificationPayload, "timestamp" | "data">
  * the language of the order or customer, else the store's), with the ids and the click token
  * that let a click be recorded (the token: 43 bytes that are never shortened; title and body are).
  */
-function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pick<ResolvedOptions, "preferences" | "clickTokenKey">): string {
+function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pick<SenderOptions, "preferences" | "clickTokenKey">): string {
   const { defaultLocale } = options.preferences
   const localized = message.localized_payloads as Record<string, StoredNotification> | null
   const stored =
@@ -98,12 +93,12 @@ function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pi
 export class ClaimedSender {
   constructor(private readonly deps_: ClaimedSenderDeps) {}
 
-  private get options() {
-    return this.deps_.webPushOptions
+  private get options(): SenderOptions {
+    return this.deps_.options
   }
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
-    return this.deps_.manager.query(sql, params)
+    return this.deps_.db.query<T>(sql, params)
   }
 
   /**
@@ -115,7 +110,7 @@ export class ClaimedSender {
   async send(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>, batchId?: string): Promise<void> {
     const open = new Set(claimed.map((c) => c.id))
     const heartbeat = setInterval(() => {
-      this.renewLeases([...open], batchId).catch((err: unknown) => this.deps_.logger.warn(`web-push: lease renewal failed: ${describeError(err)}`))
+      renewLeases(this.deps_.db, [...open], batchId, this.options.leaseMs, this.now()).catch((err: unknown) => this.deps_.logger.warn(`web-push: lease renewal failed: ${describeError(err)}`))
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)))
     heartbeat.unref()
 
@@ -140,9 +135,9 @@ export class ClaimedSender {
     try {
       const capped = await this.overCap(claimed, messages)
       const gate = new OriginGate(
-        await this.deps_.pushServiceHealthService.snapshot(),
+        await this.deps_.health.snapshot(),
         this.options.pushServicePause,
-        this.deps_.pushServiceHealthService,
+        this.deps_.health,
         () => this.now()
       )
       await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
@@ -170,7 +165,7 @@ export class ClaimedSender {
   }
 
   private now(): Date {
-    return this.deps_.webPushClock.now()
+    return this.deps_.clock.now()
   }
 
   /**
@@ -199,22 +194,6 @@ export class ClaimedSender {
       }
     }
     return skips
-  }
-
-  private async renewLeases(deliveryIds: string[], batchId?: string): Promise<void> {
-    if (deliveryIds.length) {
-      await this.query(
-        `UPDATE "push_delivery" SET "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
-         WHERE "id" = ANY($1) AND "status" = ${DELIVERY_SQL.sending}`,
-        [deliveryIds, this.options.leaseMs, this.now()]
-      )
-    }
-    if (batchId) {
-      await this.query(
-        `UPDATE "push_batch" SET "lease_until" = $3::timestamptz + $2 * interval '1 millisecond' WHERE "id" = $1 AND "status" = ${BATCH_SQL.running}`,
-        [batchId, this.options.leaseMs, this.now()]
-      )
-    }
   }
 
   /**
@@ -252,7 +231,7 @@ export class ClaimedSender {
       if (err instanceof PayloadTooLargeError) return { outcome: { kind: "rejected", reason: "payload_too_large" } }
       throw err
     }
-    return this.deps_.webPushService.send(delivery, {
+    return this.deps_.transport.send(delivery, {
       payload,
       ttl: message.ttl,
       urgency: message.urgency as Urgency,
@@ -266,8 +245,8 @@ export class ClaimedSender {
    */
   private async store(results: StoredResult[]): Promise<void> {
     if (!results.length) return
-    const { pushMessageService, pushSubscriptionService, logger } = this.deps_
-    await pushMessageService.recordAttempts(results.map((r) => r.record))
+    const { attempts, devices, logger } = this.deps_
+    await attempts.recordAttempts(results.map((r) => r.record))
     const delivered: string[] = []
     const deviceFaults: string[] = []
     for (const { delivery, outcome, record, paused } of results) {
@@ -279,13 +258,13 @@ export class ClaimedSender {
         continue
       }
       logger.warn(`web-push: delivery ${delivery.id} to device ${endpointHash(delivery.endpoint)}: ${record.status} (${record.error})`)
-      if (effect === "remove") await pushSubscriptionService.removeGone(delivery.subscription_id, delivery.endpoint)
+      if (effect === "remove") await devices.removeGone(delivery.subscription_id, delivery.endpoint)
       else if (effect === "fault") deviceFaults.push(delivery.subscription_id)
     }
     const now = this.now()
-    await pushSubscriptionService.recordResults(delivered, deviceFaults, now)
+    await devices.recordResults(delivered, deviceFaults, now)
     if (deviceFaults.length) {
-      const retired = await pushSubscriptionService.retireFailing(deviceFaults, this.options, now)
+      const retired = await devices.retireFailing(deviceFaults, this.options, now)
       if (retired) logger.warn(`web-push: ${retired} device(s) retired after failures that point at them`)
     }
   }

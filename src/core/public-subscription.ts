@@ -1,5 +1,3 @@
-import type { PushSubscription } from "../models/push-subscription"
-
 /** What an API may show of a device: never the endpoint (a capability URL) nor its keys. */
 export interface PublicSubscription {
   id: string
@@ -19,8 +17,11 @@ export interface PublicSubscription {
   expiration_time: Date | null
 }
 
+/** What the view reads of a stored device (a `push_subscription` row). */
+export type StoredDevice = Omit<PublicSubscription, "push_service"> & { endpoint: string }
+
 /** The API view of a stored device. */
-export function toPublicSubscription(row: PushSubscription): PublicSubscription {
+export function toPublicSubscription(row: StoredDevice): PublicSubscription {
   let pushService = "unknown"
   try {
     pushService = new URL(row.endpoint).hostname

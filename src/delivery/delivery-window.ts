@@ -1,3 +1,5 @@
+import { HoldPolicy, isHeldCategory } from "../core/delivery/hold-policy"
+
 /**
  * SQL (on `push_subscription s`) for when a held delivery may go: NULL while the reader's local
  * time, in their time zone (UTC when unknown), is inside the window; else the window's next
@@ -15,17 +17,6 @@ export function windowOpensSql(nowParam: string, start: number, end: number): st
                  WHEN ${minute} < ${start} THEN ${opening(0)} ELSE ${opening(1)} END`
   }
   return `CASE WHEN ${minute} >= ${start} OR ${minute} < ${end} THEN NULL ELSE ${opening(0)} END`
-}
-
-/** What `heldOpensSql` needs of the options: the daily window and the categories it holds. */
-export interface HoldPolicy {
-  readonly window: { readonly start: number; readonly end: number }
-  readonly heldCategories: readonly string[]
-}
-
-/** Whether deliveries of this category wait for the reader's delivery window. */
-export function isHeldCategory(category: string | null, policy: HoldPolicy): boolean {
-  return category !== null && policy.heldCategories.includes(category)
 }
 
 /**

@@ -2,7 +2,7 @@ import type { MedusaRequest } from "@medusajs/medusa"
 import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../core/api-errors"
 import type ContactMessageService from "../services/contact-message"
 import type PushMessageService from "../services/push-message"
-import type PushNotificationService from "../services/push-notification"
+import type PushAdminSendService from "../services/push-admin-send"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
 import type { EngineClock } from "../core/delivery/clock"
@@ -15,7 +15,7 @@ export interface PluginServices {
   webPush: WebPushService
   subscriptions: PushSubscriptionService
   messages: PushMessageService
-  notifications: PushNotificationService
+  adminSends: PushAdminSendService
   contactMessages: ContactMessageService
 }
 
@@ -36,7 +36,7 @@ export function services(req: MedusaRequest): PluginServices {
     webPush: req.scope.resolve<WebPushService>("webPushService"),
     subscriptions: req.scope.resolve<PushSubscriptionService>("pushSubscriptionService"),
     messages: req.scope.resolve<PushMessageService>("pushMessageService"),
-    notifications: req.scope.resolve<PushNotificationService>("pushNotificationService"),
+    adminSends: req.scope.resolve<PushAdminSendService>("pushAdminSendService"),
     contactMessages: req.scope.resolve<ContactMessageService>("contactMessageService"),
   }
 }

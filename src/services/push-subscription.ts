@@ -206,6 +206,12 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return count > 0
   }
 
+  /** Removes any device by id (an admin's action); returns whether one was removed. */
+  async removeById(id: string): Promise<boolean> {
+    const [, count] = await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [id])
+    return count > 0
+  }
+
   /** Removes an owner's device by id; returns whether one was removed. */
   async removeOwned(id: string, owner: SubscriptionOwner): Promise<boolean> {
     const [column, value] = ownerKey(owner)

@@ -17,7 +17,7 @@ import { EmbeddedPostgresAccessError } from "./support/folder-access"
 import { runMigrations } from "./support/medusa-app"
 import { REPO_ROOT, TMP_DIR } from "./support/paths"
 import { writeStore } from "./support/store"
-import { generateVapidKeys } from "../src/core/keys"
+import { generateVapidKeys } from "../src/core/keys/keys"
 
 /** One template per checkout, so two checkouts can run their suites against one Postgres at once. */
 const TEMPLATE_DB = `wp_test_template_${createHash("sha1").update(REPO_ROOT).digest("hex").slice(0, 8)}`

@@ -1,12 +1,12 @@
 import type { MedusaRequest } from "@medusajs/medusa"
-import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../core/api-errors"
+import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../core/errors/api-errors"
 import type ContactMessageService from "../services/contact-message"
 import type PushMessageService from "../services/push-message"
 import type PushAdminSendService from "../services/push-admin-send"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
 import type { EngineClock } from "../core/delivery/clock"
-import type { ResolvedOptions } from "../core/plugin-options"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 /** The plugin's services, resolved from the request's scope. */
 export interface PluginServices {

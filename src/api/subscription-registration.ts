@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { ConflictError, NotFoundError } from "../core/api-errors"
-import { parseEndpointProof, SubscriptionInput } from "../core/request-validation"
+import { ConflictError, NotFoundError } from "../core/errors/api-errors"
+import { parseEndpointProof, SubscriptionInput } from "./validation/request-validation"
 import { PublicSubscription, SubscriptionOwner, toPublicSubscription } from "../services/push-subscription"
 import { services, userAgentSummary } from "./helpers"
 

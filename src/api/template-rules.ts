@@ -1,6 +1,6 @@
 import type { MedusaRequest } from "@medusajs/medusa"
-import { NotFoundError } from "../core/api-errors"
-import type { EventRule } from "../core/event-types"
+import { NotFoundError } from "../core/errors/api-errors"
+import type { EventRule } from "../core/catalogue/event-types"
 import { services } from "./helpers"
 
 /** The rule an admin route names by `:event` and `:audience`, or 404. */

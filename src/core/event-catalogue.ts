@@ -3,8 +3,8 @@
  * default text. It is data (see `default-events.ts`), merged with the plugin's
  * `events` option by `buildEventRules`.
  */
-import { DEFAULT_EVENTS } from './default-events'
-import type { CatalogueEntry } from './event-types'
+import { DEFAULT_EVENTS } from './catalogue/default-events'
+import type { CatalogueEntry } from './catalogue/event-types'
 
 export type {
   Audience,
@@ -15,8 +15,8 @@ export type {
   EventRuleOverride,
   EventsOption,
   EventRule,
-} from './event-types'
-export { AUDIENCES, URGENCIES, RESOURCE_KINDS, MAX_TTL_SECONDS } from './event-types'
-export { buildEventRules, eventNames } from './event-rules'
+} from './catalogue/event-types'
+export { AUDIENCES, URGENCIES, RESOURCE_KINDS, MAX_TTL_SECONDS } from './catalogue/event-types'
+export { buildEventRules, eventNames } from './catalogue/event-rules'
 
 export const EVENT_CATALOGUE: readonly CatalogueEntry[] = DEFAULT_EVENTS

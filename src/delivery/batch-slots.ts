@@ -1,4 +1,4 @@
-import { Semaphore } from "../core/semaphore"
+import { Semaphore } from "../core/concurrency/semaphore"
 
 /**
  * The batches of large audiences this process sends at once (two); the rest wait as ids, not rows,

@@ -1,4 +1,4 @@
-import { describeError } from "../core/errors"
+import { describeError } from "../core/errors/plugin-errors"
 
 /** Where the poller reports a failed round (Medusa's logger). */
 export interface PollerLogger {

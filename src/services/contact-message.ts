@@ -1,7 +1,7 @@
 import { EventBusService, TransactionBaseService } from "@medusajs/medusa"
-import { NotFoundError } from "../core/api-errors"
+import { NotFoundError } from "../core/errors/api-errors"
 import type { EntityManager } from "typeorm"
-import type { ContactMessageInput } from "../core/request-validation"
+import type { ContactMessageInput } from "../api/validation/request-validation"
 import { ContactMessage } from "../models/contact-message"
 
 type Dependencies = { manager: EntityManager; eventBusService: EventBusService }

@@ -1,7 +1,7 @@
 import { generateEntityId, Logger } from "@medusajs/medusa"
 import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
-import { backoffDelayMs } from "../core/backoff"
+import { backoffDelayMs } from "../core/delivery/backoff"
 import { audienceOf } from "../core/delivery/audience"
 import { MESSAGE_SQL } from "../core/delivery/statuses"
 import { audienceCondition } from "../delivery/audience-sql"
@@ -12,11 +12,11 @@ import type PushMessageService from "./push-message"
 import type PushServiceHealthService from "./push-service-health"
 import type PushSubscriptionService from "./push-subscription"
 import type { EngineClock } from "../core/delivery/clock"
-import type { ResolvedOptions } from "../core/plugin-options"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { BatchSlots } from "../delivery/batch-slots"
 import type { FanoutFault } from "../delivery/fanout-fault"
 import type WebPushService from "./web-push"
-import { describeError } from "../core/errors"
+import { describeError } from "../core/errors/plugin-errors"
 
 type Dependencies = {
   manager: EntityManager

@@ -7,7 +7,7 @@ import { claimableDeviceSql } from "../delivery/audience-sql"
 import type { PushDelivery } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
 import type { EngineClock } from "../core/delivery/clock"
-import type { ResolvedOptions } from "../core/plugin-options"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }
 

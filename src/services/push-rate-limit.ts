@@ -1,8 +1,8 @@
 import type { Logger } from "@medusajs/medusa"
-import { ClientRateLimiter, RequestClient } from "../core/client-rate-limiter"
-import type { RateDecision } from "../core/rate-limit"
-import { RedisScriptClient, RedisTokenBuckets, SharedBucketsUnavailable } from "../core/redis-token-buckets"
-import type { ResolvedOptions } from "../core/plugin-options"
+import { ClientRateLimiter, RequestClient } from "../core/rate-limits/client-rate-limiter"
+import type { RateDecision } from "../core/rate-limits/rate-limit"
+import { RedisScriptClient, RedisTokenBuckets, SharedBucketsUnavailable } from "../core/rate-limits/redis-token-buckets"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 type Dependencies = {
   webPushOptions: ResolvedOptions

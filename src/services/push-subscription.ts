@@ -1,17 +1,17 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/api-errors"
+import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/errors/api-errors"
 import { RetireRule, retireCutoff } from "../core/delivery/device-rules"
-import type { DevicePreferences } from "../core/preferences-input"
-import type { SubscriptionInput } from "../core/request-validation"
+import type { DevicePreferences } from "../api/validation/preferences-input"
+import type { SubscriptionInput } from "../api/validation/request-validation"
 import type { AudienceSpec } from "../core/delivery/audience"
 import { isHeldCategory } from "../core/delivery/hold-policy"
 import { ACTIVE_ADMIN_SQL, audienceCondition } from "../delivery/audience-sql"
 import { heldOpensSql } from "../delivery/delivery-window"
-import { PublicSubscription, toPublicSubscription } from "../core/public-subscription"
-import { ownerKey, ownerOf, SubscriptionOwner } from "../core/subscription-owner"
+import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/public-subscription"
+import { ownerKey, ownerOf, SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
-import type { ResolvedOptions } from "../core/plugin-options"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
 

@@ -1,6 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import type { OverridesByLocale, TemplateOverride } from "../core/localized-template"
+import type { OverridesByLocale, TemplateOverride } from "../core/templates/localized-template"
 import type { PushTemplate } from "../models/push-template"
 
 type Dependencies = { manager: EntityManager }

@@ -1,7 +1,7 @@
-import { checkEndpoint } from "../core/endpoint-policy"
-import type { ResolvedOptions } from "../core/plugin-options"
-import type { PushRequest, PushResult, PushTarget } from "../core/push-transport"
-import { Semaphore } from "../core/semaphore"
+import { checkEndpoint } from "../core/security/endpoint-policy"
+import type { ResolvedOptions } from "../core/options/plugin-options"
+import type { PushRequest, PushResult, PushTarget } from "../core/transport/push-transport"
+import { Semaphore } from "../core/concurrency/semaphore"
 import { createPushSender, PushSender } from "../core/transport/sender"
 
 /** `webPushOptions`: registered by the loader once the options are valid (resolving it throws the option error otherwise). */

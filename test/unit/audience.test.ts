@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { audienceColumns, audienceOf, type AudienceSpec } from '../../src/core/delivery/audience'
 import { audienceCondition } from '../../src/delivery/audience-sql'
-import { ownerKey } from '../../src/core/subscription-owner'
+import { ownerKey } from '../../src/core/subscriptions/subscription-owner'
 
 const AT = new Date('2026-11-30T12:00:00Z')
 

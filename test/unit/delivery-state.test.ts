@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
-import type { PushResult } from '../../src/core/push-transport'
+import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
+import type { PushResult } from '../../src/core/transport/push-transport'
 import {
   BATCH_SQL,
   DELIVERY,

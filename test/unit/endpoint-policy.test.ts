@@ -7,8 +7,8 @@ import {
   DEFAULT_PUSH_HOSTS,
   isPublicAddress,
   type HostResolver,
-} from '../../src/core/endpoint-policy'
-import { EndpointForbiddenError } from '../../src/core/errors'
+} from '../../src/core/security/endpoint-policy'
+import { EndpointForbiddenError } from '../../src/core/errors/plugin-errors'
 
 const policy = createEndpointPolicy()
 const loopbackPolicy = createEndpointPolicy({ allowLoopback: true })

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PluginOptionsError } from '../../src/core/errors'
+import { PluginOptionsError } from '../../src/core/errors/plugin-errors'
 import {
   buildEventRules,
   EVENT_CATALOGUE,
@@ -8,7 +8,7 @@ import {
   type EventRule,
   type EventsOption,
 } from '../../src/core/event-catalogue'
-import { renderTemplate, templateVariables } from '../../src/core/template'
+import { renderTemplate, templateVariables } from '../../src/core/templates/template'
 
 function rule(rules: readonly EventRule[], event: string, audience: string): EventRule | undefined {
   return rules.find((r) => r.event === event && r.audience === audience)

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
-import { pauseRule } from '../../src/core/outcome-signal'
+import { classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
+import { pauseRule } from '../../src/core/delivery/outcome-signal'
 import { OriginGate, type PausedOrigin, type PauseStore } from '../../src/core/delivery/origin-gate'
 
 const ORIGIN = 'https://fcm.googleapis.com'

@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { WebPushError } from 'web-push'
-import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors'
-import { backoffDelayMs, classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
+import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors/plugin-errors'
+import { backoffDelayMs, classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
 
 const NOW = Date.parse('2024-05-01T12:00:00Z')
 

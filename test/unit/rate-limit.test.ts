@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { clientKey, TokenBuckets } from '../../src/core/rate-limit'
+import { clientKey, TokenBuckets } from '../../src/core/rate-limits/rate-limit'
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start

@@ -1,5 +1,5 @@
-import type { DeliveryOutcome } from "../outcome"
-import { signalOf } from "../outcome-signal"
+import type { DeliveryOutcome } from "../transport/outcome"
+import { signalOf } from "./outcome-signal"
 
 // --- Retiring a device -------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-import { pauseDurationMs, PauseRule, reasonLabel, shouldPause, signalOf } from "../outcome-signal"
-import type { DeliveryOutcome } from "../outcome"
+import { pauseDurationMs, PauseRule, reasonLabel, shouldPause, signalOf } from "./outcome-signal"
+import type { DeliveryOutcome } from "../transport/outcome"
 
 /** What the gate reads of a push service's shared record (`push_service_health`) at the start of a run. */
 export interface PausedOrigin {

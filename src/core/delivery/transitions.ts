@@ -1,5 +1,5 @@
-import { backoffDelayMs } from "../backoff"
-import type { PushResult } from "../push-transport"
+import { backoffDelayMs } from "./backoff"
+import type { PushResult } from "../transport/push-transport"
 import { DELIVERY, DeliveryStatus } from "./statuses"
 
 /** The reason a paused delivery carries; the claim reads it back as `paused_before`. */

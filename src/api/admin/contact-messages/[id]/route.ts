@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError, NotFoundError } from "../../../../core/api-errors"
+import { InvalidRequestError, NotFoundError } from "../../../../core/errors/api-errors"
 import { services } from "../../../helpers"
 
 const CONTACT_MESSAGE_ID = /^contact_[A-Za-z0-9]{1,60}$/

@@ -1,8 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { randomUUID } from "node:crypto"
-import { InvalidRequestError } from "../../../../core/api-errors"
-import { checkCategories } from "../../../../core/preferences-input"
-import { parseBroadcastBody } from "../../../../core/request-validation"
+import { InvalidRequestError } from "../../../../core/errors/api-errors"
+import { checkCategories } from "../../../validation/preferences-input"
+import { parseBroadcastBody } from "../../../validation/request-validation"
 import { summary } from "../../../../services/push-notification"
 import { services } from "../../../helpers"
 

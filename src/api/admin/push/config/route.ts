@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type PushServiceHealthService from "../../../../services/push-service-health"
 import type { EngineClock } from "../../../../core/delivery/clock"
-import type { ResolvedOptions } from "../../../../core/plugin-options"
+import type { ResolvedOptions } from "../../../../core/options/plugin-options"
 import { ADMIN_SERVICE_WORKER_PATH } from "../../../admin-push-sw/route"
 
 /**

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError } from "../../../../core/api-errors"
+import { InvalidRequestError } from "../../../../core/errors/api-errors"
 import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, services } from "../../../helpers"
 

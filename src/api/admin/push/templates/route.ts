@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { templateVariables } from "../../../../core/template"
-import { SHIPPED_LOCALES } from "../../../../core/translations"
+import { templateVariables } from "../../../../core/templates/template"
+import { SHIPPED_LOCALES } from "../../../../core/templates/translations"
 import type PushTemplateService from "../../../../services/push-template"
 import { services } from "../../../helpers"
 

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../core/api-errors"
+import { NotFoundError } from "../../../../core/errors/api-errors"
 import { adminUserId, services } from "../../../helpers"
 
 /** Sends a test notification to every device of the calling admin and answers with the outcome. */

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError, NotFoundError } from "../../../../core/api-errors"
-import { CLICK_TOKEN, clickTokenMatches } from "../../../../core/click-token"
+import { InvalidRequestError, NotFoundError } from "../../../../core/errors/api-errors"
+import { CLICK_TOKEN, clickTokenMatches } from "../../../../core/security/click-token"
 import { services } from "../../../helpers"
 
 const DELIVERY_ID = /^pushdel_[A-Za-z0-9]{1,60}$/

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../core/api-errors"
-import { parsePreferencesBody } from "../../../../core/preferences-input"
+import { NotFoundError } from "../../../../core/errors/api-errors"
+import { parsePreferencesBody } from "../../../validation/preferences-input"
 import { toPublicSubscription } from "../../../../services/push-subscription"
 import { services } from "../../../helpers"
 

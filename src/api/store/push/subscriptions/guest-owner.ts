@@ -1,5 +1,5 @@
 import type { CartService, MedusaRequest, OrderService } from "@medusajs/medusa"
-import { InvalidRequestError, UnauthorizedError } from "../../../../core/api-errors"
+import { InvalidRequestError, UnauthorizedError } from "../../../../core/errors/api-errors"
 import { services } from "../../../helpers"
 
 const DAY_MS = 86_400_000

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../../../core/api-errors"
+import { NotFoundError } from "../../../../../../core/errors/api-errors"
 import { services } from "../../../../../helpers"
 
 const MESSAGE_ID = /^pushmsg_[A-Za-z0-9]{1,60}$/

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-import { EndpointForbiddenError } from './errors'
+import { EndpointForbiddenError } from '../errors/plugin-errors'
 import { isPublicAddress } from './ip-address'
 
 export { isPublicAddress } from './ip-address'

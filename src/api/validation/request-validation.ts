@@ -1,10 +1,10 @@
-import { decodeBase64Url } from "./base64url"
-import { checkEndpointSyntax, EndpointPolicy } from "./endpoint-policy"
-import { InvalidRequestError } from "./api-errors"
+import { decodeBase64Url } from "../../core/keys/base64url"
+import { checkEndpointSyntax, EndpointPolicy } from "../../core/security/endpoint-policy"
+import { InvalidRequestError } from "../../core/errors/api-errors"
 import { isEmailAddress } from "./email-address"
-import { validateSubscriptionKeys } from "./keys"
-import { checkLink, LinkPolicy } from "./link-policy"
-import { isTimeZone, normaliseLocale } from "./locale"
+import { validateSubscriptionKeys } from "../../core/keys/keys"
+import { checkLink, LinkPolicy } from "../../core/templates/link-policy"
+import { isTimeZone, normaliseLocale } from "../../core/templates/locale"
 
 type Body = Record<string, unknown>
 

@@ -1,5 +1,5 @@
 import { DEFAULT_EVENTS } from './default-events'
-import { PluginOptionsError } from './errors'
+import { PluginOptionsError } from '../errors/plugin-errors'
 import {
   AUDIENCES,
   MAX_TTL_SECONDS,

@@ -1,6 +1,6 @@
 import { createECDH } from 'node:crypto'
 import { decodeBase64Url, encodeBase64Url } from './base64url'
-import { InvalidSubscriptionError, PluginOptionsError } from './errors'
+import { InvalidSubscriptionError, PluginOptionsError } from '../errors/plugin-errors'
 import { deriveP256PublicKey, isP256Point, P256_POINT_BYTES, P256_PRIVATE_BYTES } from './p256'
 
 export { validateVapidSubject } from './vapid-subject'

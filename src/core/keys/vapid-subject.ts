@@ -1,4 +1,4 @@
-import { PluginOptionsError } from './errors'
+import { PluginOptionsError } from '../errors/plugin-errors'
 
 const FIELD = 'vapid_subject'
 

@@ -1,4 +1,4 @@
-import { hostMatches } from "./endpoint-policy"
+import { hostMatches } from "../security/endpoint-policy"
 import { fillPlaceholders } from "./template"
 
 /**

@@ -1,12 +1,12 @@
-import { clickTokenKey } from "./click-token"
-import { PluginOptionsError } from "./errors"
-import { buildEventRules, EventRule, EventsOption, Urgency } from "./event-catalogue"
-import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "./endpoint-policy"
-import { validateVapidKeys, validateVapidSubject } from "./keys"
-import { checkTemplateLink, linkBase, LinkPolicy } from "./link-policy"
-import { pauseRule, PauseRule } from "./outcome-signal"
+import { clickTokenKey } from "../security/click-token"
+import { PluginOptionsError } from "../errors/plugin-errors"
+import { buildEventRules, EventRule, EventsOption, Urgency } from "../event-catalogue"
+import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "../security/endpoint-policy"
+import { validateVapidKeys, validateVapidSubject } from "../keys/keys"
+import { checkTemplateLink, linkBase, LinkPolicy } from "../templates/link-policy"
+import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
-import type { RateLimit } from "./rate-limit"
+import type { RateLimit } from "../rate-limits/rate-limit"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions {

@@ -1,4 +1,4 @@
-import type { TemplateFields, Urgency } from "./event-types"
+import type { TemplateFields, Urgency } from "../catalogue/event-types"
 import { allowedLink, LinkPolicy, resolveLink } from "./link-policy"
 import { renderTemplate } from "./template"
 import type { TemplateContext } from "./template-context"

@@ -1,4 +1,4 @@
-import { WebPushPluginError } from "./errors"
+import { WebPushPluginError } from "../errors/plugin-errors"
 
 /** The oldest Node this plugin is tested on (the transport uses Node's own http2/https). */
 export const MINIMUM_NODE = "18.17.0"

@@ -1,5 +1,5 @@
-import { DEFAULT_EVENTS } from "./default-events"
-import type { Audience, EventRule, TemplateFields, Urgency } from "./event-types"
+import { DEFAULT_EVENTS } from "../catalogue/default-events"
+import type { Audience, EventRule, TemplateFields, Urgency } from "../catalogue/event-types"
 import { localeChain } from "./locale"
 import { TRANSLATIONS } from "./translations"
 

@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from './errors'
+import { PayloadTooLargeError } from '../errors/plugin-errors'
 
 /** What the storefront service worker receives and shows. */
 export interface NotificationPayload {

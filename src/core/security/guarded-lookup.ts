@@ -1,6 +1,6 @@
 import dns from "node:dns"
 import type { LookupFunction } from "node:net"
-import { EndpointForbiddenError } from "./errors"
+import { EndpointForbiddenError } from "../errors/plugin-errors"
 import { EndpointPolicy, hostMatches } from "./endpoint-policy"
 import { isPublicAddress } from "./ip-address"
 

@@ -1,8 +1,8 @@
-import { InvalidRequestError } from "./api-errors"
-import { MAX_TTL_SECONDS, URGENCIES, Urgency } from "./event-types"
-import { normaliseLocale } from "./locale"
-import { checkTemplateLink, LinkPolicy } from "./link-policy"
-import type { TemplateOverride } from "./localized-template"
+import { InvalidRequestError } from "../../core/errors/api-errors"
+import { MAX_TTL_SECONDS, URGENCIES, Urgency } from "../../core/catalogue/event-types"
+import { normaliseLocale } from "../../core/templates/locale"
+import { checkTemplateLink, LinkPolicy } from "../../core/templates/link-policy"
+import type { TemplateOverride } from "../../core/templates/localized-template"
 
 type Body = Record<string, unknown>
 

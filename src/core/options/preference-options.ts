@@ -1,5 +1,5 @@
-import { PluginOptionsError } from "./errors"
-import { normaliseLocale } from "./locale"
+import { PluginOptionsError } from "../errors/plugin-errors"
+import { normaliseLocale } from "../templates/locale"
 
 /** Categories every store has: order updates are on for a new customer device; the others are opt-in. */
 export const BUILT_IN_CATEGORIES = ["order_updates", "promotions", "announcements"] as const

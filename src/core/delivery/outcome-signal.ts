@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from "./outcome"
+import type { DeliveryOutcome } from "../transport/outcome"
 
 /**
  * What one delivery outcome says, and about whom. The one home of the retire rule and of the

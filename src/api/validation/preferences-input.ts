@@ -1,5 +1,5 @@
-import { InvalidRequestError } from "./api-errors"
-import { isTimeZone, normaliseLocale } from "./locale"
+import { InvalidRequestError } from "../../core/errors/api-errors"
+import { isTimeZone, normaliseLocale } from "../../core/templates/locale"
 import { parseEndpointProof, EndpointProof } from "./request-validation"
 
 export interface DevicePreferences {

@@ -1,6 +1,6 @@
 /** What the delivery transport (src/core/transport/) takes and gives: a device, a request, an outcome. */
 import { createHash } from "node:crypto"
-import type { Urgency } from "./event-types"
+import type { Urgency } from "../catalogue/event-types"
 import type { DeliveryOutcome } from "./outcome"
 
 /** The browser side of a push subscription. */

@@ -1,4 +1,4 @@
-import { InvalidSubscriptionError } from './errors'
+import { InvalidSubscriptionError } from '../errors/plugin-errors'
 
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
 

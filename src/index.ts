@@ -1,5 +1,5 @@
 export type { WebPushPluginOptions } from "./core/options/plugin-options"
 export type { EventsOption, EventRuleOverride, Audience, Urgency, ResourceKind } from "./core/catalogue/event-types"
 export type { NotificationPayload } from "./core/templates/payload"
-export { EVENT_CATALOGUE } from "./core/event-catalogue"
+export { EVENT_CATALOGUE } from "./core/catalogue/default-events"
 export { generateVapidKeys } from "./core/keys/keys"

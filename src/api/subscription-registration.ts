@@ -1,7 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ConflictError, NotFoundError } from "../core/errors/api-errors"
 import { parseEndpointProof, SubscriptionInput } from "./validation/request-validation"
-import { PublicSubscription, SubscriptionOwner, toPublicSubscription } from "../services/push-subscription"
+import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/public-subscription"
+import { SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import { services, userAgentSummary } from "./helpers"
 
 /**

@@ -1,7 +1,7 @@
 import type { EventBusService, Logger, MedusaContainer } from "@medusajs/medusa"
 import { EngineClock } from "../core/delivery/clock"
 import { describeError, PluginOptionsError } from "../core/errors/plugin-errors"
-import { eventNames } from "../core/event-catalogue"
+import { eventNames } from "../core/catalogue/event-rules"
 import { assertSupportedNode } from "../core/options/runtime"
 import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/options/plugin-options"
 import { BatchSlots } from "../delivery/batch-slots"

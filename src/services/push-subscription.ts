@@ -24,9 +24,6 @@ export interface AudienceReach {
   next_window_opens_at: Date | null
 }
 
-export type { SubscriptionOwner }
-export type { PublicSubscription }
-export { toPublicSubscription }
 
 export interface SubscriptionFilter {
   customer_id?: string

@@ -3,12 +3,8 @@ import assert from 'node:assert/strict'
 import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto'
 import webpush from 'web-push'
 import { InvalidSubscriptionError, PluginOptionsError } from '../../src/core/errors/plugin-errors'
-import {
-  generateVapidKeys,
-  validateSubscriptionKeys,
-  validateVapidKeys,
-  validateVapidSubject,
-} from '../../src/core/keys/keys'
+import { generateVapidKeys, validateSubscriptionKeys, validateVapidKeys } from '../../src/core/keys/keys'
+import { validateVapidSubject } from '../../src/core/keys/vapid-subject'
 
 function browserKeys(): { p256dh: string; auth: string; point: Buffer } {
   const ecdh = createECDH('prime256v1')

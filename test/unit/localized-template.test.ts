@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildEventRules } from '../../src/core/event-catalogue'
+import { buildEventRules } from '../../src/core/catalogue/event-rules'
 import { isTimeZone, localeChain, normaliseLocale, pickLocalized } from '../../src/core/templates/locale'
 import { isEnabled, templateFor } from '../../src/core/templates/localized-template'
 import { resolvePreferenceOptions } from '../../src/core/options/preference-options'

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { WebPushError } from 'web-push'
 import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors/plugin-errors'
-import { backoffDelayMs, classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
+import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
+import { backoffDelayMs } from '../../src/core/delivery/backoff'
 
 const NOW = Date.parse('2024-05-01T12:00:00Z')
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createECDH } from 'node:crypto'
 import { checkEndpointSyntax, DEFAULT_PUSH_HOSTS } from '../../src/core/security/endpoint-policy'
 import { EndpointForbiddenError, PluginOptionsError } from '../../src/core/errors/plugin-errors'
-import { EVENT_CATALOGUE } from '../../src/core/event-catalogue'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
 import { resolveOptions } from '../../src/core/options/plugin-options'
 
 /** A real VAPID pair, unpadded base64url, the private scalar left-padded to 32 bytes. */

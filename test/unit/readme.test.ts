@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
-import { EVENT_CATALOGUE } from '../../src/core/event-catalogue'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
 import { KNOWN_OPTIONS } from '../../src/core/options/plugin-options'
 
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { EVENT_CATALOGUE, type CatalogueEntry, type ResourceKind } from '../../src/core/event-catalogue'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
+import { type CatalogueEntry, type ResourceKind } from '../../src/core/catalogue/event-types'
 import { formatMoney } from '../../src/core/templates/money'
 import { renderNotification } from '../../src/core/templates/notification-builder'
 import {

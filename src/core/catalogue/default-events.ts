@@ -1,3 +1,7 @@
+/**
+ * The event catalogue: which Medusa event notifies which audience, with what default text. It is
+ * data, merged with the plugin's `events` option by `buildEventRules` (event-rules.ts).
+ */
 import type { CatalogueEntry } from './event-types'
 
 const DAY = 86400
@@ -163,4 +167,4 @@ for (const entry of entries) {
   Object.freeze(entry)
 }
 
-export const DEFAULT_EVENTS: readonly CatalogueEntry[] = Object.freeze(entries)
+export const EVENT_CATALOGUE: readonly CatalogueEntry[] = Object.freeze(entries)

@@ -1,4 +1,4 @@
-import { DEFAULT_EVENTS } from './default-events'
+import { EVENT_CATALOGUE } from './default-events'
 import { PluginOptionsError } from '../errors/plugin-errors'
 import {
   AUDIENCES,
@@ -131,7 +131,7 @@ const key = (event: string, audience: Audience): string => `${audience}\u0000${e
  */
 export function buildEventRules(events: EventsOption | undefined): EventRule[] {
   const rules = new Map<string, EventRule>()
-  for (const entry of DEFAULT_EVENTS) {
+  for (const entry of EVENT_CATALOGUE) {
     rules.set(key(entry.event, entry.audience), { ...entry, template: { ...entry.template } })
   }
   if (events === undefined) return [...rules.values()]

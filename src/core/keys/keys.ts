@@ -3,8 +3,6 @@ import { decodeBase64Url, encodeBase64Url } from './base64url'
 import { InvalidSubscriptionError, PluginOptionsError } from '../errors/plugin-errors'
 import { deriveP256PublicKey, isP256Point, P256_POINT_BYTES, P256_PRIVATE_BYTES } from './p256'
 
-export { validateVapidSubject } from './vapid-subject'
-
 /** Browser-supplied subscription keys, normalised to unpadded base64url. */
 export interface SubscriptionKeys {
   p256dh: string
@@ -12,6 +10,13 @@ export interface SubscriptionKeys {
 }
 
 /** A VAPID key pair, unpadded base64url. */
+/** The VAPID identity a push request is signed with (RFC 8292). */
+export interface VapidDetails {
+  readonly subject: string
+  readonly publicKey: string
+  readonly privateKey: string
+}
+
 export interface VapidKeys {
   publicKey: string
   privateKey: string

@@ -1,8 +1,10 @@
 import { clickTokenKey } from "../security/click-token"
 import { PluginOptionsError } from "../errors/plugin-errors"
-import { buildEventRules, EventRule, EventsOption, Urgency } from "../event-catalogue"
+import { buildEventRules } from "../catalogue/event-rules"
+import { EventRule, EventsOption, Urgency } from "../catalogue/event-types"
 import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "../security/endpoint-policy"
-import { validateVapidKeys, validateVapidSubject } from "../keys/keys"
+import { validateVapidKeys, type VapidDetails } from "../keys/keys"
+import { validateVapidSubject } from "../keys/vapid-subject"
 import { checkTemplateLink, linkBase, LinkPolicy } from "../templates/link-policy"
 import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
@@ -150,12 +152,6 @@ export interface RateLimitsOption {
   preferences_per_minute?: number
   /** `DELETE /store/push/subscriptions` and `DELETE /admin/push/subscriptions` together, per minute. @defaultValue 20 */
   unsubscribe_per_minute?: number
-}
-
-export interface VapidDetails {
-  readonly subject: string
-  readonly publicKey: string
-  readonly privateKey: string
 }
 
 /** Options after validation, in the shape the services use. */
@@ -436,4 +432,3 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
   }
 }
 
-export type { Urgency }

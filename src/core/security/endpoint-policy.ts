@@ -3,7 +3,6 @@ import { isIP } from 'node:net'
 import { EndpointForbiddenError } from '../errors/plugin-errors'
 import { isPublicAddress } from './ip-address'
 
-export { isPublicAddress } from './ip-address'
 
 /** Which push endpoints the plugin is willing to send to. */
 export interface EndpointPolicy {

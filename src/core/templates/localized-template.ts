@@ -1,4 +1,4 @@
-import { DEFAULT_EVENTS } from "../catalogue/default-events"
+import { EVENT_CATALOGUE } from "../catalogue/default-events"
 import type { Audience, EventRule, TemplateFields, Urgency } from "../catalogue/event-types"
 import { localeChain } from "./locale"
 import { TRANSLATIONS } from "./translations"
@@ -20,7 +20,7 @@ export type OverridesByLocale = Readonly<Record<string, TemplateOverride>>
 const TEXT_FIELDS = ["title", "body", "url", "icon", "image"] as const
 
 function catalogueTemplate(event: string, audience: Audience): TemplateFields | undefined {
-  return DEFAULT_EVENTS.find((e) => e.event === event && e.audience === audience)?.template
+  return EVENT_CATALOGUE.find((e) => e.event === event && e.audience === audience)?.template
 }
 
 function apply(template: TemplateFields, override: TemplateOverride | undefined): TemplateFields {

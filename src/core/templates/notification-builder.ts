@@ -25,7 +25,6 @@ export interface BuildDefaults {
   readonly badge?: string
 }
 
-export { resolveLink }
 
 function encodeLinkPart(value: string): string {
   return /^https?:\/\//i.test(value) ? value : encodeURIComponent(value)

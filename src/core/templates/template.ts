@@ -4,7 +4,6 @@
  * prototype walking, only own properties. Anything else stays as literal text.
  */
 
-export { formatMoney } from './money'
 
 export interface RenderOptions {
   /** Applied to each substituted value (not to fallbacks' surroundings), e.g. `encodeURIComponent` for URLs. */

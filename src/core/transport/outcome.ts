@@ -1,6 +1,5 @@
 import { EndpointForbiddenError, PayloadTooLargeError } from '../errors/plugin-errors'
 
-export { backoffDelayMs, type BackoffOptions } from '../delivery/backoff'
 
 /** What happened to one delivery attempt, and what to do next. */
 export type DeliveryOutcome =

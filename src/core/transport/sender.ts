@@ -1,7 +1,7 @@
 import { checkEndpointSyntax, type EndpointPolicy } from '../security/endpoint-policy'
 import { EndpointForbiddenError } from '../errors/plugin-errors'
 import { classifyError, classifyResponse, type DeliveryOutcome } from './outcome'
-import type { VapidDetails } from '../options/plugin-options'
+import type { VapidDetails } from '../keys/keys'
 import { topicHeader, type PushRequest, type PushResult, type PushTarget } from './push-transport'
 import { encryptPayload, type ReceiverKeys } from './encrypt'
 import { PushHttpPool, type PushTlsOverrides } from './http-pool'

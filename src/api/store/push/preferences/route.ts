@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { NotFoundError } from "../../../../core/errors/api-errors"
 import { parsePreferencesBody } from "../../../validation/preferences-input"
-import { toPublicSubscription } from "../../../../services/push-subscription"
+import { toPublicSubscription } from "../../../../core/subscriptions/public-subscription"
 import { services } from "../../../helpers"
 
 /**

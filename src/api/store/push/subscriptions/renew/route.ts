@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { NotFoundError } from "../../../../../core/errors/api-errors"
 import { checkCategories } from "../../../../validation/preferences-input"
 import { parseRenewBody } from "../../../../validation/request-validation"
-import { toPublicSubscription } from "../../../../../services/push-subscription"
+import { toPublicSubscription } from "../../../../../core/subscriptions/public-subscription"
 import { customerId, services, userAgentSummary } from "../../../../helpers"
 import { register } from "../../../../subscription-registration"
 

@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ConflictError, NotFoundError } from "../core/errors/api-errors"
-import { parseEndpointProof, SubscriptionInput } from "./validation/request-validation"
+import { parseEndpointProof } from "./validation/request-validation"
+import type { SubscriptionInput } from "../services/push-subscription"
 import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/public-subscription"
 import { SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import { services, userAgentSummary } from "./helpers"

@@ -8,7 +8,6 @@ import { checkLink, linkBase, LinkPolicy } from "../core/templates/link-policy"
 import { RenderedNotification } from "../core/templates/notification-builder"
 import { resolveLink } from "../core/templates/link-policy"
 import type { ResolvedOptions } from "../core/options/plugin-options"
-import type { BroadcastInput } from "../api/validation/request-validation"
 import type { PushMessage } from "../models/push-message"
 import type PushDispatcherService from "./push-dispatcher"
 import type { MessageView } from "./push-message"
@@ -16,6 +15,19 @@ import type PushMessageService from "./push-message"
 import { recordRendered, summary, MessageSummary } from "./push-notification"
 import type { AudienceReach } from "./push-subscription"
 import type PushSubscriptionService from "./push-subscription"
+
+/** An admin's announcement to every customer who opted into a category. */
+export interface BroadcastInput {
+  readonly title: string
+  readonly body: string
+  readonly url?: string
+  readonly icon?: string
+  readonly image?: string
+  readonly category: string
+  readonly dryRun: boolean
+  /** Start the broadcast then (ISO 8601 with a zone); at once when absent. */
+  readonly sendAt?: Date
+}
 
 type Dependencies = {
   logger: Logger

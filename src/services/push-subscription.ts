@@ -2,8 +2,6 @@ import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/errors/api-errors"
 import { RetireRule, retireCutoff } from "../core/delivery/device-rules"
-import type { DevicePreferences } from "../api/validation/preferences-input"
-import type { SubscriptionInput } from "../api/validation/request-validation"
 import type { AudienceSpec } from "../core/delivery/audience"
 import { isHeldCategory } from "../core/delivery/hold-policy"
 import { ACTIVE_ADMIN_SQL, audienceCondition } from "../delivery/audience-sql"
@@ -12,6 +10,25 @@ import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/
 import { ownerKey, ownerOf, SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
 import type { ResolvedOptions } from "../core/options/plugin-options"
+
+/** What the browser's `PushSubscription.toJSON()` gives, validated, plus the owner's choices. */
+export interface SubscriptionInput {
+  readonly endpoint: string
+  readonly p256dh: string
+  readonly auth: string
+  readonly expirationTime: Date | null
+  readonly categories?: string[]
+  readonly locale?: string
+  readonly cartId?: string
+  /** IANA time zone of the device, for delivery windows. */
+  readonly timeZone?: string
+}
+
+export interface DevicePreferences {
+  categories?: string[]
+  locale?: string
+  time_zone?: string
+}
 
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
 

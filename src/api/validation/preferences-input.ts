@@ -1,12 +1,7 @@
 import { InvalidRequestError } from "../../core/errors/api-errors"
 import { isTimeZone, normaliseLocale } from "../../core/templates/locale"
 import { parseEndpointProof, EndpointProof } from "./request-validation"
-
-export interface DevicePreferences {
-  categories?: string[]
-  locale?: string
-  time_zone?: string
-}
+import type { DevicePreferences } from "../../services/push-subscription"
 
 /** Categories a customer may choose: the built-in ones and the store's own (option `categories`). */
 export function checkCategories(categories: readonly string[] | undefined, known: readonly string[], field = "categories"): void {

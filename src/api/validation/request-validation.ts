@@ -5,32 +5,15 @@ import { isEmailAddress } from "./email-address"
 import { validateSubscriptionKeys } from "../../core/keys/keys"
 import { checkLink, LinkPolicy } from "../../core/templates/link-policy"
 import { isTimeZone, normaliseLocale } from "../../core/templates/locale"
+import type { ContactMessageInput } from "../../services/contact-message"
+import type { BroadcastInput } from "../../services/push-admin-send"
+import type { SubscriptionInput } from "../../services/push-subscription"
 
 type Body = Record<string, unknown>
-
-/** What the browser's `PushSubscription.toJSON()` gives, validated, plus the owner's choices. */
-export interface SubscriptionInput {
-  readonly endpoint: string
-  readonly p256dh: string
-  readonly auth: string
-  readonly expirationTime: Date | null
-  readonly categories?: string[]
-  readonly locale?: string
-  readonly cartId?: string
-  /** IANA time zone of the device, for delivery windows. */
-  readonly timeZone?: string
-}
 
 export interface EndpointProof {
   readonly endpoint: string
   readonly auth: string
-}
-
-export interface ContactMessageInput {
-  readonly name: string
-  readonly email: string
-  readonly subject?: string
-  readonly message: string
 }
 
 /** A customer category (`promotions`) or, for an admin device, a store event (`order.placed`). */
@@ -198,19 +181,6 @@ export function parseContactMessageBody(raw: unknown): ContactMessageInput {
   const subject = text(body, "subject", { max: 200, required: false })
   const message = text(body, "message", { max: 5000, required: true, multiline: true }) as string
   return { name, email, subject, message }
-}
-
-/** An admin's announcement to every customer who opted into a category. */
-export interface BroadcastInput {
-  readonly title: string
-  readonly body: string
-  readonly url?: string
-  readonly icon?: string
-  readonly image?: string
-  readonly category: string
-  readonly dryRun: boolean
-  /** Start the broadcast then (ISO 8601 with a zone); at once when absent. */
-  readonly sendAt?: Date
 }
 
 /** A broadcast's link: a path on the storefront, or a URL the link rule allows (see `checkLink`). */

@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ApiError } from "../core/errors/api-errors"
 import { describeError, PluginOptionsError, WebPushPluginError } from "../core/errors/plugin-errors"
-import { PLAIN_FIELD_NAME } from "./validation/request-validation"
+import { PLAIN_FIELD_NAME } from "./validation/fields"
 
 interface ErrorBody {
   type: string

@@ -4,21 +4,16 @@ import { InvalidRequestError } from "../../core/errors/api-errors"
 import { isEmailAddress } from "./email-address"
 import { validateSubscriptionKeys } from "../../core/keys/keys"
 import { checkLink, LinkPolicy } from "../../core/templates/link-policy"
-import { isTimeZone, normaliseLocale } from "../../core/templates/locale"
+import { Body, categories, category, locale, objectBody, onlyKnown, timeZone } from "./fields"
 import type { ContactMessageInput } from "../../services/contact-message"
 import type { BroadcastInput } from "../../services/push-admin-send"
 import type { SubscriptionInput } from "../../services/push-subscription"
-
-type Body = Record<string, unknown>
 
 export interface EndpointProof {
   readonly endpoint: string
   readonly auth: string
 }
 
-/** A customer category (`promotions`) or, for an admin device, a store event (`order.placed`). */
-const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,79}$/
-const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/
 const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
 // C0 and C1 control characters except tab and newline; bidi overrides, isolates and marks, which
 // can disguise text; invisible separators and byte-order marks. (Zero-width joiners stay: emoji use them.)
@@ -42,25 +37,6 @@ function normaliseUrl(value: string): string {
   }
 }
 
-function object(value: unknown, field: string): Body {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InvalidRequestError(field, `${field} must be an object`)
-  }
-  return value as Body
-}
-
-/** What a field name may look like to be repeated in an answer (a form-encoded body can make any text a key). */
-export const PLAIN_FIELD_NAME = /^[A-Za-z0-9_.\-[\]]{1,80}$/
-
-function onlyKnown(body: Body, known: readonly string[], prefix = ""): void {
-  const unknown = Object.keys(body).find((k) => !known.includes(k))
-  if (unknown === undefined) return
-  if (!PLAIN_FIELD_NAME.test(unknown)) {
-    throw new InvalidRequestError(prefix ? prefix.slice(0, -1) : "body", `${prefix || "the body "}has a field that is not accepted`)
-  }
-  throw new InvalidRequestError(prefix + unknown, `${prefix}${unknown} is not an accepted field`)
-}
-
 /** A required or optional text field: trimmed, control characters removed, length checked. */
 function text(body: Body, field: string, opts: { max: number; required: boolean; multiline?: boolean }): string | undefined {
   const value = body[field]
@@ -79,17 +55,6 @@ function text(body: Body, field: string, opts: { max: number; required: boolean;
   return clean === "" ? undefined : clean
 }
 
-function categories(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined
-  if (!Array.isArray(value) || value.length > 20 || value.some((c) => typeof c !== "string" || !CATEGORY.test(c))) {
-    throw new InvalidRequestError(
-      "categories",
-      "categories must be a list of at most 20 names of lower-case letters, digits, _, - and ."
-    )
-  }
-  return [...new Set(value as string[])]
-}
-
 function expiration(value: unknown): Date | null {
   if (value === undefined || value === null) return null
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 8.64e15) {
@@ -100,18 +65,15 @@ function expiration(value: unknown): Date | null {
 
 /** `POST .../push/subscriptions`: `{ subscription: {endpoint, expirationTime?, keys}, categories?, locale?, cart_id? }`. */
 export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts: { allowCartId: boolean }): SubscriptionInput {
-  const body = object(raw, "body")
+  const body = objectBody(raw, "body")
   onlyKnown(body, opts.allowCartId ? ["subscription", "categories", "locale", "time_zone", "cart_id"] : ["subscription", "categories", "locale", "time_zone"])
-  const subscription = object(body.subscription, "subscription")
+  const subscription = objectBody(body.subscription, "subscription")
   onlyKnown(subscription, ["endpoint", "expirationTime", "keys"], "subscription.")
   const endpoint = checkEndpointSyntax(subscription.endpoint, policy).toString()
-  const keys = object(subscription.keys, "subscription.keys")
+  const keys = objectBody(subscription.keys, "subscription.keys")
   onlyKnown(keys, ["p256dh", "auth"], "subscription.keys.")
   const { p256dh, auth } = validateSubscriptionKeys({ p256dh: keys.p256dh, auth: keys.auth })
-  const locale = body.locale
-  if (locale !== undefined && (typeof locale !== "string" || !LOCALE.test(locale))) {
-    throw new InvalidRequestError("locale", 'locale must be a language tag such as "en" or "fr-CA"')
-  }
+  const language = locale(body.locale)
   const cartId = body.cart_id
   if (cartId !== undefined && (typeof cartId !== "string" || !CART_ID.test(cartId))) {
     throw new InvalidRequestError("cart_id", "cart_id must be a cart id (cart_...)")
@@ -122,7 +84,7 @@ export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts
     auth,
     expirationTime: expiration(subscription.expirationTime),
     categories: categories(body.categories),
-    locale: normaliseLocale(locale as string | undefined),
+    locale: language,
     cartId: cartId as string | undefined,
     timeZone: timeZone(body.time_zone),
   }
@@ -133,7 +95,7 @@ export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts
  * sent by the service worker on `pushsubscriptionchange`.
  */
 export function parseRenewBody(raw: unknown, policy: EndpointPolicy): { previous?: EndpointProof; input: SubscriptionInput } {
-  const body = object(raw, "body")
+  const body = objectBody(raw, "body")
   const { previous, ...rest } = body
   const input = parseSubscriptionBody(rest, policy, { allowCartId: false })
   if (previous === undefined || previous === null) return { input }
@@ -150,7 +112,7 @@ export function parseRenewBody(raw: unknown, policy: EndpointPolicy): { previous
 
 /** `DELETE .../push/subscriptions`: `{ endpoint, auth }`; holding both proves the device. */
 export function parseEndpointProof(raw: unknown): EndpointProof {
-  const body = object(raw, "body")
+  const body = objectBody(raw, "body")
   onlyKnown(body, ["endpoint", "auth"])
   // Only an https URL can be a stored endpoint; anything else is refused before it reaches a query.
   if (typeof body.endpoint !== "string" || body.endpoint === "" || body.endpoint.length > 2048 || !isHttpsUrl(body.endpoint)) {
@@ -170,7 +132,7 @@ export function parseEndpointProof(raw: unknown): EndpointProof {
 
 /** `POST /store/contact-messages`: `{ name, email, subject?, message }`. */
 export function parseContactMessageBody(raw: unknown): ContactMessageInput {
-  const body = object(raw, "body")
+  const body = objectBody(raw, "body")
   onlyKnown(body, ["name", "email", "subject", "message"])
   const name = text(body, "name", { max: 200, required: true }) as string
   const email = text(body, "email", { max: 254, required: true }) as string
@@ -195,12 +157,6 @@ function link(body: Body, field: string, links: LinkPolicy): string | undefined 
   throw new InvalidRequestError(field, `${field} must be an http(s) URL or a path starting with /`)
 }
 
-function timeZone(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined
-  if (!isTimeZone(value)) throw new InvalidRequestError("time_zone", 'time_zone must be an IANA time zone such as "Europe/Paris"')
-  return value
-}
-
 function sendAt(value: unknown): Date | undefined {
   if (value === undefined || value === null) return undefined
   const at = typeof value === "string" && /(Z|[+-]\d\d:\d\d)$/.test(value) ? new Date(value) : new Date(NaN)
@@ -212,13 +168,11 @@ function sendAt(value: unknown): Date | undefined {
 
 /** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, dry_run? }`; links follow `links`. */
 export function parseBroadcastBody(raw: unknown, links: LinkPolicy): BroadcastInput {
-  const body = object(raw, "body")
+  const body = objectBody(raw, "body")
   onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "dry_run", "send_at"])
   const title = text(body, "title", { max: 120, required: true }) as string
   const message = text(body, "body", { max: 500, required: true, multiline: true }) as string
-  if (typeof body.category !== "string" || !CATEGORY.test(body.category)) {
-    throw new InvalidRequestError("category", "category must be a category name of lower-case letters, digits, _ and -")
-  }
+  const chosen = category(body.category)
   if (body.dry_run !== undefined && typeof body.dry_run !== "boolean") {
     throw new InvalidRequestError("dry_run", "dry_run must be true or false")
   }
@@ -228,7 +182,7 @@ export function parseBroadcastBody(raw: unknown, links: LinkPolicy): BroadcastIn
     url: link(body, "url", links),
     icon: link(body, "icon", links),
     image: link(body, "image", links),
-    category: body.category,
+    category: chosen,
     dryRun: body.dry_run === true,
     sendAt: sendAt(body.send_at),
   }

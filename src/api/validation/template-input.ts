@@ -1,10 +1,8 @@
 import { InvalidRequestError } from "../../core/errors/api-errors"
-import { MAX_TTL_SECONDS, URGENCIES, Urgency } from "../../core/catalogue/event-types"
-import { normaliseLocale } from "../../core/templates/locale"
+import { URGENCIES, Urgency } from "../../core/catalogue/event-types"
 import { checkTemplateLink, LinkPolicy } from "../../core/templates/link-policy"
 import type { TemplateOverride } from "../../core/templates/localized-template"
-
-type Body = Record<string, unknown>
+import { locale as parseLocale, objectBody, onlyKnown, ttl } from "./fields"
 
 const LIMITS = { title: 200, body: 1000, url: 1024, icon: 1024, image: 1024 } as const
 
@@ -21,13 +19,9 @@ const LINK_FIELDS: ReadonlySet<string> = new Set(["url", "icon", "image"])
  * `url`, `icon` and `image` follow the link rule (see `checkLink`), judged with stand-in values for placeholders.
  */
 export function parseTemplateBody(raw: unknown, defaultLocale: string, links: TemplateLinks): { locale: string; fields: TemplateOverride } {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidRequestError("body", "body must be an object")
-  const body = raw as Body
-  const known = ["locale", "enabled", "ttl", "urgency", ...Object.keys(LIMITS)]
-  const unknown = Object.keys(body).find((k) => !known.includes(k))
-  if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
-  const locale = body.locale === undefined ? defaultLocale : normaliseLocale(typeof body.locale === "string" ? body.locale : undefined)
-  if (!locale) throw new InvalidRequestError("locale", 'locale must be a language tag such as "fr" or "fr-CA"')
+  const body = objectBody(raw)
+  onlyKnown(body, ["locale", "enabled", "ttl", "urgency", ...Object.keys(LIMITS)])
+  const locale = parseLocale(body.locale) ?? defaultLocale
   const fields: TemplateOverride = {}
   for (const [field, max] of Object.entries(LIMITS) as Array<[keyof typeof LIMITS, number]>) {
     const value = body[field]
@@ -46,10 +40,8 @@ export function parseTemplateBody(raw: unknown, defaultLocale: string, links: Te
     throw new InvalidRequestError("enabled", "enabled must be true or false")
   }
   if (body.enabled !== undefined) fields.enabled = body.enabled as boolean | null
-  if (body.ttl !== undefined && body.ttl !== null && !(Number.isInteger(body.ttl) && (body.ttl as number) >= 0 && (body.ttl as number) <= MAX_TTL_SECONDS)) {
-    throw new InvalidRequestError("ttl", `ttl must be a whole number of seconds from 0 to ${MAX_TTL_SECONDS}`)
-  }
-  if (body.ttl !== undefined) fields.ttl = body.ttl as number | null
+  const seconds = ttl(body.ttl)
+  if (seconds !== undefined) fields.ttl = seconds
   if (body.urgency !== undefined && body.urgency !== null && !(URGENCIES as readonly unknown[]).includes(body.urgency)) {
     throw new InvalidRequestError("urgency", `urgency must be one of ${URGENCIES.join(", ")}`)
   }

@@ -3,6 +3,7 @@ import { PluginOptionsError } from '../errors/plugin-errors'
 import {
   AUDIENCES,
   MAX_TTL_SECONDS,
+  isTtlSeconds,
   RESOURCE_KINDS,
   URGENCIES,
   type Audience,
@@ -44,7 +45,7 @@ function validateOverride(value: unknown, path: string): EventRuleOverride {
   if (loads !== undefined && !(RESOURCE_KINDS as readonly unknown[]).includes(loads)) {
     throw new PluginOptionsError(`${path}.loads`, `must be one of ${RESOURCE_KINDS.join(', ')}, got ${describe(loads)}`)
   }
-  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) >= 0 && (ttl as number) <= MAX_TTL_SECONDS)) {
+  if (ttl !== undefined && !isTtlSeconds(ttl)) {
     throw new PluginOptionsError(`${path}.ttl`, `must be a whole number of seconds from 0 to ${MAX_TTL_SECONDS}, got ${describe(ttl)}`)
   }
   if (urgency !== undefined && !(URGENCIES as readonly unknown[]).includes(urgency)) {

@@ -98,3 +98,17 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
 ]
 /** Longest TTL push services accept: 28 days. */
 export const MAX_TTL_SECONDS = 2419200
+
+/** Whether `value` is a TTL a push service accepts: whole seconds from 0 to `MAX_TTL_SECONDS`. */
+export function isTtlSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TTL_SECONDS
+}
+
+/**
+ * A category name: a customer category (`promotions`, or one of the store's own) or, for an admin
+ * device, a store event (`order.placed`): lower-case letters, digits, `_`, `-` and `.`, at most 80.
+ */
+export const CATEGORY_NAME = /^[a-z0-9][a-z0-9_.-]{0,79}$/
+
+/** How `CATEGORY_NAME` reads in an error message. */
+export const CATEGORY_NAME_RULE = 'lower-case letters, digits, _, - and .'

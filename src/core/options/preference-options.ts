@@ -1,5 +1,6 @@
 import { PluginOptionsError } from "../errors/plugin-errors"
 import { normaliseLocale } from "../templates/locale"
+import { CATEGORY_NAME, CATEGORY_NAME_RULE } from "../catalogue/event-types"
 
 /** Categories every store has: order updates are on for a new customer device; the others are opt-in. */
 export const BUILT_IN_CATEGORIES = ["order_updates", "promotions", "announcements"] as const
@@ -33,7 +34,6 @@ export interface ResolvedPreferences {
   readonly frequencyCaps: Readonly<Record<string, number>>
 }
 
-const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,39}$/
 const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/
 
 function minutes(value: unknown, option: string): number {
@@ -44,8 +44,8 @@ function minutes(value: unknown, option: string): number {
 
 function categoryList(value: unknown, option: string, fallback: readonly string[]): string[] {
   if (value === undefined) return [...fallback]
-  if (!Array.isArray(value) || value.some((c) => typeof c !== "string" || !CATEGORY.test(c))) {
-    throw new PluginOptionsError(option, "must be a list of category names (lower-case letters, digits, _ and -)")
+  if (!Array.isArray(value) || value.some((c) => typeof c !== "string" || !CATEGORY_NAME.test(c))) {
+    throw new PluginOptionsError(option, `must be a list of category names (${CATEGORY_NAME_RULE})`)
   }
   return [...new Set(value as string[])]
 }
@@ -64,7 +64,7 @@ export function resolvePreferenceOptions(options: PreferenceOptions): ResolvedPr
     throw new PluginOptionsError("frequency_caps", "must be an object such as { promotions: 3 }")
   }
   for (const [category, cap] of Object.entries(caps)) {
-    if (!CATEGORY.test(category)) throw new PluginOptionsError(`frequency_caps.${category}`, "is not a category name")
+    if (!CATEGORY_NAME.test(category)) throw new PluginOptionsError(`frequency_caps.${category}`, "is not a category name")
     if (typeof cap !== "number" || !Number.isInteger(cap) || cap < 0 || cap > 1000) {
       throw new PluginOptionsError(`frequency_caps.${category}`, "must be a whole number of pushes per week from 0 to 1000")
     }

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { randomUUID } from "node:crypto"
 import { InvalidRequestError } from "../../../../core/errors/api-errors"
-import { checkCategories } from "../../../validation/preferences-input"
+import { checkCategories } from "../../../validation/fields"
 import { parseBroadcastBody } from "../../../validation/request-validation"
 import { summary } from "../../../../services/push-notification"
 import { services } from "../../../helpers"

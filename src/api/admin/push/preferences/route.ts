@@ -2,6 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { InvalidRequestError } from "../../../../core/errors/api-errors"
 import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, services } from "../../../helpers"
+import { objectBody, onlyKnown } from "../../../validation/fields"
 
 function adminEvents(req: MedusaRequest): string[] {
   return [...new Set(services(req).options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
@@ -18,9 +19,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const userId = adminUserId(req)
   const available = adminEvents(req)
-  const body = (req.body ?? {}) as Record<string, unknown>
-  const unknown = Object.keys(body).find((k) => k !== "events")
-  if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
+  const body = objectBody(req.body ?? {})
+  onlyKnown(body, ["events"])
   const events = body.events
   if (!Array.isArray(events) || events.some((e) => typeof e !== "string" || !available.includes(e))) {
     throw new InvalidRequestError("events", `events must be a list of: ${available.join(", ")}`)

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { parseSubscriptionBody } from "../../../validation/request-validation"
-import { checkCategories } from "../../../validation/preferences-input"
+import { checkCategories } from "../../../validation/fields"
 import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, page, queryString, services } from "../../../helpers"
 import { register, removeByProof } from "../../../subscription-registration"

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { UnauthorizedError } from "../../../../core/errors/api-errors"
 import { parseSubscriptionBody } from "../../../validation/request-validation"
-import { checkCategories } from "../../../validation/preferences-input"
+import { checkCategories } from "../../../validation/fields"
 import { customerId, page, services } from "../../../helpers"
 import { register, removeByProof } from "../../../subscription-registration"
 import { guestOwner } from "./guest-owner"

@@ -2,6 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { InvalidRequestError } from "../../../../../core/errors/api-errors"
 import { linkBase } from "../../../../../core/templates/link-policy"
 import type { TemplateOverride } from "../../../../../core/templates/localized-template"
+import { objectBody, onlyKnown } from "../../../../validation/fields"
 import { parseTemplateBody, TemplateLinks } from "../../../../validation/template-input"
 import type PushPreviewService from "../../../../../services/push-preview"
 import { services } from "../../../../helpers"
@@ -11,9 +12,9 @@ const ORDER_ID = /^order_[A-Za-z0-9]{1,60}$/
 
 /** The unsaved edit in `template`, checked as a save would be; a bad field is named `template.<field>`. */
 function templateEdit(raw: unknown, locale: string, defaultLocale: string, links: TemplateLinks): TemplateOverride {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidRequestError("template", "template must be an object")
+  const edit = objectBody(raw, "template")
   try {
-    return parseTemplateBody({ ...raw, locale }, defaultLocale, links).fields
+    return parseTemplateBody({ ...edit, locale }, defaultLocale, links).fields
   } catch (err) {
     if (err instanceof InvalidRequestError && err.field) throw new InvalidRequestError(`template.${err.field}`, `template.${err.message}`)
     throw err
@@ -25,9 +26,8 @@ function templateEdit(raw: unknown, locale: string, defaultLocale: string, links
  * contact message: the saved template, or the unsaved edit in `template`.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const body = (req.body ?? {}) as Record<string, unknown>
-  const unknown = Object.keys(body).find((k) => !["event", "audience", "locale", "template", "order_id"].includes(k))
-  if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
+  const body = objectBody(req.body ?? {})
+  onlyKnown(body, ["event", "audience", "locale", "template", "order_id"])
   for (const field of ["event", "audience"]) {
     if (typeof body[field] !== "string") throw new InvalidRequestError(field, `${field} is required`)
   }

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { NotFoundError } from "../../../../../core/errors/api-errors"
-import { checkCategories } from "../../../../validation/preferences-input"
+import { checkCategories } from "../../../../validation/fields"
 import { parseRenewBody } from "../../../../validation/request-validation"
 import { toPublicSubscription } from "../../../../../core/subscriptions/public-subscription"
 import { customerId, services, userAgentSummary } from "../../../../helpers"

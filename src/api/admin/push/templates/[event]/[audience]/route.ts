@@ -1,7 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError } from "../../../../../../core/errors/api-errors"
 import { linkBase } from "../../../../../../core/templates/link-policy"
-import { normaliseLocale } from "../../../../../../core/templates/locale"
+import { locale as parseLocale } from "../../../../../validation/fields"
 import { parseTemplateBody } from "../../../../../validation/template-input"
 import type PushTemplateService from "../../../../../../services/push-template"
 import { services } from "../../../../../helpers"
@@ -22,11 +21,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
 /** Back to the default text: `?locale=fr` for one language, else every saved change of this notification. */
 export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const rule = ruleFrom(req, req.params.event, req.params.audience)
-  let locale: string | undefined
-  if (req.query.locale !== undefined) {
-    locale = normaliseLocale(typeof req.query.locale === "string" ? req.query.locale : undefined)
-    if (!locale) throw new InvalidRequestError("locale", 'locale must be a language tag such as "fr"')
-  }
+  const locale = parseLocale(req.query.locale)
   const removed = await req.scope.resolve<PushTemplateService>("pushTemplateService").reset(rule.event, rule.audience, locale)
   res.json({ reset: true, removed })
 }

@@ -1,7 +1,7 @@
 import type { Logger } from "@medusajs/medusa"
 import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/catalogue/contact-alerts"
 import { describeError } from "../core/errors/plugin-errors"
-import type { EventRule } from "../core/catalogue/event-types"
+import { eventKey, type EventRule } from "../core/catalogue/event-types"
 import { normaliseLocale } from "../core/templates/locale"
 import { isEnabled, templateFor } from "../core/templates/localized-template"
 import { renderNotification, RenderedNotification } from "../core/templates/notification-builder"
@@ -107,7 +107,7 @@ export default class PushNotificationService {
       locales.add(normaliseLocale(locale) ?? loaded.locale ?? defaultLocale)
     }
     const rendered = render(defaultLocale)
-    const templateKey = `${rule.event}:${rule.audience}`
+    const templateKey = eventKey(rule.event, rule.audience)
     const idempotencyKey = `${rule.event}|${loaded.resourceKey}|${rule.audience}|${templateKey}`
     const message = await recordRendered(this.deps_.pushMessageService, rendered, audience, {
       idempotency_key: idempotencyKey,

@@ -4,6 +4,8 @@ import {
   AUDIENCES,
   MAX_TTL_SECONDS,
   isTtlSeconds,
+  eventKey,
+  type EventKey,
   RESOURCE_KINDS,
   URGENCIES,
   type Audience,
@@ -122,8 +124,6 @@ function newRule(event: string, audience: Audience, o: EventRuleOverride, path: 
   return applyOverride(base, o)
 }
 
-const key = (event: string, audience: Audience): string => `${audience}\u0000${event}`
-
 /**
  * Merges the built-in catalogue with the `events` option: `false` (for an
  * event or one audience) or `enabled: false` removes a rule; an override
@@ -131,9 +131,9 @@ const key = (event: string, audience: Audience): string => `${audience}\u0000${e
  * Throws {@link PluginOptionsError} naming the offending option path.
  */
 export function buildEventRules(events: EventsOption | undefined): EventRule[] {
-  const rules = new Map<string, EventRule>()
+  const rules = new Map<EventKey, EventRule>()
   for (const entry of EVENT_CATALOGUE) {
-    rules.set(key(entry.event, entry.audience), { ...entry, template: { ...entry.template } })
+    rules.set(eventKey(entry.event, entry.audience), { ...entry, template: { ...entry.template } })
   }
   if (events === undefined) return [...rules.values()]
   if (!isPlainObject(events)) {
@@ -145,7 +145,7 @@ export function buildEventRules(events: EventsOption | undefined): EventRule[] {
       throw new PluginOptionsError(eventPath, 'is not a valid event name (e.g. "order.placed")')
     }
     if (perAudience === false) {
-      for (const audience of AUDIENCES) rules.delete(key(event, audience))
+      for (const audience of AUDIENCES) rules.delete(eventKey(event, audience))
       continue
     }
     if (!isPlainObject(perAudience)) {
@@ -159,16 +159,16 @@ export function buildEventRules(events: EventsOption | undefined): EventRule[] {
       const audience = audienceKey as Audience
       if (raw === undefined) continue
       if (raw === false) {
-        rules.delete(key(event, audience))
+        rules.delete(eventKey(event, audience))
         continue
       }
       const override = validateOverride(raw, path)
       if (override.enabled === false) {
-        rules.delete(key(event, audience))
+        rules.delete(eventKey(event, audience))
         continue
       }
-      const existing = rules.get(key(event, audience))
-      rules.set(key(event, audience), existing ? applyOverride(existing, override) : newRule(event, audience, override, path))
+      const existing = rules.get(eventKey(event, audience))
+      rules.set(eventKey(event, audience), existing ? applyOverride(existing, override) : newRule(event, audience, override, path))
     }
   }
   return [...rules.values()]

@@ -112,3 +112,14 @@ export const CATEGORY_NAME = /^[a-z0-9][a-z0-9_.-]{0,79}$/
 
 /** How `CATEGORY_NAME` reads in an error message. */
 export const CATEGORY_NAME_RULE = 'lower-case letters, digits, _, - and .'
+
+/**
+ * One notification of the catalogue: a store event for one audience, written `order.placed:customer`
+ * (event names hold no `:`). The same key names the message's `template_key`, the rule in the
+ * catalogue and its shipped translations.
+ */
+export type EventKey = `${string}:${Audience}`
+
+export function eventKey(event: string, audience: Audience): EventKey {
+  return `${event}:${audience}`
+}

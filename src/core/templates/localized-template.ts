@@ -1,5 +1,5 @@
 import { EVENT_CATALOGUE } from "../catalogue/default-events"
-import type { Audience, EventRule, TemplateFields, Urgency } from "../catalogue/event-types"
+import { eventKey, type Audience, type EventRule, type TemplateFields, type Urgency } from "../catalogue/event-types"
 import { localeChain } from "./locale"
 import { TRANSLATIONS } from "./translations"
 
@@ -51,7 +51,7 @@ export function templateFor(
   const untouched = (field: "title" | "body"): boolean => shipped !== undefined && rule.template[field] === shipped[field]
   let template: TemplateFields = { ...rule.template }
   for (const candidate of localeChain(locale, defaultLocale).reverse()) {
-    const translated = TRANSLATIONS[candidate]?.[`${rule.audience}:${rule.event}`]
+    const translated = TRANSLATIONS[candidate]?.[eventKey(rule.event, rule.audience)]
     if (translated) {
       if (untouched("title")) template.title = translated.title
       if (untouched("body")) template.body = translated.body

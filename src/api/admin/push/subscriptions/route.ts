@@ -1,4 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { adminEventNames } from "../../../../core/catalogue/admin-events"
 import { parseSubscriptionBody } from "../../../validation/request-validation"
 import { checkCategories } from "../../../validation/fields"
 import type PushPreferenceService from "../../../../services/push-preference"
@@ -13,7 +14,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const { options } = services(req)
   const input = parseSubscriptionBody(req.body, options.endpointPolicy, { allowCartId: false })
   // An admin's device receives the store events they chose (or their role's defaults).
-  const adminEvents = [...new Set(options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
+  const adminEvents = adminEventNames(options.rules)
   checkCategories(input.categories, adminEvents)
   const categories = input.categories ?? (await req.scope.resolve<PushPreferenceService>("pushPreferenceService").adminEvents(userId, adminEvents))
   const subscription = await register(req, { ...input, categories }, { user_id: userId })

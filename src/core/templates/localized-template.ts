@@ -17,6 +17,17 @@ export interface TemplateOverride {
 
 export type OverridesByLocale = Readonly<Record<string, TemplateOverride>>
 
+/** The fields an override holds (and the columns `push_template` saves them in). */
+export const OVERRIDE_FIELDS = ["enabled", "title", "body", "url", "icon", "image", "ttl", "urgency"] as const
+
+/** A saved override as stored: its locale and the override's fields (urgency as the text the column holds). */
+export type SavedOverride = { readonly locale: string } & { readonly [F in (typeof OVERRIDE_FIELDS)[number]]: TemplateOverride[F] | string }
+
+/** Saved overrides, one per locale, keyed by locale and holding the override's fields only. */
+export function overridesByLocale(rows: readonly SavedOverride[]): Record<string, TemplateOverride> {
+  return Object.fromEntries(rows.map((row) => [row.locale, Object.fromEntries(OVERRIDE_FIELDS.map((f) => [f, row[f]])) as TemplateOverride]))
+}
+
 const TEXT_FIELDS = ["title", "body", "url", "icon", "image"] as const
 
 function catalogueTemplate(event: string, audience: Audience): TemplateFields | undefined {

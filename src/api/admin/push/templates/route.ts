@@ -1,4 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { overridesByLocale } from "../../../../core/templates/localized-template"
 import { templateVariables } from "../../../../core/templates/template"
 import { SHIPPED_LOCALES } from "../../../../core/templates/translations"
 import type PushTemplateService from "../../../../services/push-template"
@@ -9,10 +10,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
   const { options } = services(req)
   const saved = await req.scope.resolve<PushTemplateService>("pushTemplateService").list()
   const templates = options.rules.map((rule) => {
-    const mine = saved.filter((t) => t.event_name === rule.event && t.audience === rule.audience)
-    const overrides = Object.fromEntries(
-      mine.map((t) => [t.locale, { enabled: t.enabled, title: t.title, body: t.body, url: t.url, icon: t.icon, image: t.image, ttl: t.ttl, urgency: t.urgency }])
-    )
+    const overrides = overridesByLocale(saved.filter((t) => t.event_name === rule.event && t.audience === rule.audience))
     const { title, body, url, icon, image, ttl, urgency } = rule.template
     return {
       event: rule.event,

@@ -1,4 +1,5 @@
 import { isIPv6 } from "node:net"
+import { ipv6Groups } from "../security/ip-address"
 
 /** How many requests a key may make per window; the bucket refills evenly over the window. */
 export interface RateLimit {
@@ -76,14 +77,6 @@ export function clientKey(ip: string | undefined): string {
   const bare = ip.trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "")
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)
   if (mapped) return `ip:${mapped[1]}`
-  if (isIPv6(bare)) return `ip6:${expandV6(bare).slice(0, 4).join(":")}`
+  if (isIPv6(bare)) return `ip6:${ipv6Groups(bare).slice(0, 4).join(":")}`
   return `ip:${bare.slice(0, 64)}`
-}
-
-function expandV6(ip: string): string[] {
-  const [head, tail] = ip.toLowerCase().split("::")
-  const left = head ? head.split(":") : []
-  const right = tail ? tail.split(":") : []
-  const groups = tail === undefined ? left : [...left, ...new Array<string>(8 - left.length - right.length).fill("0"), ...right]
-  return groups.map((g) => (g.includes(".") ? g : String(parseInt(g, 16))))
 }

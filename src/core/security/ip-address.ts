@@ -33,8 +33,12 @@ function isPublicV4Int(ip: number): boolean {
   return !NON_PUBLIC_V4.some(([network, prefix]) => v4InRange(ip, network, prefix))
 }
 
-/** Expands a valid IPv6 literal (no zone id) into its 8 16-bit groups. */
-function v6Groups(ip: string): number[] {
+/**
+ * Expands an IPv6 literal into its 8 16-bit groups (`2001:db8::1` -> [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]),
+ * a trailing dotted IPv4 as the last two. The one IPv6 parser of the plugin: check the literal
+ * with `net.isIPv6` first, and remove any zone id (`%eth0`).
+ */
+export function ipv6Groups(ip: string): number[] {
   let text = ip
   const lastColon = text.lastIndexOf(':')
   const dotted = text.slice(lastColon + 1)
@@ -56,7 +60,7 @@ function embeddedV4(groups: readonly number[], at: number): number {
 }
 
 function isPublicV6(ip: string): boolean {
-  const g = v6Groups(ip)
+  const g = ipv6Groups(ip)
   const first = g[0]
   const zeros = (n: number): boolean => g.slice(0, n).every((x) => x === 0)
   // ::ffff:a.b.c.d (IPv4-mapped) and ::a.b.c.d (IPv4-compatible): judge the IPv4 inside.

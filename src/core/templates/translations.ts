@@ -1,7 +1,8 @@
 /**
  * The built-in notifications in the languages shipped with the plugin. English is the catalogue
- * itself (default-events.ts); these give title and body per event key (`order.placed:customer`, see `eventKey`). Store owners add or
- * change languages per event in the `events` option (`locales`) or in the admin.
+ * itself (default-events.ts); these give title and body per event key (`order.placed:customer`,
+ * see `eventKey`). Store owners add or change languages per event in the `events` option
+ * (`locales`) or in the admin.
  */
 import type { EventKey } from "../catalogue/event-types"
 

@@ -6,7 +6,7 @@
  * `npx medusa-plugin-web-push storefront <public folder>`: copies the service worker and the
  * subscribe helper of this version into a storefront (run it again after each upgrade).
  */
-import { generateVapidKeys } from "./core/keys"
+import { generateVapidKeys } from "./core/keys/keys"
 import { diagnose, Finding } from "./doctor"
 import { copyStorefrontFiles } from "./storefront-copy"
 

@@ -1,7 +1,7 @@
 import fs from "node:fs"
 import path from "node:path"
 import { Client } from "pg"
-import { resolveOptions } from "./core/plugin-options"
+import { resolveOptions } from "./core/options/plugin-options"
 
 export interface Finding {
   level: "ok" | "warn" | "error"

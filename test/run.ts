@@ -20,7 +20,7 @@ import { EmbeddedPostgresAccessError } from "./support/folder-access"
 import { runMigrations } from "./support/medusa-app"
 import { REPO_ROOT, TMP_DIR } from "./support/paths"
 import { writeStore } from "./support/store"
-import { generateVapidKeys } from "../src/core/keys"
+import { generateVapidKeys } from "../src/core/keys/keys"
 
 /** Test files that must not run beside others: `npm pack` runs `prepare`, which rebuilds dist/. */
 const RUN_ALONE = ["package.test.ts"]

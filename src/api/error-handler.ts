@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { ApiError } from "../core/api-errors"
-import { describeError, PluginOptionsError, WebPushPluginError } from "../core/errors"
-import { PLAIN_FIELD_NAME } from "../core/request-validation"
+import { ApiError } from "../core/errors/api-errors"
+import { describeError, PluginOptionsError, WebPushPluginError } from "../core/errors/plugin-errors"
+import { PLAIN_FIELD_NAME } from "./validation/fields"
 
 interface ErrorBody {
   type: string

@@ -1,36 +1,42 @@
 import type { MedusaRequest } from "@medusajs/medusa"
-import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../core/api-errors"
+import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../core/errors/api-errors"
 import type ContactMessageService from "../services/contact-message"
 import type PushMessageService from "../services/push-message"
-import type PushNotificationService from "../services/push-notification"
+import type PushAdminSendService from "../services/push-admin-send"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 /** The plugin's services, resolved from the request's scope. */
 export interface PluginServices {
+  options: ResolvedOptions
+  clock: EngineClock
   webPush: WebPushService
   subscriptions: PushSubscriptionService
   messages: PushMessageService
-  notifications: PushNotificationService
+  adminSends: PushAdminSendService
   contactMessages: ContactMessageService
 }
 
 /**
- * Resolves the plugin's services. With invalid options the delivery service cannot be built:
- * the route then answers 503 with the option at fault instead of failing obscurely.
+ * Resolves the plugin's options and services. With invalid options nothing can be built: the
+ * route then answers 503 with the option at fault instead of failing obscurely.
  */
 export function services(req: MedusaRequest): PluginServices {
-  let webPush: WebPushService
+  let options: ResolvedOptions
   try {
-    webPush = req.scope.resolve<WebPushService>("webPushService")
+    options = req.scope.resolve<ResolvedOptions>("webPushOptions")
   } catch (err) {
     throw new NotConfiguredError(`Web push is not configured: ${(err as Error).message}`)
   }
   return {
-    webPush,
+    options,
+    clock: req.scope.resolve<EngineClock>("webPushClock"),
+    webPush: req.scope.resolve<WebPushService>("webPushService"),
     subscriptions: req.scope.resolve<PushSubscriptionService>("pushSubscriptionService"),
     messages: req.scope.resolve<PushMessageService>("pushMessageService"),
-    notifications: req.scope.resolve<PushNotificationService>("pushNotificationService"),
+    adminSends: req.scope.resolve<PushAdminSendService>("pushAdminSendService"),
     contactMessages: req.scope.resolve<ContactMessageService>("contactMessageService"),
   }
 }

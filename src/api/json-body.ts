@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http"
-import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../core/api-errors"
+import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../core/errors/api-errors"
 
 /** Whether the request has a body to read (an empty one, `Content-Length: 0`, is none). */
 export function hasBody(req: IncomingMessage): boolean {

@@ -1,5 +1,5 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { clientAddress } from "../core/client-address"
+import { clientAddress } from "../core/rate-limits/client-address"
 import type PushRateLimitService from "../services/push-rate-limit"
 import type { LimitedAction } from "../services/push-rate-limit"
 import { customerId, signedInAdminId } from "./helpers"

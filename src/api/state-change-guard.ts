@@ -1,6 +1,6 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { ForbiddenOriginError, UnsupportedMediaTypeError } from "../core/api-errors"
-import { checkRequestOrigin, isJsonMediaType, mediaTypeOf, parseCorsOrigins } from "../core/request-origin"
+import { ForbiddenOriginError, UnsupportedMediaTypeError } from "../core/errors/api-errors"
+import { checkRequestOrigin, isJsonMediaType, mediaTypeOf, parseCorsOrigins } from "../core/security/request-origin"
 import { hasBody, readJsonBody } from "./json-body"
 
 /** Request bodies of the plugin's routes are small; anything larger is refused with 413. */

@@ -1,7 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { ConflictError, NotFoundError } from "../core/api-errors"
-import { parseEndpointProof, SubscriptionInput } from "../core/request-validation"
-import { PublicSubscription, SubscriptionOwner, toPublicSubscription } from "../services/push-subscription"
+import { ConflictError, NotFoundError } from "../core/errors/api-errors"
+import { parseEndpointProof } from "./validation/request-validation"
+import type { SubscriptionInput } from "../services/push-subscription"
+import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/public-subscription"
+import { SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import { services, userAgentSummary } from "./helpers"
 
 /**

@@ -1,31 +1,68 @@
 import type { EventBusService, Logger, MedusaContainer } from "@medusajs/medusa"
-import { describeError, PluginOptionsError } from "../core/errors"
-import { eventNames } from "../core/event-catalogue"
-import { assertSupportedNode } from "../core/runtime"
-import { resolveOptions, WebPushPluginOptions } from "../core/plugin-options"
+import { EngineClock } from "../core/delivery/clock"
+import { describeError, PluginOptionsError } from "../core/errors/plugin-errors"
+import { eventNames } from "../core/catalogue/event-rules"
+import { assertSupportedNode } from "../core/options/runtime"
+import { resolveOptions, ResolvedOptions, WebPushPluginOptions } from "../core/options/plugin-options"
+import { BatchSlots } from "../delivery/batch-slots"
+import { FanoutFault } from "../delivery/fanout-fault"
+import { RetryPoller } from "../delivery/retry-poller"
 import { BATCH_EVENT } from "../services/push-dispatcher"
 import type PushDispatcherService from "../services/push-dispatcher"
 import type PushNotificationService from "../services/push-notification"
-import type WebPushService from "../services/web-push"
+
+/** What the loader registers beside the services (awilix values, one per process). */
+export interface EngineRegistrations {
+  /** The validated options; resolving it throws the option error while they are invalid. */
+  webPushOptions: ResolvedOptions
+  webPushClock: EngineClock
+  webPushBatchSlots: BatchSlots
+  webPushRetryPoller: RetryPoller
+  webPushFanoutFault: FanoutFault
+}
+
+/** An awilix resolver: `resolve` runs on each resolution (Medusa's container is awilix). */
+function resolver<T>(resolve: () => T): { resolve: () => T } {
+  return { resolve }
+}
 
 /**
- * At boot: validates the options (a bad one is reported by name, and push stays off rather than
- * taking the store down), subscribes every catalogued and mapped event (each handler knows its
- * own event name: the local event bus does not pass it) and the batch jobs of large audiences,
- * and starts the retry poller that also takes over the work of crashed instances.
+ * At boot (Medusa runs plugin loaders after registering, and before resolving, the plugin's
+ * services): validates the options (a bad one is reported by name, and push stays off rather than
+ * taking the store down) and registers them, the engine's clock, batch slots, retry poller and
+ * test hook as values the services depend on; subscribes every catalogued and mapped event (each
+ * handler knows its own event name: the local event bus does not pass it) and the batch jobs of
+ * large audiences, and starts the retry poller that also takes over the work of crashed instances.
  */
 export default async function webPushLoader(container: MedusaContainer, options: WebPushPluginOptions): Promise<void> {
   const logger = container.resolve<Logger>("logger")
-  let events: string[]
+  let resolved: ResolvedOptions
   try {
     assertSupportedNode()
-    events = eventNames(resolveOptions(options).rules)
+    resolved = resolveOptions(options)
   } catch (err) {
+    // Every service needs the options: resolving one throws this error, and the routes answer 503 with it.
+    container.register(
+      "webPushOptions",
+      resolver<ResolvedOptions>(() => {
+        throw err
+      })
+    )
     // An option error names the option; anything else thrown here is described by name and code.
     const detail = err instanceof PluginOptionsError ? err.message : `web-push: options could not be read: ${describeError(err)}`
     logger.error(`${detail}. Web push notifications are switched off until this is fixed.`)
     return
   }
+  const values: EngineRegistrations = {
+    webPushOptions: resolved,
+    webPushClock: new EngineClock(),
+    webPushBatchSlots: new BatchSlots(),
+    webPushRetryPoller: new RetryPoller(resolved.retryPollMs, logger),
+    webPushFanoutFault: new FanoutFault(),
+  }
+  for (const [name, value] of Object.entries(values)) container.register(name, resolver(() => value))
+
+  const events = eventNames(resolved.rules)
   const eventBus = container.resolve<EventBusService>("eventBusService")
   for (const event of events) {
     eventBus.subscribe(
@@ -45,6 +82,6 @@ export default async function webPushLoader(container: MedusaContainer, options:
     { subscriberId: "medusa-plugin-web-push:batch" }
   )
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
-  container.resolve<WebPushService>("webPushService").startPoller(() => dispatcher().processDue())
+  values.webPushRetryPoller.start(() => dispatcher().processDue())
   logger.info(`web-push: listening to ${events.length} events`)
 }

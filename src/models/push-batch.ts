@@ -1,7 +1,9 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
+import type { BatchStatus } from "../core/delivery/statuses"
 import { BeforeInsert, Column, Entity } from "typeorm"
 
-export type PushBatchStatus = "pending" | "running" | "done"
+/** One home for the statuses: `core/delivery/statuses`. */
+export type PushBatchStatus = BatchStatus
 
 /** A range of subscription ids of one message's audience: `(after_subscription_id, last_subscription_id]`. */
 @Entity({ name: "push_batch" })

@@ -1,16 +1,9 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
+import type { DeliveryStatus } from "../core/delivery/statuses"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushDeliveryStatus =
-  | "pending"
-  | "scheduled"
-  | "sending"
-  | "delivered"
-  | "gone"
-  | "rejected"
-  | "retrying"
-  | "failed"
-  | "skipped"
+/** One home for the statuses: `core/delivery/statuses`. */
+export type PushDeliveryStatus = DeliveryStatus
 
 /**
  * One message to one subscription. The subscription id is kept (not a foreign key) so

@@ -1,8 +1,11 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
+import type { MessageAudience } from "../core/delivery/audience"
+import type { MessageStatus } from "../core/delivery/statuses"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
-export type PushMessageStatus = "scheduled" | "sending" | "done" | "failed"
-export type PushMessageAudience = "customer" | "admin" | "broadcast" | "test"
+/** One home for the statuses: `core/delivery/statuses`. */
+export type PushMessageStatus = MessageStatus
+export type PushMessageAudience = MessageAudience
 
 /**
  * One rendered notification for one audience. The idempotency key (event, resource,

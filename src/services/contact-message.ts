@@ -1,8 +1,14 @@
 import { EventBusService, TransactionBaseService } from "@medusajs/medusa"
-import { NotFoundError } from "../core/api-errors"
+import { NotFoundError } from "../core/errors/api-errors"
 import type { EntityManager } from "typeorm"
-import type { ContactMessageInput } from "../core/request-validation"
 import { ContactMessage } from "../models/contact-message"
+
+export interface ContactMessageInput {
+  readonly name: string
+  readonly email: string
+  readonly subject?: string
+  readonly message: string
+}
 
 type Dependencies = { manager: EntityManager; eventBusService: EventBusService }
 

@@ -1,15 +1,15 @@
 import type { ClaimService, Fulfillment, FindConfig, Order, OrderService, SwapService } from "@medusajs/medusa"
 import { createHash } from "node:crypto"
-import type { ResourceKind } from "../core/event-types"
-import { normaliseLocale } from "../core/locale"
-import { formatMoney } from "../core/money"
+import type { ResourceKind } from "../core/catalogue/event-types"
+import { normaliseLocale } from "../core/templates/locale"
+import { formatMoney } from "../core/templates/money"
 import {
   contactMessageContext,
   eventDataContext,
   orderContext,
   shipmentContext,
   TemplateContext,
-} from "../core/template-context"
+} from "../core/templates/template-context"
 import type ContactMessageService from "./contact-message"
 
 /** Medusa's core fulfillment service (its exported name clashes with the provider interface). */

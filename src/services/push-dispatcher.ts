@@ -1,23 +1,32 @@
 import { generateEntityId, Logger } from "@medusajs/medusa"
 import { hostname } from "node:os"
 import type { EntityManager } from "typeorm"
-import { backoffDelayMs } from "../core/backoff"
-import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
-import { audienceCondition, audienceOf, claimableDeviceSql } from "../lib/audience"
-import { CLAIM_RETURNING, ClaimedDelivery, ClaimedSender } from "../lib/claimed-sender"
-import { heldOpensSql } from "../lib/delivery-window"
+import { backoffDelayMs } from "../core/delivery/backoff"
+import { audienceOf } from "../core/delivery/audience"
+import { MESSAGE_SQL } from "../core/delivery/statuses"
+import { audienceCondition } from "../delivery/audience-sql"
+import { AudienceRange, claimBatch, claimDue, createAndClaimRange, finishBatch, staleBatches } from "../delivery/claims"
+import { ClaimedSender } from "../delivery/claimed-sender"
 import type { PushMessage } from "../models/push-message"
 import type PushMessageService from "./push-message"
 import type PushServiceHealthService from "./push-service-health"
 import type PushSubscriptionService from "./push-subscription"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/options/plugin-options"
+import type { BatchSlots } from "../delivery/batch-slots"
+import type { FanoutFault } from "../delivery/fanout-fault"
 import type WebPushService from "./web-push"
-import { describeError } from "../core/errors"
+import { describeError } from "../core/errors/plugin-errors"
 
 type Dependencies = {
   manager: EntityManager
   logger: Logger
   eventBusService: { emit(events: Array<{ eventName: string; data: unknown }>): Promise<unknown> }
   webPushService: WebPushService
+  webPushOptions: ResolvedOptions
+  webPushClock: EngineClock
+  webPushBatchSlots: BatchSlots
+  webPushFanoutFault: FanoutFault
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
   pushServiceHealthService: PushServiceHealthService
@@ -46,11 +55,20 @@ export default class PushDispatcherService {
 
   constructor(deps: Dependencies) {
     this.deps_ = deps
-    this.sender = new ClaimedSender(deps)
+    this.sender = new ClaimedSender({
+      db: deps.manager,
+      logger: deps.logger,
+      options: deps.webPushOptions,
+      clock: deps.webPushClock,
+      transport: deps.webPushService,
+      attempts: deps.pushMessageService,
+      devices: deps.pushSubscriptionService,
+      health: deps.pushServiceHealthService,
+    })
   }
 
   private get options() {
-    return this.deps_.webPushService.options
+    return this.deps_.webPushOptions
   }
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
@@ -58,7 +76,7 @@ export default class PushDispatcherService {
   }
 
   private now(): Date {
-    return this.deps_.webPushService.now()
+    return this.deps_.webPushClock.now()
   }
 
   /**
@@ -67,9 +85,9 @@ export default class PushDispatcherService {
    */
   private async startScheduledMessages(now: Date): Promise<void> {
     const [due] = await this.query<[PushMessage[], number]>(
-      `UPDATE "push_message" SET "status" = 'sending', "updated_at" = now(),
+      `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.sending}, "updated_at" = now(),
          "fanout_until" = $1::timestamptz + $2 * interval '1 millisecond', "fanout_attempts" = "fanout_attempts" + 1
-       WHERE "id" IN (SELECT "id" FROM "push_message" WHERE "status" = 'scheduled' AND "send_at" <= $1
+       WHERE "id" IN (SELECT "id" FROM "push_message" WHERE "status" = ${MESSAGE_SQL.scheduled} AND "send_at" <= $1
                       ORDER BY "send_at" LIMIT 5 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       [now, this.options.leaseMs]
@@ -107,7 +125,7 @@ export default class PushDispatcherService {
    */
   async dispatch(message: PushMessage): Promise<PushMessage> {
     try {
-      await this.deps_.webPushService.fanoutFaultHook?.(message) // tests only (see setFanoutFaultHook)
+      await this.deps_.webPushFanoutFault.run(message) // tests only (see FanoutFault)
       return await this.fanOut(message)
     } catch (err) {
       const attempts = Math.max(1, message.fanout_attempts ?? 1)
@@ -128,7 +146,7 @@ export default class PushDispatcherService {
     )
     await this.deps_.pushMessageService.setTargetCount(message.id, total)
     if (total <= this.options.batchSize) {
-      await this.sendRange(message, null, null)
+      await this.sendRange(message, { after: null, last: null })
     } else {
       const batchIds = await this.createBatches(message)
       await this.deps_.eventBusService.emit(batchIds.map((id) => ({ eventName: BATCH_EVENT, data: { batch_id: id } })))
@@ -160,22 +178,16 @@ export default class PushDispatcherService {
 
   /** Takes one batch (unless another instance holds it) and sends it; at most two at once per process. */
   processBatch(batchId: string): Promise<void> {
-    return this.deps_.webPushService.inBatchSlot(() => this.runBatch(batchId))
+    return this.deps_.webPushBatchSlots.run(() => this.runBatch(batchId))
   }
 
   private async runBatch(batchId: string): Promise<void> {
-    const [claimed] = await this.query<[Array<{ message_id: string; after_subscription_id: string | null; last_subscription_id: string }>, number]>(
-      `UPDATE "push_batch" SET "status" = 'running', "attempts" = "attempts" + 1, "updated_at" = now(),
-         "lease_until" = $4::timestamptz + $2 * interval '1 millisecond', "claimed_by" = $3
-       WHERE "id" = $1 AND ("status" = 'pending' OR ("status" = 'running' AND "lease_until" < $4))
-       RETURNING "message_id", "after_subscription_id", "last_subscription_id"`,
-      [batchId, this.options.leaseMs, INSTANCE, this.now()]
-    )
-    const batch = claimed[0]
+    const batch = await claimBatch(this.deps_.manager, batchId, INSTANCE, this.options.leaseMs, this.now())
     if (!batch) return
     const message = await this.deps_.pushMessageService.retrieve(batch.message_id)
-    if (message) await this.sendRange(message, batch.after_subscription_id, batch.last_subscription_id, batchId)
-    await this.query(`UPDATE "push_batch" SET "status" = 'done', "updated_at" = now() WHERE "id" = $1`, [batchId])
+    const range = { after: batch.after_subscription_id, last: batch.last_subscription_id }
+    if (message) await this.sendRange(message, range, batchId)
+    await finishBatch(this.deps_.manager, batchId)
     if (message) await this.deps_.pushMessageService.refreshCounts(message.id)
   }
 
@@ -183,30 +195,9 @@ export default class PushDispatcherService {
    * Creates the deliveries of one range of the audience (a device already addressed is skipped),
    * claims those not already claimed elsewhere, and sends them.
    */
-  private async sendRange(message: PushMessage, after: string | null, last: string | null, batchId?: string): Promise<void> {
-    const now = this.now()
-    const opens = heldOpensSql(message.category, this.options.preferences, "$5")
-    const { sql, params } = audienceCondition(audienceOf(message), 6)
-    // Deliveries outside the reader's daytime wait as 'scheduled' rows until the window opens.
-    await this.query(
-      `INSERT INTO "push_delivery" ("id", "message_id", "subscription_id", "status", "next_attempt_at")
-       SELECT 'pushdel_' || upper(replace(gen_random_uuid()::text, '-', '')), $1, s."id",
-              CASE WHEN w.opens IS NULL THEN 'pending' ELSE 'scheduled' END,
-              COALESCE(w.opens, $5::timestamptz + $4 * interval '1 millisecond')
-       FROM "push_subscription" s, LATERAL (SELECT ${opens} AS opens) w
-       WHERE ($2::text IS NULL OR s."id" > $2) AND ($3::text IS NULL OR s."id" <= $3) AND ${sql}
-       ON CONFLICT ("message_id", "subscription_id") DO NOTHING`,
-      [message.id, after, last, this.options.leaseMs, now, ...params]
-    )
-    const [claimed] = await this.query<[ClaimedDelivery[], number]>(
-      `UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
-       FROM "push_subscription" s
-       WHERE s."id" = d."subscription_id" AND d."message_id" = $1 AND ${claimableDeviceSql("$5")}
-         AND ($2::text IS NULL OR d."subscription_id" > $2) AND ($3::text IS NULL OR d."subscription_id" <= $3)
-         AND (d."status" = 'pending' OR (d."status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND d."next_attempt_at" <= $5))
-       RETURNING ${CLAIM_RETURNING}`,
-      [message.id, after, last, this.options.leaseMs, now]
-    )
+  private async sendRange(message: PushMessage, range: AudienceRange, batchId?: string): Promise<void> {
+    const policy = { leaseMs: this.options.leaseMs, hold: this.options.preferences }
+    const claimed = await createAndClaimRange(this.deps_.manager, message, range, policy, this.now())
     await this.sender.send(claimed, new Map([[message.id, message]]), batchId)
   }
 
@@ -222,26 +213,9 @@ export default class PushDispatcherService {
     await this.deps_.pushMessageService.closeUnreachable(now)
     await this.startScheduledMessages(now)
     await this.resumeUnsent(now)
-    const batches = await this.query<Array<{ id: string }>>(
-      `SELECT "id" FROM "push_batch"
-       WHERE ("status" = 'running' AND "lease_until" < $2)
-          OR ("status" = 'pending' AND "created_at" < $2::timestamptz - $1 * interval '1 millisecond')
-       ORDER BY "created_at" LIMIT 5`,
-      [this.options.leaseMs, now]
-    )
-    for (const batch of batches) await this.processBatch(batch.id)
+    for (const batchId of await staleBatches(this.deps_.manager, this.options.leaseMs, now)) await this.processBatch(batchId)
 
-    const [claimed] = await this.query<[ClaimedDelivery[], number]>(
-      `WITH due AS (
-         SELECT dd."id" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
-         WHERE dd."status" IN (${OPEN_DELIVERY_STATUSES_SQL}) AND dd."next_attempt_at" <= $3 AND ${claimableDeviceSql("$3")}
-         ORDER BY dd."next_attempt_at" LIMIT $1 FOR UPDATE OF dd SKIP LOCKED)
-       UPDATE "push_delivery" d SET "status" = 'sending', "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
-       FROM due, "push_subscription" s
-       WHERE d."id" = due."id" AND s."id" = d."subscription_id"
-       RETURNING ${CLAIM_RETURNING}`,
-      [limit, this.options.leaseMs, now]
-    )
+    const claimed = await claimDue(this.deps_.manager, limit, this.options.leaseMs, now)
     if (!claimed.length) return 0
     const messages = new Map<string, PushMessage>()
     for (const id of new Set(claimed.map((c) => c.message_id))) {

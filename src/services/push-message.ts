@@ -1,12 +1,15 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { OPEN_DELIVERY_STATUSES_SQL } from "../core/delivery-status"
-import { audienceColumns, AudienceSpec, claimableDeviceSql } from "../lib/audience"
-import type { PushDelivery, PushDeliveryStatus } from "../models/push-delivery"
+import { DELIVERY_SQL, MESSAGE_SQL, BATCH_SQL } from "../core/delivery/statuses"
+import type { AttemptRecord } from "../core/delivery/transitions"
+import { audienceColumns, AudienceSpec } from "../core/delivery/audience"
+import { claimableDeviceSql } from "../delivery/audience-sql"
+import type { PushDelivery } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
-import type WebPushService from "./web-push"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
-type Dependencies = { manager: EntityManager; webPushService: WebPushService }
+type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }
 
 /**
  * Open deliveries of `push_delivery dd` that no device can take any more at `nowParam`: the device
@@ -14,12 +17,12 @@ type Dependencies = { manager: EntityManager; webPushService: WebPushService }
  * sent to (its admin was deleted, its guest subscription expired).
  */
 function unreachableSql(nowParam: string): string {
-  return `dd."status" IN (${OPEN_DELIVERY_STATUSES_SQL})
+  return `dd."status" IN (${DELIVERY_SQL.open})
     AND NOT EXISTS (SELECT 1 FROM "push_subscription" s WHERE s."id" = dd."subscription_id" AND ${claimableDeviceSql(nowParam)})`
 }
 
 /** How a delivery closed by `unreachableSql` is recorded. */
-const CLOSE_UNREACHABLE = `"status" = 'gone', "updated_at" = now(),
+const CLOSE_UNREACHABLE = `"status" = ${DELIVERY_SQL.gone}, "updated_at" = now(),
   "last_error" = CASE WHEN EXISTS (SELECT 1 FROM "push_subscription" s WHERE s."id" = d."subscription_id")
                       THEN 'subscription_ended' ELSE 'subscription_removed' END`
 
@@ -40,19 +43,6 @@ export interface NewMessage {
   send_at?: Date | null
 }
 
-/** The outcome of one attempt, ready to be stored. */
-export interface AttemptRecord {
-  deliveryId: string
-  status: PushDeliveryStatus
-  statusCode: number | null
-  error: string | null
-  nextAttemptAt: Date | null
-  /** When the attempt ended (the engine's clock). */
-  at: Date
-  /** `false`: kept for the end of a push-service pause, not counted against `max_attempts`. @defaultValue true */
-  counted?: boolean
-}
-
 /**
  * A message as the admin routes answer it: its deliveries waiting for the reader's delivery window
  * (`scheduled`) and the earliest of their openings (null when none waits).
@@ -62,7 +52,7 @@ export type MessageView = PushMessage & { held_count: number; next_window_opens_
 /** The held-deliveries columns of `MessageView`, joined on a message row `m`. */
 const HELD_JOIN = `LEFT JOIN LATERAL (
     SELECT count(*)::int AS held_count, min(hd."next_attempt_at") AS next_window_opens_at
-    FROM "push_delivery" hd WHERE hd."message_id" = m."id" AND hd."status" = 'scheduled') h ON true`
+    FROM "push_delivery" hd WHERE hd."message_id" = m."id" AND hd."status" = ${DELIVERY_SQL.scheduled}) h ON true`
 const HELD_COLUMNS = `h."held_count", h."next_window_opens_at"`
 
 export interface MessageFilter {
@@ -89,8 +79,8 @@ export default class PushMessageService extends TransactionBaseService {
    * then (a crash, a failure), the poller resumes it.
    */
   async createOnce(message: NewMessage): Promise<PushMessage | null> {
-    const { options } = this.container_.webPushService
-    const now = this.container_.webPushService.now()
+    const options = this.container_.webPushOptions
+    const now = this.container_.webPushClock.now()
     const target = audienceColumns(message.audience)
     const rows: PushMessage[] = await this.activeManager_.query(
       `INSERT INTO "push_message"
@@ -98,7 +88,7 @@ export default class PushMessageService extends TransactionBaseService {
           "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
           "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts", "created_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-               CASE WHEN $16::timestamptz IS NULL THEN 'sending' ELSE 'scheduled' END, $14, $15, $16, $17, $18,
+               CASE WHEN $16::timestamptz IS NULL THEN ${MESSAGE_SQL.sending} ELSE ${MESSAGE_SQL.scheduled} END, $14, $15, $16, $17, $18,
                CASE WHEN $16::timestamptz IS NULL THEN $19::timestamptz + $20 * interval '1 millisecond' END,
                CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END, $19)
        ON CONFLICT ("idempotency_key") DO NOTHING
@@ -136,13 +126,13 @@ export default class PushMessageService extends TransactionBaseService {
    * than their TTL (by the engine's clock) are taken; older ones end `failed` with `expired`.
    */
   async claimUnsent(now: Date, limit: number, idempotencyKey: string | null = null): Promise<PushMessage[]> {
-    const { leaseMs } = this.container_.webPushService.options
+    const { leaseMs } = this.container_.webPushOptions
     // Older than its TTL: the push service would drop it anyway, and a week-old "shipped" is noise.
     await this.activeManager_.query(
-      `UPDATE "push_message" SET "status" = 'failed', "last_error" = 'expired', "fanout_until" = NULL, "updated_at" = now()
+      `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.failed}, "last_error" = 'expired', "fanout_until" = NULL, "updated_at" = now()
        WHERE "id" IN (
          SELECT m."id" FROM "push_message" m
-         WHERE m."status" = 'sending' AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
+         WHERE m."status" = ${MESSAGE_SQL.sending} AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
            AND ($2::text IS NULL OR m."idempotency_key" = $2)
            AND GREATEST(m."created_at", m."send_at") + m."ttl" * interval '1 second' <= $1
            AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = m."id")
@@ -155,7 +145,7 @@ export default class PushMessageService extends TransactionBaseService {
          "fanout_attempts" = "fanout_attempts" + 1, "updated_at" = now()
        WHERE "id" IN (
          SELECT m."id" FROM "push_message" m
-         WHERE m."status" = 'sending' AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
+         WHERE m."status" = ${MESSAGE_SQL.sending} AND (m."fanout_until" IS NULL OR m."fanout_until" < $1)
            AND ($4::text IS NULL OR m."idempotency_key" = $4)
            AND GREATEST(m."created_at", m."send_at") + m."ttl" * interval '1 second' > $1
            AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = m."id")
@@ -177,9 +167,9 @@ export default class PushMessageService extends TransactionBaseService {
       `UPDATE "push_message" SET "last_error" = $2, "fanout_until" = $3,
          "status" = CASE WHEN "fanout_attempts" >= $4
              AND NOT EXISTS (SELECT 1 FROM "push_delivery" d WHERE d."message_id" = $1)
-             AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = $1) THEN 'failed' ELSE "status" END,
+             AND NOT EXISTS (SELECT 1 FROM "push_batch" b WHERE b."message_id" = $1) THEN ${MESSAGE_SQL.failed} ELSE "status" END,
          "updated_at" = now()
-       WHERE "id" = $1 AND "status" = 'sending'`,
+       WHERE "id" = $1 AND "status" = ${MESSAGE_SQL.sending}`,
       [messageId, reason.slice(0, 300), retryAt, maxAttempts]
     )
   }
@@ -207,7 +197,7 @@ export default class PushMessageService extends TransactionBaseService {
       `UPDATE "push_delivery" d SET
          "attempts" = d."attempts" + v.counted, "status" = v.status, "last_status_code" = v.code, "last_error" = v.error,
          "next_attempt_at" = v.next_at,
-         "delivered_at" = CASE WHEN v.status = 'delivered' THEN v.at ELSE d."delivered_at" END,
+         "delivered_at" = CASE WHEN v.status = ${DELIVERY_SQL.delivered} THEN v.at ELSE d."delivered_at" END,
          "updated_at" = now()
        FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[])
          AS v(id, status, code, error, next_at, at, counted)
@@ -237,20 +227,20 @@ export default class PushMessageService extends TransactionBaseService {
     await this.activeManager_.query(
       `UPDATE "push_delivery" d SET ${CLOSE_UNREACHABLE}
        WHERE d."id" IN (SELECT dd."id" FROM "push_delivery" dd WHERE dd."message_id" = $1 AND ${unreachableSql("$2")})`,
-      [messageId, this.container_.webPushService.now()]
+      [messageId, this.container_.webPushClock.now()]
     )
     const [rows]: [PushMessage[], number] = await this.activeManager_.query(
       `UPDATE "push_message" m SET
          "delivered_count" = c.delivered, "gone_count" = c.gone, "failed_count" = c.failed,
          "target_count" = GREATEST(m."target_count", c.total),
-         "status" = CASE WHEN m."status" = 'failed' THEN 'failed' WHEN c.open = 0 AND NOT EXISTS (
-             SELECT 1 FROM "push_batch" b WHERE b."message_id" = m."id" AND b."status" <> 'done') THEN 'done' ELSE 'sending' END,
+         "status" = CASE WHEN m."status" = ${MESSAGE_SQL.failed} THEN ${MESSAGE_SQL.failed} WHEN c.open = 0 AND NOT EXISTS (
+             SELECT 1 FROM "push_batch" b WHERE b."message_id" = m."id" AND b."status" <> ${BATCH_SQL.done}) THEN ${MESSAGE_SQL.done} ELSE ${MESSAGE_SQL.sending} END,
          "updated_at" = now()
        FROM (SELECT count(*)::int AS total,
-               count(*) FILTER (WHERE "status" = 'delivered')::int AS delivered,
-               count(*) FILTER (WHERE "status" = 'gone')::int AS gone,
-               count(*) FILTER (WHERE "status" IN ('rejected', 'failed'))::int AS failed,
-               count(*) FILTER (WHERE "status" IN (${OPEN_DELIVERY_STATUSES_SQL}))::int AS open
+               count(*) FILTER (WHERE "status" = ${DELIVERY_SQL.delivered})::int AS delivered,
+               count(*) FILTER (WHERE "status" = ${DELIVERY_SQL.gone})::int AS gone,
+               count(*) FILTER (WHERE "status" IN (${DELIVERY_SQL.failedOnes}))::int AS failed,
+               count(*) FILTER (WHERE "status" IN (${DELIVERY_SQL.open}))::int AS open
              FROM "push_delivery" WHERE "message_id" = $1) c
        WHERE m."id" = $1
        RETURNING m.*`,

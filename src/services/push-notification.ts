@@ -1,27 +1,27 @@
 import type { Logger } from "@medusajs/medusa"
-import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/contact-alerts"
-import { describeError } from "../core/errors"
-import type { EventRule } from "../core/event-types"
-import { normaliseLocale } from "../core/locale"
-import { isEnabled, templateFor } from "../core/localized-template"
-import { renderNotification, RenderedNotification, resolveLink } from "../core/notification-builder"
-import type { BroadcastInput } from "../core/request-validation"
-import type { AudienceSpec } from "../lib/audience"
+import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/catalogue/contact-alerts"
+import { describeError } from "../core/errors/plugin-errors"
+import { eventKey, type EventRule } from "../core/catalogue/event-types"
+import { normaliseLocale } from "../core/templates/locale"
+import { isEnabled, templateFor } from "../core/templates/localized-template"
+import { renderNotification, RenderedNotification } from "../core/templates/notification-builder"
+import { resolveLink } from "../core/templates/link-policy"
+import type { AudienceSpec } from "../core/delivery/audience"
 import type { PushMessage } from "../models/push-message"
 import { CONTACT_MESSAGE_CREATED } from "./contact-message"
 import type ContactMessageService from "./contact-message"
 import type PushContextService from "./push-context"
 import type PushDispatcherService from "./push-dispatcher"
-import type { MessageView } from "./push-message"
 import type PushMessageService from "./push-message"
-import type { AudienceReach } from "./push-subscription"
 import type PushSubscriptionService from "./push-subscription"
 import type PushTemplateService from "./push-template"
-import type WebPushService from "./web-push"
+import type { EngineClock } from "../core/delivery/clock"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 type Dependencies = {
   logger: Logger
-  webPushService: WebPushService
+  webPushOptions: ResolvedOptions
+  webPushClock: EngineClock
   pushSubscriptionService: PushSubscriptionService
   pushMessageService: PushMessageService
   pushContextService: PushContextService
@@ -40,17 +40,6 @@ export interface MessageSummary {
 }
 
 type EventData = Record<string, unknown>
-
-/** A recorded broadcast's reach (a retried request answers the first one's): its deliveries held for their window. */
-export function recordedReach(message: MessageView): AudienceReach {
-  const held = Math.min(message.held_count, message.target_count)
-  return {
-    recipient_count: message.target_count,
-    sending_now: message.target_count - held,
-    held_for_window: held,
-    next_window_opens_at: message.next_window_opens_at,
-  }
-}
 
 export function summary(message: PushMessage): MessageSummary {
   const { id, status, target_count, delivered_count, gone_count, failed_count } = message
@@ -72,7 +61,7 @@ export default class PushNotificationService {
   async handleEvent(eventName: string, data: unknown): Promise<void> {
     const eventData: EventData = data && typeof data === "object" ? (data as EventData) : {}
     if (eventData.no_notification === true) return
-    const rules = this.deps_.webPushService.options.rules.filter((r) => r.event === eventName)
+    const rules = this.deps_.webPushOptions.rules.filter((r) => r.event === eventName)
     let firstError: unknown
     for (const rule of rules) {
       // One audience failing (say, the order cannot be loaded) never stops the other.
@@ -86,76 +75,8 @@ export default class PushNotificationService {
     if (firstError !== undefined) throw firstError
   }
 
-  /** Sends a test notification to every device of one admin user and waits for the outcomes. */
-  async sendTest(userId: string): Promise<MessageSummary | null> {
-    const audience: AudienceSpec = { kind: "user", userId }
-    if (!(await this.deps_.pushSubscriptionService.hasAudience(audience))) return null
-    const { options } = this.deps_.webPushService
-    const rendered: RenderedNotification = {
-      title: "Test notification",
-      body: "Push notifications work on this device.",
-      url: `${options.adminUrl}/a/settings`,
-      icon: options.defaultIcon,
-      badge: options.defaultBadge,
-      tag: "web-push-test",
-      ttl: 300,
-      urgency: "high",
-    }
-    const message = await this.record(rendered, audience, {
-      idempotency_key: `test|${userId}|${Date.now()}|${Math.random().toString(36).slice(2)}`,
-      event_name: "web_push.test",
-      template_key: "web_push.test",
-      resource_id: userId,
-    })
-    return message ? summary(await this.deps_.pushDispatcherService.dispatch(message)) : null
-  }
-
-  /**
-   * How many devices a broadcast to this category would reach, how many of them now and how many
-   * when their delivery window opens (counted at `sendAt` when that is later than the engine's now).
-   */
-  async broadcastReach(category: string, sendAt?: Date): Promise<AudienceReach> {
-    const now = this.deps_.webPushService.now()
-    const at = sendAt && sendAt.getTime() > now.getTime() ? sendAt : now
-    return this.deps_.pushSubscriptionService.countAudienceByWindow({ kind: "broadcast", category }, category, at)
-  }
-
-  /**
-   * Records a broadcast and starts sending it in the background; answers at once with the message.
-   * The same idempotency key (an admin's retried request) never sends twice.
-   */
-  async broadcast(input: BroadcastInput, idempotencyKey: string): Promise<PushMessage | null> {
-    const { options } = this.deps_.webPushService
-    const rendered: RenderedNotification = {
-      title: input.title,
-      body: input.body,
-      url: resolveLink(input.url ?? "/", options.storefrontUrl),
-      icon: input.icon ? resolveLink(input.icon, options.storefrontUrl) : options.defaultIcon,
-      badge: options.defaultBadge,
-      image: input.image ? resolveLink(input.image, options.storefrontUrl) : undefined,
-      tag: `broadcast-${idempotencyKey.slice(0, 40)}`,
-      ttl: 86_400,
-      urgency: "low",
-    }
-    const message = await this.record(rendered, { kind: "broadcast", category: input.category }, {
-      idempotency_key: `broadcast|${idempotencyKey}`,
-      event_name: "web_push.broadcast",
-      template_key: "web_push.broadcast",
-      resource_id: null,
-      send_at: input.sendAt && input.sendAt.getTime() > this.deps_.webPushService.now().getTime() ? input.sendAt : null,
-    })
-    if (!message) return null
-    if (message.status === "scheduled") return message // the retry poller starts it at send_at
-    // Sending may take a while; its progress is in the message's counts. A crash midway is taken
-    // over by the retry poller (leases), so nothing depends on this promise.
-    this.deps_.pushDispatcherService.dispatch(message).catch((err: unknown) => {
-      this.deps_.logger.error(`web-push: broadcast ${message.id} failed to start: ${describeError(err)}`)
-    })
-    return message
-  }
-
   private async notify(rule: EventRule, data: EventData): Promise<void> {
-    const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushService } = this.deps_
+    const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushOptions: options, webPushClock } = this.deps_
     if (rule.event === CONTACT_MESSAGE_CREATED && rule.audience === "admin" && (await this.summariseContactFlood(rule, data))) return
     const loaded = await pushContextService.load(rule.loads, data)
     if (!loaded) {
@@ -166,11 +87,10 @@ export default class PushNotificationService {
     if (rule.audience === "admin") audience = { kind: "admin", category: rule.category }
     else if (loaded.customerId || loaded.orderId) {
       const { customerId, orderId } = loaded
-      audience = { kind: "customer", customerId, orderId, at: webPushService.now(), category: rule.category }
+      audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category }
     }
     if (!audience || !(await pushSubscriptionService.hasAudience(audience))) return
 
-    const { options } = webPushService
     const { defaultLocale } = options.preferences
     const saved = await pushTemplateService.overridesFor(rule.event, rule.audience)
     if (!isEnabled(saved, defaultLocale)) return
@@ -187,9 +107,9 @@ export default class PushNotificationService {
       locales.add(normaliseLocale(locale) ?? loaded.locale ?? defaultLocale)
     }
     const rendered = render(defaultLocale)
-    const templateKey = `${rule.event}:${rule.audience}`
+    const templateKey = eventKey(rule.event, rule.audience)
     const idempotencyKey = `${rule.event}|${loaded.resourceKey}|${rule.audience}|${templateKey}`
-    const message = await this.record(rendered, audience, {
+    const message = await recordRendered(this.deps_.pushMessageService, rendered, audience, {
       idempotency_key: idempotencyKey,
       event_name: rule.event,
       template_key: templateKey,
@@ -209,9 +129,9 @@ export default class PushNotificationService {
    * instead of an alert per message. Answers whether the message was handled that way.
    */
   private async summariseContactFlood(rule: EventRule, data: EventData): Promise<boolean> {
-    const { contactMessageService, pushSubscriptionService, webPushService } = this.deps_
+    const { contactMessageService, pushSubscriptionService, webPushOptions } = this.deps_
     if (typeof data.id !== "string") return false
-    const { contactAlerts, adminUrl, defaultIcon, defaultBadge } = webPushService.options
+    const { contactAlerts, adminUrl, defaultIcon, defaultBadge } = webPushOptions
     const state = await contactMessageService.floodState(data.id, contactAlerts.windowMs)
     if (!state) return false
     const plan = planContactAlert(state.rank, state.createdAt, contactAlerts)
@@ -227,7 +147,7 @@ export default class PushNotificationService {
       ttl: 86_400,
       urgency: "normal",
     }
-    const message = await this.record(rendered, audience, {
+    const message = await recordRendered(this.deps_.pushMessageService, rendered, audience, {
       idempotency_key: plan.idempotencyKey,
       event_name: CONTACT_SUMMARY_EVENT,
       template_key: `${CONTACT_SUMMARY_EVENT}:admin`,
@@ -236,28 +156,32 @@ export default class PushNotificationService {
     if (message) await this.deps_.pushDispatcherService.dispatch(message)
     return true
   }
+}
 
-  /** Records the rendered notification once; `null` when its idempotency key was seen before. */
-  private record(
-    rendered: RenderedNotification,
-    audience: AudienceSpec,
-    keys: {
-      idempotency_key: string
-      event_name: string
-      template_key: string
-      resource_id: string | null
-      localized_payloads?: Record<string, Record<string, unknown>>
-      context_locale?: string | null
-      send_at?: Date | null
-    }
-  ): Promise<PushMessage | null> {
-    return this.deps_.pushMessageService.createOnce({
-      ...keys,
-      audience,
-      payload: { ...rendered },
-      ttl: rendered.ttl,
-      urgency: rendered.urgency,
-      topic: rendered.tag ?? null,
-    })
-  }
+/** What a rendered notification is recorded under. */
+export interface RecordKeys {
+  idempotency_key: string
+  event_name: string
+  template_key: string
+  resource_id: string | null
+  localized_payloads?: Record<string, Record<string, unknown>>
+  context_locale?: string | null
+  send_at?: Date | null
+}
+
+/** Records a rendered notification once; `null` when its idempotency key was seen before. */
+export function recordRendered(
+  messages: Pick<PushMessageService, "createOnce">,
+  rendered: RenderedNotification,
+  audience: AudienceSpec,
+  keys: RecordKeys
+): Promise<PushMessage | null> {
+  return messages.createOnce({
+    ...keys,
+    audience,
+    payload: { ...rendered },
+    ttl: rendered.ttl,
+    urgency: rendered.urgency,
+    topic: rendered.tag ?? null,
+  })
 }

@@ -1,14 +1,8 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
+import { roleDefaultEvents } from "../core/catalogue/admin-events"
 
 type Dependencies = { manager: EntityManager }
-
-/** Store events an admin gets by default, by Medusa user role; `null` means every admin event. */
-const ROLE_DEFAULTS: Readonly<Record<string, readonly string[] | null>> = {
-  admin: null,
-  member: ["order.placed", "contact_message.created", "order.return_requested"],
-  developer: ["order.payment_capture_failed"],
-}
 
 /** Which store events alert each admin (on all their devices). */
 export default class PushPreferenceService extends TransactionBaseService {
@@ -21,8 +15,7 @@ export default class PushPreferenceService extends TransactionBaseService {
     const [saved] = await this.activeManager_.query(`SELECT "events" FROM "push_admin_preference" WHERE "user_id" = $1`, [userId])
     if (saved) return (saved.events as string[]).filter((e) => adminRuleEvents.includes(e))
     const [user] = await this.activeManager_.query(`SELECT "role" FROM "user" WHERE "id" = $1`, [userId])
-    const defaults = ROLE_DEFAULTS[user?.role ?? "admin"] ?? null
-    return defaults === null ? [...adminRuleEvents] : adminRuleEvents.filter((e) => defaults.includes(e))
+    return roleDefaultEvents(user?.role, adminRuleEvents)
   }
 
   /** Saves the admin's choice and applies it to every device they have. */

@@ -1,11 +1,11 @@
 import type { Logger } from "@medusajs/medusa"
-import { ClientRateLimiter, RequestClient } from "../core/client-rate-limiter"
-import type { RateDecision } from "../core/rate-limit"
-import { RedisScriptClient, RedisTokenBuckets, SharedBucketsUnavailable } from "../core/redis-token-buckets"
-import type WebPushService from "./web-push"
+import { ClientRateLimiter, RequestClient } from "../core/rate-limits/client-rate-limiter"
+import type { RateDecision } from "../core/rate-limits/rate-limit"
+import { RedisScriptClient, RedisTokenBuckets, SharedBucketsUnavailable } from "../core/rate-limits/redis-token-buckets"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
 type Dependencies = {
-  webPushService: WebPushService
+  webPushOptions: ResolvedOptions
   logger: Logger
   configModule: { projectConfig?: { redis_url?: string; redis_prefix?: string } }
   redisClient?: unknown
@@ -36,7 +36,7 @@ export default class PushRateLimitService {
 
   constructor(deps: Dependencies) {
     // Throws while the options are invalid: the routes answer 503 then, with or without limits.
-    const { rateLimits, trustProxy } = deps.webPushService.options
+    const { rateLimits, trustProxy } = deps.webPushOptions
     this.trustProxy = trustProxy
     const logger = deps.logger
     const shared = sharedBuckets(deps)

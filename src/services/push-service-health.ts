@@ -1,5 +1,6 @@
 import type { Logger } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
+import type { PauseCause, PauseStore } from "../core/delivery/origin-gate"
 import type { PushServiceHealth } from "../models/push-service-health"
 
 type Dependencies = { manager: EntityManager; logger: Logger }
@@ -14,12 +15,6 @@ export interface PausedPushService {
   failures: number
 }
 
-/** A failure that pauses an origin. */
-export interface PauseCause {
-  reason: string
-  statusCode: number | null
-  failures: number
-}
 
 function hostOf(origin: string): string {
   try {
@@ -33,7 +28,7 @@ function hostOf(origin: string): string {
  * Paused push services, shared by every instance through the `push_service_health` table: a
  * pause is taken once (the instance that takes it logs it), read at the start of every send run.
  */
-export default class PushServiceHealthService {
+export default class PushServiceHealthService implements PauseStore {
   private readonly deps_: Dependencies
 
   constructor(deps: Dependencies) {

@@ -1,16 +1,36 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/api-errors"
-import type { DevicePreferences } from "../core/preferences-input"
-import type { SubscriptionInput } from "../core/request-validation"
-import { ACTIVE_ADMIN_SQL, audienceCondition, AudienceSpec } from "../lib/audience"
-import { heldOpensSql, isHeldCategory } from "../lib/delivery-window"
-import { PublicSubscription, toPublicSubscription } from "../lib/public-subscription"
-import { ownerKey, ownerOf, SubscriptionOwner } from "../lib/subscription-owner"
+import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/errors/api-errors"
+import { RetireRule, retireCutoff } from "../core/delivery/device-rules"
+import type { AudienceSpec } from "../core/delivery/audience"
+import { isHeldCategory } from "../core/delivery/hold-policy"
+import { ACTIVE_ADMIN_SQL, audienceCondition } from "../delivery/audience-sql"
+import { heldOpensSql } from "../delivery/delivery-window"
+import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/public-subscription"
+import { ownerKey, ownerOf, SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
-import type WebPushService from "./web-push"
+import type { ResolvedOptions } from "../core/options/plugin-options"
 
-type Dependencies = { manager: EntityManager; webPushService: WebPushService }
+/** What the browser's `PushSubscription.toJSON()` gives, validated, plus the owner's choices. */
+export interface SubscriptionInput {
+  readonly endpoint: string
+  readonly p256dh: string
+  readonly auth: string
+  readonly expirationTime: Date | null
+  readonly categories?: string[]
+  readonly locale?: string
+  readonly cartId?: string
+  /** IANA time zone of the device, for delivery windows. */
+  readonly timeZone?: string
+}
+
+export interface DevicePreferences {
+  categories?: string[]
+  locale?: string
+  time_zone?: string
+}
+
+type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
 
 /** Who a broadcast reaches: now, or when each reader's delivery window opens. */
 export interface AudienceReach {
@@ -21,9 +41,6 @@ export interface AudienceReach {
   next_window_opens_at: Date | null
 }
 
-export type { SubscriptionOwner }
-export type { PublicSubscription }
-export { toPublicSubscription }
 
 export interface SubscriptionFilter {
   customer_id?: string
@@ -36,8 +53,16 @@ export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_
 
 /** Devices that agreed to receive pushes: register, remove, list, and the sender's bookkeeping. */
 export default class PushSubscriptionService extends TransactionBaseService {
+  private readonly deps_: Dependencies
+
   constructor(container: Dependencies) {
     super(container)
+    this.deps_ = container
+  }
+
+  /** Read when needed: the options are resolved only on the paths that use them. */
+  private get options(): ResolvedOptions {
+    return this.deps_.webPushOptions
   }
 
   /**
@@ -62,7 +87,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /** Refuses one more device for a guest's order that already has `max_devices_per_owner` (another endpoint than this one). */
   private async assertGuestRoom(orderId: string, endpoint: string): Promise<void> {
-    const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
+    const max = this.options.maxDevicesPerOwner
     const [{ count }] = await this.activeManager_.query(
       `SELECT count(*)::int AS count FROM "push_subscription" WHERE "order_id" = $1 AND "endpoint" <> $2`,
       [orderId, endpoint]
@@ -77,8 +102,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
    * devices count per order, so they never evict a customer's own devices.
    */
   private async keepNewest(owner: SubscriptionOwner, savedId: string): Promise<void> {
-    // Resolved when needed: the delivery path never registers devices, and needs no options here.
-    const max = (this.__container__ as Dependencies).webPushService.options.maxDevicesPerOwner
+    const max = this.options.maxDevicesPerOwner
     const [column, value] = ownerKey(owner)
     await this.activeManager_.query(
       `DELETE FROM "push_subscription" WHERE "id" IN (
@@ -196,6 +220,12 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return count > 0
   }
 
+  /** Removes any device by id (an admin's action); returns whether one was removed. */
+  async removeById(id: string): Promise<boolean> {
+    const [, count] = await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [id])
+    return count > 0
+  }
+
   /** Removes an owner's device by id; returns whether one was removed. */
   async removeOwned(id: string, owner: SubscriptionOwner): Promise<boolean> {
     const [column, value] = ownerKey(owner)
@@ -280,7 +310,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
    */
   async countAudienceByWindow(spec: AudienceSpec, category: string | null, at: Date): Promise<AudienceReach> {
     const { sql, params } = audienceCondition(spec, 1)
-    const { preferences } = (this.__container__ as Dependencies).webPushService.options
+    const { preferences } = this.options
     const held = isHeldCategory(category, preferences)
     const opens = heldOpensSql(category, preferences, `$${params.length + 1}`)
     const [row]: Array<{ total: number; held: number; next_opens: Date | null }> = await this.activeManager_.query(
@@ -298,14 +328,14 @@ export default class PushSubscriptionService extends TransactionBaseService {
   }
 
   /**
-   * Retires, among `ids`, the devices whose run of failures that point at them (see
-   * `core/outcome-signal`) is at least `failures` long and began more than `hours` before `now`.
+   * Retires, among `ids`, the devices the retire rule (`core/delivery/device-rules`) retires at
+   * `now`: a run of failures that point at them long enough, and old enough.
    */
-  async retireFailing(ids: string[], failures: number, hours: number, now: Date): Promise<number> {
+  async retireFailing(ids: string[], rule: RetireRule, now: Date): Promise<number> {
     const [, count] = await this.activeManager_.query(
       `DELETE FROM "push_subscription"
-       WHERE "id" = ANY($1) AND "consecutive_failures" >= $2 AND "first_failure_at" <= $4::timestamptz - $3 * interval '1 hour'`,
-      [ids, failures, hours, now]
+       WHERE "id" = ANY($1) AND "consecutive_failures" >= $2 AND "first_failure_at" <= $3`,
+      [ids, rule.retireAfterFailures, retireCutoff(rule, now)]
     )
     return count
   }

@@ -1,11 +1,9 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import type { OverridesByLocale, TemplateOverride } from "../core/localized-template"
+import { OVERRIDE_FIELDS, overridesByLocale, type OverridesByLocale, type TemplateOverride } from "../core/templates/localized-template"
 import type { PushTemplate } from "../models/push-template"
 
 type Dependencies = { manager: EntityManager }
-
-const FIELDS = ["enabled", "title", "body", "url", "icon", "image", "ttl", "urgency"] as const
 
 /** Admins' changes to the notifications, per event, audience and language; read at every send. */
 export default class PushTemplateService extends TransactionBaseService {
@@ -19,7 +17,7 @@ export default class PushTemplateService extends TransactionBaseService {
       `SELECT * FROM "push_template" WHERE "event_name" = $1 AND "audience" = $2`,
       [event, audience]
     )
-    return Object.fromEntries(rows.map((r) => [r.locale, r as unknown as TemplateOverride]))
+    return overridesByLocale(rows)
   }
 
   async list(): Promise<PushTemplate[]> {
@@ -28,7 +26,7 @@ export default class PushTemplateService extends TransactionBaseService {
 
   /** Saves the given fields for one locale (others keep their saved value); `null` clears a field. */
   async save(event: string, audience: string, locale: string, fields: TemplateOverride): Promise<PushTemplate> {
-    const given = FIELDS.filter((f) => fields[f] !== undefined)
+    const given = OVERRIDE_FIELDS.filter((f) => fields[f] !== undefined)
     const columns = given.map((f) => `"${f}"`)
     const values = given.map((f) => fields[f] ?? null)
     const updates = given.map((f) => `"${f}" = EXCLUDED."${f}"`)

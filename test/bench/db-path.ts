@@ -10,7 +10,7 @@ import { writeStore } from '../support/store'
 import type { BenchDevice } from './push-server'
 
 interface Broadcaster {
-  broadcast(input: object, key: string): Promise<{ id: string } | null>
+  broadcast(input: object, key: string): Promise<{ message: { id: string } }>
 }
 
 interface Db {
@@ -70,8 +70,8 @@ export async function runDbPath(
         }
       }, 100)
       const started = Date.now()
-      const message = await app.container
-        .resolve<Broadcaster>('pushNotificationService')
+      const { message } = await app.container
+        .resolve<Broadcaster>('pushAdminSendService')
         .broadcast({ title: 'Flash sale', body: 'Everything 30% off for one hour', category: 'promotions', dryRun: false }, `bench-${Date.now()}`)
       if (!message) throw new Error('broadcast was not recorded')
       let row: Record<string, unknown> | undefined

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import { Client } from "pg"
-import { generateVapidKeys } from "../../src/core/keys"
+import { generateVapidKeys } from "../../src/core/keys/keys"
 import { createDatabase, DatabaseServer, dropDatabase, startDatabaseServer } from "../support/database"
 import { CERT_DIR } from "../support/environment"
 import { eventually } from "../support/eventually"

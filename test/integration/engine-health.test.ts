@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import type { PushMessage } from "../../src/models/push-message"
 import type PushNotificationService from "../../src/services/push-notification"
-import type WebPushService from "../../src/services/web-push"
+import type { FanoutFault } from "../../src/delivery/fanout-fault"
 import { CERT_DIR, startTestStore, TestStore } from "../support/environment"
 import { useTestClock, type TestClock } from "../support/clock"
 import { eventually } from "../support/eventually"
@@ -32,9 +32,9 @@ interface PausedService {
 describe("delivery engine health: retire rule, push-service pause, fan-out resume", () => {
   let store: TestStore
   let db: EntityManager
-  let webPush: WebPushService
   /** The engine's clock: real time plus what the tests moved it on. */
   let clock: TestClock
+  let fanoutFault: FanoutFault
   let seeded = 0
 
   /**
@@ -98,12 +98,12 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       },
     })
     db = store.app.container.resolve<EntityManager>("manager")
-    webPush = store.app.container.resolve<WebPushService>("webPushService")
     clock = useTestClock(store)
+    fanoutFault = store.app.container.resolve<FanoutFault>("webPushFanoutFault")
   })
 
   after(async () => {
-    webPush?.setFanoutFaultHook(undefined)
+    fanoutFault?.set(undefined)
     await store?.stop()
   })
 
@@ -162,7 +162,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const devices = await seedDevices(store.push, 4, "resume")
     let failures = 0
     const seen: unknown[] = []
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       seen.push(m.payload)
       if (m.payload.title === "resume me" && failures === 0) {
         failures += 1
@@ -179,13 +179,13 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const counts = devices.map((d) => store.push.messagesFor(d.id).filter((m) => messageIdOf(m) === id).length)
       assert.deepEqual(counts, [1, 1, 1, 1])
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
     }
   })
 
   it("a fan-out that keeps failing ends `failed` after max_attempts, with its reason in the message log", async () => {
     const devices = await seedDevices(store.push, 2, "resume-fail")
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       if (m.payload.title === "never fans out") throw Object.assign(new Error("database is gone: secret text"), { code: "ECONNRESET" })
     })
     try {
@@ -204,7 +204,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       assert.deepEqual(log.messages.map((m) => [m.id, m.status, m.last_error]), [[id, "failed", "fanout_failed: Error (ECONNRESET)"]])
       for (const d of devices) assert.equal(store.push.messagesFor(d.id).length, 0)
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
     }
   })
 
@@ -214,7 +214,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const device = store.push.createDevice("redelivered-phone")
     await store.http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: device.subscription } })
     let failures = 0
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       if (m.event_name === "order.placed" && m.audience === "customer" && failures === 0) {
         failures += 1
         throw new Error("injected fault between record and fan-out")
@@ -238,7 +238,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_message" WHERE "event_name" = 'order.placed' AND "resource_id" = $1 AND "audience" = 'customer'`, [order.id])
       assert.equal(n, 1, "one message for the event, however often it is delivered")
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
     }
   })
 
@@ -422,7 +422,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
   it("a message never fanned out is not resumed once older than its TTL: it ends failed, expired", async () => {
     const [device] = await seedDevices(store.push, 1, "stale", true)
     let fired = 0
-    webPush.setFanoutFaultHook((m) => {
+    fanoutFault.set((m) => {
       if (m.payload.title === "stale news" && fired === 0) {
         fired += 1
         throw new Error("injected fault between record and fan-out")
@@ -436,7 +436,7 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const [{ ttl }] = await db.query(`SELECT "ttl" FROM "push_message" WHERE "id" = $1`, [id])
       clock.advance((ttl as number) * 1000 + HOUR) // an upgrade a day later: the message is past its TTL
     } finally {
-      webPush.setFanoutFaultHook(undefined)
+      fanoutFault.set(undefined)
       clock.resume()
     }
     const ended = await settled(id)

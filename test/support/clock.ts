@@ -4,7 +4,7 @@
  */
 import type { Container } from "./medusa-app"
 
-/** What the tests use of the service that holds the engine's clock. */
+/** What the tests use of the engine's clock (registered by the loader as `webPushClock`). */
 interface ClockHolder {
   useClock(clock: () => Date): void
 }
@@ -52,7 +52,7 @@ export function useTestClock(store: { app: { container: Container } } | Containe
       frozenAt = undefined
     },
   }
-  container.resolve<ClockHolder>("webPushService").useClock(clock.now)
+  container.resolve<ClockHolder>("webPushClock").useClock(clock.now)
   clocks.set(container, clock)
   return clock
 }

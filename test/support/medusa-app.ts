@@ -72,6 +72,7 @@ export async function startMedusa(
     stop: async () => {
       // The plugin's retry poller and connections first, so nothing touches a closed database.
       try {
+        container.resolve<{ stop(): void }>("webPushRetryPoller").stop()
         await container.resolve<{ close(): Promise<void> }>("webPushService").close()
       } catch {
         // not configured: nothing to close

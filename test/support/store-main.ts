@@ -3,7 +3,7 @@
  * `node --import tsx test/support/store-main.ts <storeDir>`. It boots the store, creates an admin
  * with the API token in STORE_ADMIN_TOKEN (when given and new), and prints `READY <url>`.
  * STORE_FAULT=hang-before-fanout makes every fan-out stop between record and fan-out (the
- * web-push service's test-only fan-out fault hook), for a test to kill the process there.
+ * engine's test-only fan-out fault hook, `webPushFanoutFault`), for a test to kill the process there.
  */
 import { startMedusa } from "./medusa-app"
 
@@ -18,8 +18,8 @@ async function main(): Promise<void> {
   if (process.env.STORE_FAULT === "hang-before-fanout") {
     // Every fan-out stops right after its message was recorded, as if the process died there.
     app.container
-      .resolve<{ setFanoutFaultHook(hook: () => Promise<void>): void }>("webPushService")
-      .setFanoutFaultHook(() => new Promise<void>(() => undefined))
+      .resolve<{ set(hook: () => Promise<void>): void }>("webPushFanoutFault")
+      .set(() => new Promise<void>(() => undefined))
   }
   process.stdout.write(`READY ${app.baseUrl}\n`)
   const stop = (): void => {

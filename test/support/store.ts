@@ -1,6 +1,6 @@
 import fs from "node:fs"
 import path from "node:path"
-import type { WebPushPluginOptions } from "../../src/core/plugin-options"
+import type { WebPushPluginOptions } from "../../src/core/options/plugin-options"
 import { REPO_ROOT, TMP_DIR } from "./paths"
 
 export interface StoreConfig {

@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { audienceColumns, audienceCondition, audienceOf, type AudienceSpec } from '../../src/lib/audience'
-import { ownerKey } from '../../src/lib/subscription-owner'
+import { audienceColumns, audienceOf, type AudienceSpec } from '../../src/core/delivery/audience'
+import { audienceCondition } from '../../src/delivery/audience-sql'
+import { ownerKey } from '../../src/core/subscriptions/subscription-owner'
 
 const AT = new Date('2026-11-30T12:00:00Z')
 

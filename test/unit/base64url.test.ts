@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeBase64Url, encodeBase64Url } from '../../src/core/base64url'
-import { InvalidSubscriptionError } from '../../src/core/errors'
+import { decodeBase64Url, encodeBase64Url } from '../../src/core/keys/base64url'
+import { InvalidSubscriptionError } from '../../src/core/errors/plugin-errors'
 
 test('round-trips bytes without padding', () => {
   for (let len = 0; len < 20; len++) {

@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { CLICK_TOKEN, clickToken, clickTokenKey, clickTokenMatches } from '../../src/core/click-token'
-import { buildPayload, MAX_PAYLOAD_BYTES, type NotificationPayload } from '../../src/core/payload'
+import { CLICK_TOKEN, clickToken, clickTokenKey, clickTokenMatches } from '../../src/core/security/click-token'
+import { buildPayload, MAX_PAYLOAD_BYTES, type NotificationPayload } from '../../src/core/templates/payload'
 
 const key = clickTokenKey(randomBytes(32).toString('base64url'))
 const otherKey = clickTokenKey(randomBytes(32).toString('base64url'))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { clientAddress } from '../../src/core/client-address'
+import { clientAddress } from '../../src/core/rate-limits/client-address'
 
 const PROXY = '10.0.0.2'
 

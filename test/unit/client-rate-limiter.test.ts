@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ClientRateLimiter, SharedBuckets } from '../../src/core/client-rate-limiter'
-import type { RateDecision, RateLimit } from '../../src/core/rate-limit'
-import { RedisScriptClient, RedisTokenBuckets, SharedBucketsUnavailable, TAKE_TOKEN_SCRIPT } from '../../src/core/redis-token-buckets'
+import { ClientRateLimiter, SharedBuckets } from '../../src/core/rate-limits/client-rate-limiter'
+import type { RateDecision, RateLimit } from '../../src/core/rate-limits/rate-limit'
+import { RedisScriptClient, RedisTokenBuckets, SharedBucketsUnavailable, TAKE_TOKEN_SCRIPT } from '../../src/core/rate-limits/redis-token-buckets'
 
 const RATES = { click: { limit: 2, windowMs: 60_000 }, contact: { limit: 1, windowMs: 3_600_000 } }
 const fixedClock = () => 1_000_000

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as delay } from 'node:timers/promises'
-import { forEachConcurrent } from '../../src/core/concurrency'
+import { forEachConcurrent } from '../../src/core/concurrency/for-each-concurrent'
 
 /** Work that records how many calls are in flight, each taking a few (varying) milliseconds. */
 function tracker() {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { contactSummaryText, planContactAlert } from '../../src/core/contact-alerts'
+import { contactSummaryText, planContactAlert } from '../../src/core/catalogue/contact-alerts'
 
 const policy = { limit: 3, windowMs: 10 * 60_000 }
 const at = new Date('2026-03-01T12:03:00Z')

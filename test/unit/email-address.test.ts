@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { mailtoHref } from '../../admin-extension/src/lib/mailto'
-import { isEmailAddress } from '../../src/core/email-address'
-import { parseContactMessageBody } from '../../src/core/request-validation'
+import { isEmailAddress } from '../../src/api/validation/email-address'
+import { parseContactMessageBody } from '../../src/api/validation/request-validation'
 
 const contact = { name: 'Ada', subject: 'Hi', message: 'Hello' }
 

@@ -1,14 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  checkEndpoint,
-  checkEndpointSyntax,
-  createEndpointPolicy,
-  DEFAULT_PUSH_HOSTS,
-  isPublicAddress,
-  type HostResolver,
-} from '../../src/core/endpoint-policy'
-import { EndpointForbiddenError } from '../../src/core/errors'
+import { checkEndpoint, checkEndpointSyntax, createEndpointPolicy, DEFAULT_PUSH_HOSTS, type HostResolver } from '../../src/core/security/endpoint-policy'
+import { isPublicAddress } from '../../src/core/security/ip-address'
+import { EndpointForbiddenError } from '../../src/core/errors/plugin-errors'
 
 const policy = createEndpointPolicy()
 const loopbackPolicy = createEndpointPolicy({ allowLoopback: true })

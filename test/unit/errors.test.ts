@@ -6,7 +6,7 @@ import {
   PayloadTooLargeError,
   PluginOptionsError,
   WebPushPluginError,
-} from '../../src/core/errors'
+} from '../../src/core/errors/plugin-errors'
 
 test('WebPushPluginError carries code, field, name and cause', () => {
   const cause = new Error('root')
@@ -53,8 +53,8 @@ test('EndpointForbiddenError has a reason and defaults its field', () => {
 })
 
 test('describeError: the plugin\'s own errors in full, anything else by name and code only', async () => {
-  const { describeError } = await import('../../src/core/errors')
-  const { InvalidRequestError } = await import('../../src/core/api-errors')
+  const { describeError } = await import('../../src/core/errors/plugin-errors')
+  const { InvalidRequestError } = await import('../../src/core/errors/api-errors')
   const endpoint = 'https://fcm.googleapis.com/fcm/send/secret-capability-token'
   // What pg raises through typeorm: the message quotes the values it was given.
   const pgError = Object.assign(new Error(`duplicate key value violates unique constraint "UQ_push_subscription_endpoint": Key (endpoint)=(${endpoint}) already exists.`), {

@@ -1,14 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PluginOptionsError } from '../../src/core/errors'
-import {
-  buildEventRules,
-  EVENT_CATALOGUE,
-  eventNames,
-  type EventRule,
-  type EventsOption,
-} from '../../src/core/event-catalogue'
-import { renderTemplate, templateVariables } from '../../src/core/template'
+import { PluginOptionsError } from '../../src/core/errors/plugin-errors'
+import { buildEventRules, eventNames } from '../../src/core/catalogue/event-rules'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
+import { type EventRule, type EventsOption } from '../../src/core/catalogue/event-types'
+import { renderTemplate, templateVariables } from '../../src/core/templates/template'
 
 function rule(rules: readonly EventRule[], event: string, audience: string): EventRule | undefined {
   return rules.find((r) => r.event === event && r.audience === audience)

@@ -2,9 +2,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { LookupAddress } from 'node:dns'
 import type { LookupFunction } from 'node:net'
-import { createEndpointPolicy } from '../../src/core/endpoint-policy'
-import { EndpointForbiddenError } from '../../src/core/errors'
-import { guardedLookup } from '../../src/core/guarded-lookup'
+import { createEndpointPolicy } from '../../src/core/security/endpoint-policy'
+import { EndpointForbiddenError } from '../../src/core/errors/plugin-errors'
+import { guardedLookup } from '../../src/core/security/guarded-lookup'
 
 // What a connection does with the lookup (refused before any byte is sent, allowed through with
 // the loopback opt-in, keep-alive reuse) is tested through createPushSender in transport-sender.test.ts.

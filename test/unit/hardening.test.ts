@@ -1,11 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InvalidRequestError } from '../../src/core/api-errors'
-import { checkEndpoint, createEndpointPolicy, type HostResolver } from '../../src/core/endpoint-policy'
-import { EndpointForbiddenError, PluginOptionsError } from '../../src/core/errors'
-import { generateVapidKeys } from '../../src/core/keys'
-import { resolveOptions } from '../../src/core/plugin-options'
-import { parseContactMessageBody, parseEndpointProof } from '../../src/core/request-validation'
+import { InvalidRequestError } from '../../src/core/errors/api-errors'
+import { checkEndpoint, createEndpointPolicy, type HostResolver } from '../../src/core/security/endpoint-policy'
+import { EndpointForbiddenError, PluginOptionsError } from '../../src/core/errors/plugin-errors'
+import { generateVapidKeys } from '../../src/core/keys/keys'
+import { resolveOptions } from '../../src/core/options/plugin-options'
+import { parseContactMessageBody, parseEndpointProof } from '../../src/api/validation/request-validation'
 
 const vapid = generateVapidKeys()
 const base = { vapid_public_key: vapid.publicKey, vapid_private_key: vapid.privateKey, vapid_subject: 'mailto:ops@shop.dev' }

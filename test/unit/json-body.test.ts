@@ -3,7 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, test } from 'node:test'
 import { gzipSync } from 'node:zlib'
-import { ApiError } from '../../src/core/api-errors'
+import { ApiError } from '../../src/core/errors/api-errors'
 import { readJsonBody } from '../../src/api/json-body'
 
 /** A real local server that answers what readJsonBody made of the request. */

@@ -2,13 +2,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto'
 import webpush from 'web-push'
-import { InvalidSubscriptionError, PluginOptionsError } from '../../src/core/errors'
-import {
-  generateVapidKeys,
-  validateSubscriptionKeys,
-  validateVapidKeys,
-  validateVapidSubject,
-} from '../../src/core/keys'
+import { InvalidSubscriptionError, PluginOptionsError } from '../../src/core/errors/plugin-errors'
+import { generateVapidKeys, validateSubscriptionKeys, validateVapidKeys } from '../../src/core/keys/keys'
+import { validateVapidSubject } from '../../src/core/keys/vapid-subject'
 
 function browserKeys(): { p256dh: string; auth: string; point: Buffer } {
   const ecdh = createECDH('prime256v1')

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { allowedLink, checkLink, checkTemplateLink, type LinkPolicy } from '../../src/core/link-policy'
+import { allowedLink, checkLink, checkTemplateLink, type LinkPolicy } from '../../src/core/templates/link-policy'
 
 const policy: LinkPolicy = {
   storefrontUrl: 'https://shop.example/de',

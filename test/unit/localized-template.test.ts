@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildEventRules } from '../../src/core/event-catalogue'
-import { isTimeZone, localeChain, normaliseLocale, pickLocalized } from '../../src/core/locale'
-import { isEnabled, templateFor } from '../../src/core/localized-template'
-import { resolvePreferenceOptions } from '../../src/core/preference-options'
-import { PluginOptionsError } from '../../src/core/errors'
+import { buildEventRules } from '../../src/core/catalogue/event-rules'
+import { isTimeZone, localeChain, normaliseLocale, pickLocalized } from '../../src/core/templates/locale'
+import { isEnabled, templateFor } from '../../src/core/templates/localized-template'
+import { resolvePreferenceOptions } from '../../src/core/options/preference-options'
+import { PluginOptionsError } from '../../src/core/errors/plugin-errors'
 
 const chains: Array<[string | null, string, string[]]> = [
   ['fr-CA', 'en', ['fr-CA', 'fr', 'en']],

@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { TemplateFields } from '../../src/core/event-types'
-import { renderNotification, resolveLink } from '../../src/core/notification-builder'
+import type { TemplateFields } from '../../src/core/catalogue/event-types'
+import { renderNotification } from '../../src/core/templates/notification-builder'
+import { resolveLink } from '../../src/core/templates/link-policy'
 
 const STOREFRONT = 'https://shop.com/de'
 // The hosts the tests' absolute links use, besides the storefront's and the admin's.

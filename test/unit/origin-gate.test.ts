@@ -1,10 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
-import { pauseRule } from '../../src/core/outcome-signal'
-import { OriginGate } from '../../src/lib/origin-gate'
-import type { PushServiceHealth } from '../../src/models/push-service-health'
-import type PushServiceHealthService from '../../src/services/push-service-health'
+import { classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
+import { pauseRule } from '../../src/core/delivery/outcome-signal'
+import { OriginGate, type PausedOrigin, type PauseStore } from '../../src/core/delivery/origin-gate'
 
 const ORIGIN = 'https://fcm.googleapis.com'
 const NOW = new Date('2026-01-01T12:00:00Z')
@@ -22,7 +20,7 @@ function fakeHealth() {
     async recovered(origin: string) {
       recovered.push(origin)
     },
-  } as unknown as PushServiceHealthService
+  } satisfies PauseStore
   return { health, pauses, recovered }
 }
 
@@ -74,7 +72,7 @@ test('a few device faults and neutral outcomes never pause a service', async () 
 
 test('after a pause one probe goes first; the others wait for it; a failed probe pauses twice as long', async () => {
   const { health, pauses } = fakeHealth()
-  const row = { origin: ORIGIN, paused_until: new Date(NOW.getTime() - 1), pauses: 1 } as PushServiceHealth
+  const row = { origin: ORIGIN, paused_until: new Date(NOW.getTime() - 1), pauses: 1 } satisfies PausedOrigin & { origin: string }
   const gate = new OriginGate(new Map([[ORIGIN, row]]), pauseRule(5, 60_000), health, () => NOW)
   assert.deepEqual(await gate.admit(ORIGIN, true), { send: true, probe: true })
   let second: unknown
@@ -92,7 +90,7 @@ test('after a pause one probe goes first; the others wait for it; a failed probe
 
 test('a probe that gets through ends the pause: the service is recovered and the others are sent', async () => {
   const { health, recovered } = fakeHealth()
-  const row = { origin: ORIGIN, paused_until: new Date(NOW.getTime() - 1), pauses: 2 } as PushServiceHealth
+  const row = { origin: ORIGIN, paused_until: new Date(NOW.getTime() - 1), pauses: 2 } satisfies PausedOrigin & { origin: string }
   const gate = new OriginGate(new Map([[ORIGIN, row]]), pauseRule(5, 60_000), health, () => NOW)
   assert.deepEqual(await gate.admit(ORIGIN, true), { send: true, probe: true })
   const waiting = gate.admit(ORIGIN, true)
@@ -112,7 +110,7 @@ test('devices that never succeeded neither count nor wait: their 403s are stored
 
 test('after a pause a device that never succeeded is not the probe: the next proven device is', async () => {
   const { health } = fakeHealth()
-  const row = { origin: ORIGIN, paused_until: new Date(NOW.getTime() - 1), pauses: 1 } as PushServiceHealth
+  const row = { origin: ORIGIN, paused_until: new Date(NOW.getTime() - 1), pauses: 1 } satisfies PausedOrigin & { origin: string }
   const gate = new OriginGate(new Map([[ORIGIN, row]]), pauseRule(5, 60_000), health, () => NOW)
   assert.deepEqual(await gate.admit(ORIGIN, false), { send: true, probe: false })
   assert.deepEqual(await gate.admit(ORIGIN, true), { send: true, probe: true })

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors'
-import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
+import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors/plugin-errors'
+import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
 import {
   endpointOrigin,
   outcomeForDevice,
@@ -11,7 +11,7 @@ import {
   shouldPause,
   signalOf,
   type OutcomeSignal,
-} from '../../src/core/outcome-signal'
+} from '../../src/core/delivery/outcome-signal'
 
 const NOW = Date.parse('2024-05-01T12:00:00Z')
 const http = (status: number, body = ''): DeliveryOutcome => classifyResponse(status, {}, body, NOW)

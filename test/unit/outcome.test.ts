@@ -1,8 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { WebPushError } from 'web-push'
-import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors'
-import { backoffDelayMs, classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/outcome'
+import { EndpointForbiddenError, PayloadTooLargeError } from '../../src/core/errors/plugin-errors'
+import { classifyError, classifyResponse, type DeliveryOutcome } from '../../src/core/transport/outcome'
+import { backoffDelayMs } from '../../src/core/delivery/backoff'
 
 const NOW = Date.parse('2024-05-01T12:00:00Z')
 

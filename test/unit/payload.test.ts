@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PayloadTooLargeError } from '../../src/core/errors'
-import { buildPayload, MAX_PAYLOAD_BYTES, type NotificationPayload } from '../../src/core/payload'
+import { PayloadTooLargeError } from '../../src/core/errors/plugin-errors'
+import { buildPayload, MAX_PAYLOAD_BYTES, type NotificationPayload } from '../../src/core/templates/payload'
 
 const base: NotificationPayload = {
   title: 'Order #1042 has shipped',

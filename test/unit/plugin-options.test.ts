@@ -1,10 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createECDH } from 'node:crypto'
-import { checkEndpointSyntax, DEFAULT_PUSH_HOSTS } from '../../src/core/endpoint-policy'
-import { EndpointForbiddenError, PluginOptionsError } from '../../src/core/errors'
-import { EVENT_CATALOGUE } from '../../src/core/event-catalogue'
-import { resolveOptions } from '../../src/core/plugin-options'
+import { checkEndpointSyntax, DEFAULT_PUSH_HOSTS } from '../../src/core/security/endpoint-policy'
+import { EndpointForbiddenError, PluginOptionsError } from '../../src/core/errors/plugin-errors'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
+import { resolveOptions } from '../../src/core/options/plugin-options'
 
 /** A real VAPID pair, unpadded base64url, the private scalar left-padded to 32 bytes. */
 function vapidPair(): { publicKey: string; privateKey: string } {

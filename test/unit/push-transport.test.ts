@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { topicHeader } from '../../src/core/push-transport'
+import { topicHeader } from '../../src/core/transport/push-transport'
 
 // push-transport.ts now holds only the transport's types and topicHeader. Everything the old
 // web-push `sendPush` tests here checked is checked against createPushSender in

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { clientKey, TokenBuckets } from '../../src/core/rate-limit'
+import { clientKey, TokenBuckets } from '../../src/core/rate-limits/rate-limit'
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start
@@ -64,6 +64,8 @@ const keys: Array<[string | undefined, string]> = [
   ['2001:db8:1:2::99', 'ip6:8193:3512:1:2'],
   ['[2001:db8:1:2::1]', 'ip6:8193:3512:1:2'],
   ['fe80::1%eth0', 'ip6:65152:0:0:0'],
+  ['64:ff9b::198.51.100.7', 'ip6:100:65435:0:0'],
+  ['2001:DB8:1:2::1', 'ip6:8193:3512:1:2'],
   [undefined, 'ip:unknown'],
   ['', 'ip:unknown'],
 ]

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
-import { EVENT_CATALOGUE } from '../../src/core/event-catalogue'
-import { KNOWN_OPTIONS } from '../../src/core/plugin-options'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
+import { KNOWN_OPTIONS } from '../../src/core/options/plugin-options'
 
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')
 

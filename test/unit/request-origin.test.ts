@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseCorsOrigins as medusaParseCorsOrigins } from 'medusa-core-utils'
-import { checkRequestOrigin, corsAllows, isJsonMediaType, mediaTypeOf, parseCorsOrigins, type OriginHeaders } from '../../src/core/request-origin'
+import { checkRequestOrigin, corsAllows, isJsonMediaType, mediaTypeOf, parseCorsOrigins, type OriginHeaders } from '../../src/core/security/request-origin'
 
 const OWN = ['https://api.shop.dev']
 const STORE_CORS = parseCorsOrigins('https://shop.dev,/^https:\\/\\/[a-z0-9-]+\\.preview\\.shop\\.dev$/')

@@ -1,15 +1,15 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createECDH, randomBytes } from 'node:crypto'
-import { InvalidRequestError } from '../../src/core/api-errors'
-import { createEndpointPolicy } from '../../src/core/endpoint-policy'
-import { EndpointForbiddenError, InvalidSubscriptionError } from '../../src/core/errors'
+import { InvalidRequestError } from '../../src/core/errors/api-errors'
+import { createEndpointPolicy } from '../../src/core/security/endpoint-policy'
+import { EndpointForbiddenError, InvalidSubscriptionError } from '../../src/core/errors/plugin-errors'
 import {
   parseContactMessageBody,
   parseEndpointProof,
   parseRenewBody,
   parseSubscriptionBody,
-} from '../../src/core/request-validation'
+} from '../../src/api/validation/request-validation'
 
 const policy = createEndpointPolicy()
 const ENDPOINT = 'https://fcm.googleapis.com/fcm/send/dXk0:APA91bH-token'

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { test } from "node:test"
-import { assertSupportedNode, isSupportedNode } from "../../src/core/runtime"
+import { assertSupportedNode, isSupportedNode } from "../../src/core/options/runtime"
 
 test("Node versions: 18.17 and later run the plugin, older ones do not", () => {
   const table: Array<[string, boolean]> = [

@@ -1,8 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { EVENT_CATALOGUE, type CatalogueEntry, type ResourceKind } from '../../src/core/event-catalogue'
-import { formatMoney } from '../../src/core/money'
-import { renderNotification } from '../../src/core/notification-builder'
+import { EVENT_CATALOGUE } from '../../src/core/catalogue/default-events'
+import { type CatalogueEntry, type ResourceKind } from '../../src/core/catalogue/event-types'
+import { formatMoney } from '../../src/core/templates/money'
+import { renderNotification } from '../../src/core/templates/notification-builder'
 import {
   contactMessageContext,
   eventDataContext,
@@ -13,7 +14,7 @@ import {
   type FulfillmentLike,
   type OrderLike,
   type TemplateContext,
-} from '../../src/core/template-context'
+} from '../../src/core/templates/template-context'
 
 const fullOrder: OrderLike = {
   id: 'order_01HX',

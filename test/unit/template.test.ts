@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatMoney, renderTemplate, templateVariables } from '../../src/core/template'
+import { renderTemplate, templateVariables } from '../../src/core/templates/template'
+import { formatMoney } from '../../src/core/templates/money'
 
 const context = {
   order: { id: 'order_01', display_id: 1042, total: '€12.34', paid: true, tags: ['gift', 'express', 3], meta: { a: 1 } },

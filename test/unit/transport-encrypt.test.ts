@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createECDH, randomBytes, type ECDH } from 'node:crypto'
-import { PayloadTooLargeError } from '../../src/core/errors'
+import { PayloadTooLargeError } from '../../src/core/errors/plugin-errors'
 import {
   encryptPayload,
   encryptWith,

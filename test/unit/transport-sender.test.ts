@@ -7,9 +7,9 @@ import * as http2 from 'node:http2'
 import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
-import { createEndpointPolicy, type EndpointPolicy } from '../../src/core/endpoint-policy'
-import { generateVapidKeys } from '../../src/core/keys'
-import { topicHeader, type PushRequest } from '../../src/core/push-transport'
+import { createEndpointPolicy, type EndpointPolicy } from '../../src/core/security/endpoint-policy'
+import { generateVapidKeys } from '../../src/core/keys/keys'
+import { topicHeader, type PushRequest } from '../../src/core/transport/push-transport'
 import { createPushSender, type PushSender, type PushSenderConfig } from '../../src/core/transport/sender'
 import { REPO_ROOT, TMP_DIR } from '../support/paths'
 import { startPushService, type Device, type PushService } from '../support/push-service'
@@ -379,7 +379,7 @@ test('trusts the CA from NODE_EXTRA_CA_CERTS, like node:https (no tls override)'
     const device = push.createDevice('extra-ca')
     const script = [
       "const { createPushSender } = require('./src/core/transport/sender')",
-      "const { createEndpointPolicy } = require('./src/core/endpoint-policy')",
+      "const { createEndpointPolicy } = require('./src/core/security/endpoint-policy')",
       'const [vapid, target] = JSON.parse(process.argv[1])',
       'const s = createPushSender({ vapid, policy: createEndpointPolicy({ allowLoopback: true }), timeoutMs: 5000, maxConnectionsPerOrigin: 2 })',
       "s.send(target, { payload: 'hi', ttl: 60, urgency: 'normal' }).then(async (r) => { process.stdout.write(JSON.stringify(r)); await s.close() })",

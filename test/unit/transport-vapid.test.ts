@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createPublicKey, verify } from 'node:crypto'
-import { generateVapidKeys } from '../../src/core/keys'
+import { generateVapidKeys } from '../../src/core/keys/keys'
 import { VapidHeaderCache } from '../../src/core/transport/vapid-header'
 
 const keys = generateVapidKeys()

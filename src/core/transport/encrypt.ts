@@ -1,5 +1,5 @@
 import { createCipheriv, createECDH, createHmac, randomBytes, type ECDH } from 'node:crypto'
-import { PayloadTooLargeError } from '../errors'
+import { PayloadTooLargeError } from '../errors/plugin-errors'
 
 /** RFC 8188 record size written into the header; a push message is one record. */
 export const RECORD_SIZE = 4096

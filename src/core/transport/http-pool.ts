@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
-import type { EndpointPolicy } from '../endpoint-policy'
-import { guardedLookup } from '../guarded-lookup'
+import type { EndpointPolicy } from '../security/endpoint-policy'
+import { guardedLookup } from '../security/guarded-lookup'
 import { OriginConnection } from './origin-connection'
 
 /** TLS settings for tests only; in production Node's CA store plus `NODE_EXTRA_CA_CERTS` is trusted. */

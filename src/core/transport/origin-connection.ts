@@ -4,7 +4,7 @@ import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import type { Readable } from 'node:stream'
 import tls from 'node:tls'
-import { Semaphore } from '../semaphore'
+import { Semaphore } from '../concurrency/semaphore'
 
 export interface OriginConnectionOptions {
   /** The SSRF-guarded DNS lookup every connection resolves its host through. */

@@ -1,5 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
-import type { VapidDetails } from '../plugin-options'
+import type { VapidDetails } from '../keys/keys'
 
 /** Options of {@link VapidHeaderCache}; all optional. */
 export interface VapidHeaderCacheOptions {

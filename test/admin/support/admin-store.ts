@@ -2,7 +2,7 @@
  * A real store serving the Medusa admin built with this plugin's extension (see
  * test/support/admin-build.ts), for the admin tests.
  */
-import type { WebPushPluginOptions } from "../../../src/core/plugin-options"
+import type { WebPushPluginOptions } from "../../../src/core/options/plugin-options"
 import type { AdminBuild } from "../../support/admin-build"
 import { startTestStore, TestStore } from "../../support/environment"
 

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { parseContactMessageBody } from "../../../core/request-validation"
+import { parseContactMessageBody } from "../../validation/request-validation"
 import { customerId, services } from "../../helpers"
 
 /** A storefront visitor writes to the store; admins are alerted through `contact_message.created`. */

@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError, NotFoundError } from "../../../../core/api-errors"
+import { InvalidRequestError, NotFoundError } from "../../../../core/errors/api-errors"
 import { services } from "../../../helpers"
+import { objectBody, onlyKnown } from "../../../validation/fields"
 
 const CONTACT_MESSAGE_ID = /^contact_[A-Za-z0-9]{1,60}$/
 
@@ -18,13 +19,9 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
 
 /** `{ read: boolean }`: marks a contact message read or unread again. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const body = req.body
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new InvalidRequestError("body", "body must be an object")
-  }
-  const unknown = Object.keys(body).find((k) => k !== "read")
-  if (unknown !== undefined) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
-  const read = (body as { read?: unknown }).read
+  const body = objectBody(req.body)
+  onlyKnown(body, ["read"])
+  const read = body.read
   if (typeof read !== "boolean") throw new InvalidRequestError("read", "read must be true or false")
   const contact_message = await services(req).contactMessages.markRead(contactMessageId(req), read)
   res.json({ contact_message })

@@ -1,9 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { randomUUID } from "node:crypto"
-import { ConflictError, InvalidRequestError } from "../../../../core/api-errors"
-import { checkCategories } from "../../../../core/preferences-input"
-import { parseBroadcastBody } from "../../../../core/request-validation"
-import { recordedReach, summary } from "../../../../services/push-notification"
+import { InvalidRequestError } from "../../../../core/errors/api-errors"
+import { checkCategories } from "../../../validation/fields"
+import { parseBroadcastBody } from "../../../validation/request-validation"
+import { summary } from "../../../../services/push-notification"
 import { services } from "../../../helpers"
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
@@ -16,29 +16,17 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
  * An `Idempotency-Key` header makes a retried request answer the first one's message.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { notifications, messages, webPush } = services(req)
-  const input = parseBroadcastBody(req.body, webPush.options.links)
-  checkCategories([input.category], webPush.options.preferences.categories, "category")
-  const reach = await notifications.broadcastReach(input.category, input.sendAt)
+  const { adminSends, options } = services(req)
+  const input = parseBroadcastBody(req.body, options.links)
+  checkCategories([input.category], options.preferences.categories, "category")
   if (input.dryRun) {
-    res.json({ dry_run: true, ...reach })
+    res.json({ dry_run: true, ...(await adminSends.broadcastReach(input.category, input.sendAt)) })
     return
   }
   const header = req.get("idempotency-key")
   if (header !== undefined && !IDEMPOTENCY_KEY.test(header)) {
     throw new InvalidRequestError("Idempotency-Key", "the Idempotency-Key header must be 8 to 100 letters, digits or _.:-")
   }
-  const key = header ?? randomUUID()
-  const message = await notifications.broadcast(input, key)
-  if (!message) {
-    const [[earlier]] = await messages.list({ idempotency_key: `broadcast|${key}` }, { limit: 1, offset: 0 })
-    const same =
-      earlier?.category === input.category &&
-      (earlier.payload as { title?: unknown; body?: unknown }).title === input.title &&
-      (earlier.payload as { title?: unknown; body?: unknown }).body === input.body
-    if (!earlier || !same) throw new ConflictError("This Idempotency-Key was used for another broadcast", "Idempotency-Key")
-    res.status(202).json({ message: summary(earlier), ...recordedReach(earlier) })
-    return
-  }
+  const { message, reach } = await adminSends.broadcast(input, header ?? randomUUID())
   res.status(202).json({ message: summary(message), ...reach })
 }

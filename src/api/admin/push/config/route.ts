@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type PushServiceHealthService from "../../../../services/push-service-health"
-import type WebPushService from "../../../../services/web-push"
+import type { EngineClock } from "../../../../core/delivery/clock"
+import type { ResolvedOptions } from "../../../../core/options/plugin-options"
 import { ADMIN_SERVICE_WORKER_PATH } from "../../../admin-push-sw/route"
 
 /**
@@ -9,17 +10,17 @@ import { ADMIN_SERVICE_WORKER_PATH } from "../../../admin-push-sw/route"
  * services paused right now (host, until when, why). Never the private key.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  let webPush: WebPushService
+  let options: ResolvedOptions
   try {
-    webPush = req.scope.resolve<WebPushService>("webPushService")
+    options = req.scope.resolve<ResolvedOptions>("webPushOptions")
   } catch (err) {
     res.json({
       config: { configured: false, error: (err as Error).message, service_worker_url: ADMIN_SERVICE_WORKER_PATH, paused_push_services: [] },
     })
     return
   }
-  const { vapid, storefrontUrl, adminUrl } = webPush.options
-  const paused = await req.scope.resolve<PushServiceHealthService>("pushServiceHealthService").listPaused(webPush.now())
+  const { vapid, storefrontUrl, adminUrl } = options
+  const paused = await req.scope.resolve<PushServiceHealthService>("pushServiceHealthService").listPaused(req.scope.resolve<EngineClock>("webPushClock").now())
   res.json({
     config: {
       configured: true,

@@ -1,66 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import type { EntityManager } from "typeorm"
-import { ACTIVE_ADMIN_SQL } from "../../../../lib/audience"
+import type PushStatsService from "../../../../services/push-stats"
 
-/** Days in the delivery chart, today included. */
-export const SERIES_DAYS = 14
-
-interface DayRow {
-  day: string
-  delivered: number
-  failed: number
-  gone: number
-}
-
-/**
- * Figures for the admin's Web Push page: devices per owner type (guests' counted with customers',
- * removed admins' not at all), messages recorded today (UTC), the share of finished deliveries
- * that arrived over the chart's days, and per day (UTC) how many deliveries were delivered,
- * failed (rejected or given up) or gone (device removed).
- */
+/** Figures for the admin's Web Push page (see `PushStatsService.figures`). */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const manager = req.scope.resolve<EntityManager>("manager")
-  const [[devices], [messages], series] = await Promise.all([
-    manager.query(
-      `SELECT count(*) FILTER (WHERE "customer_id" IS NOT NULL OR "order_id" IS NOT NULL)::int AS customer,
-              count(*) FILTER (WHERE "user_id" IS NOT NULL AND ${ACTIVE_ADMIN_SQL})::int AS admin
-       FROM "push_subscription" s`
-    ) as Promise<Array<{ customer: number; admin: number }>>,
-    manager.query(
-      `SELECT count(*)::int AS today FROM "push_message" WHERE "created_at" >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`
-    ) as Promise<Array<{ today: number }>>,
-    manager.query(
-      `WITH days AS (
-         SELECT generate_series(
-           date_trunc('day', now() AT TIME ZONE 'UTC') - ($1::int - 1) * interval '1 day',
-           date_trunc('day', now() AT TIME ZONE 'UTC'),
-           interval '1 day') AS day
-       ), outcomes AS (
-         SELECT date_trunc('day', COALESCE("delivered_at", "updated_at") AT TIME ZONE 'UTC') AS day, "status"
-         FROM "push_delivery"
-         WHERE "status" IN ('delivered', 'gone', 'rejected', 'failed')
-           AND COALESCE("delivered_at", "updated_at") >= (date_trunc('day', now() AT TIME ZONE 'UTC') - ($1::int - 1) * interval '1 day') AT TIME ZONE 'UTC'
-       )
-       SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
-              count(o.*) FILTER (WHERE o."status" = 'delivered')::int AS delivered,
-              count(o.*) FILTER (WHERE o."status" IN ('rejected', 'failed'))::int AS failed,
-              count(o.*) FILTER (WHERE o."status" = 'gone')::int AS gone
-       FROM days d LEFT JOIN outcomes o ON o.day = d.day
-       GROUP BY d.day ORDER BY d.day`,
-      [SERIES_DAYS]
-    ) as Promise<DayRow[]>,
-  ])
-  const totals = series.reduce(
-    (t, d) => ({ delivered: t.delivered + d.delivered, finished: t.finished + d.delivered + d.failed + d.gone }),
-    { delivered: 0, finished: 0 }
-  )
-  res.json({
-    stats: {
-      customer_devices: devices.customer,
-      admin_devices: devices.admin,
-      messages_today: messages.today,
-      delivery_rate: totals.finished ? totals.delivered / totals.finished : null,
-      series,
-    },
-  })
+  res.json({ stats: await req.scope.resolve<PushStatsService>("pushStatsService").figures() })
 }

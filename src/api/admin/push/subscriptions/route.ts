@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { parseSubscriptionBody } from "../../../../core/request-validation"
-import { checkCategories } from "../../../../core/preferences-input"
+import { adminEventNames } from "../../../../core/catalogue/admin-events"
+import { parseSubscriptionBody } from "../../../validation/request-validation"
+import { checkCategories } from "../../../validation/fields"
 import type PushPreferenceService from "../../../../services/push-preference"
 import { adminUserId, page, queryString, services } from "../../../helpers"
 import { register, removeByProof } from "../../../subscription-registration"
@@ -10,10 +11,10 @@ const OWNER_ID = /^[A-Za-z0-9_]{1,80}$/
 /** Registers this browser for the signed-in admin: store-event alerts arrive on it. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const userId = adminUserId(req)
-  const { webPush } = services(req)
-  const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: false })
+  const { options } = services(req)
+  const input = parseSubscriptionBody(req.body, options.endpointPolicy, { allowCartId: false })
   // An admin's device receives the store events they chose (or their role's defaults).
-  const adminEvents = [...new Set(webPush.options.rules.filter((r) => r.audience === "admin").map((r) => r.event))]
+  const adminEvents = adminEventNames(options.rules)
   checkCategories(input.categories, adminEvents)
   const categories = input.categories ?? (await req.scope.resolve<PushPreferenceService>("pushPreferenceService").adminEvents(userId, adminEvents))
   const subscription = await register(req, { ...input, categories }, { user_id: userId })

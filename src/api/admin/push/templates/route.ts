@@ -1,18 +1,16 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { templateVariables } from "../../../../core/template"
-import { SHIPPED_LOCALES } from "../../../../core/translations"
+import { overridesByLocale } from "../../../../core/templates/localized-template"
+import { templateVariables } from "../../../../core/templates/template"
+import { SHIPPED_LOCALES } from "../../../../core/templates/translations"
 import type PushTemplateService from "../../../../services/push-template"
 import { services } from "../../../helpers"
 
 /** Every notification the store sends: its audience, default text, variables and the saved overrides per locale. */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { webPush } = services(req)
+  const { options } = services(req)
   const saved = await req.scope.resolve<PushTemplateService>("pushTemplateService").list()
-  const templates = webPush.options.rules.map((rule) => {
-    const mine = saved.filter((t) => t.event_name === rule.event && t.audience === rule.audience)
-    const overrides = Object.fromEntries(
-      mine.map((t) => [t.locale, { enabled: t.enabled, title: t.title, body: t.body, url: t.url, icon: t.icon, image: t.image, ttl: t.ttl, urgency: t.urgency }])
-    )
+  const templates = options.rules.map((rule) => {
+    const overrides = overridesByLocale(saved.filter((t) => t.event_name === rule.event && t.audience === rule.audience))
     const { title, body, url, icon, image, ttl, urgency } = rule.template
     return {
       event: rule.event,
@@ -25,5 +23,5 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
       locales: [...new Set([...SHIPPED_LOCALES, ...Object.keys(rule.locales ?? {}), ...Object.keys(overrides)])],
     }
   })
-  res.json({ templates, default_locale: webPush.options.preferences.defaultLocale })
+  res.json({ templates, default_locale: options.preferences.defaultLocale })
 }

@@ -1,7 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError, NotFoundError } from "../../../../core/api-errors"
-import { CLICK_TOKEN, clickTokenMatches } from "../../../../core/click-token"
+import { InvalidRequestError, NotFoundError } from "../../../../core/errors/api-errors"
+import { CLICK_TOKEN, clickTokenMatches } from "../../../../core/security/click-token"
 import { services } from "../../../helpers"
+import { objectBody, onlyKnown } from "../../../validation/fields"
 
 const DELIVERY_ID = /^pushdel_[A-Za-z0-9]{1,60}$/
 const FIELDS = ["delivery_id", "click_token", "action"]
@@ -12,10 +13,8 @@ const FIELDS = ["delivery_id", "click_token", "action"]
  * unknown delivery.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const body = (req.body ?? {}) as Record<string, unknown>
-  if (typeof body !== "object" || Array.isArray(body)) throw new InvalidRequestError("body", "body must be an object")
-  const unknown = Object.keys(body).find((k) => !FIELDS.includes(k))
-  if (unknown) throw new InvalidRequestError(unknown, `${unknown} is not an accepted field`)
+  const body = objectBody(req.body ?? {})
+  onlyKnown(body, FIELDS)
   if (typeof body.delivery_id !== "string" || !DELIVERY_ID.test(body.delivery_id)) {
     throw new InvalidRequestError("delivery_id", "delivery_id must be a delivery id (pushdel_...)")
   }
@@ -25,9 +24,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   if (body.action !== undefined && (typeof body.action !== "string" || body.action.length > 64)) {
     throw new InvalidRequestError("action", "action must be a short string")
   }
-  const { webPush, messages } = services(req)
+  const { options, messages } = services(req)
   const found =
-    clickTokenMatches(body.delivery_id, body.click_token, webPush.options.clickTokenKey) && (await messages.recordClick(body.delivery_id))
+    clickTokenMatches(body.delivery_id, body.click_token, options.clickTokenKey) && (await messages.recordClick(body.delivery_id))
   if (!found) throw new NotFoundError("No such delivery")
   res.status(204).end()
 }

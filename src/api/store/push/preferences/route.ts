@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../core/api-errors"
-import { parsePreferencesBody } from "../../../../core/preferences-input"
-import { toPublicSubscription } from "../../../../services/push-subscription"
+import { NotFoundError } from "../../../../core/errors/api-errors"
+import { parsePreferencesBody } from "../../../validation/preferences-input"
+import { toPublicSubscription } from "../../../../core/subscriptions/public-subscription"
 import { services } from "../../../helpers"
 
 /**
@@ -9,8 +9,8 @@ import { services } from "../../../helpers"
  * auth secret prove it is this device, for customers and guests alike.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { webPush, subscriptions } = services(req)
-  const { proof, preferences } = parsePreferencesBody(req.body, webPush.options.preferences.categories)
+  const { options, subscriptions } = services(req)
+  const { proof, preferences } = parsePreferencesBody(req.body, options.preferences.categories)
   const device = await subscriptions.findByProof(proof.endpoint, proof.auth)
   if (!device) throw new NotFoundError("No subscription has this endpoint and auth secret")
   await subscriptions.assertTimeZoneKnown(preferences.time_zone)

@@ -1,5 +1,5 @@
 import type { CartService, MedusaRequest, OrderService } from "@medusajs/medusa"
-import { InvalidRequestError, UnauthorizedError } from "../../../../core/api-errors"
+import { InvalidRequestError, UnauthorizedError } from "../../../../core/errors/api-errors"
 import { services } from "../../../helpers"
 
 const DAY_MS = 86_400_000
@@ -15,7 +15,7 @@ export async function guestOwner(req: MedusaRequest, cartId: string | undefined)
   if (!cartId) {
     throw new UnauthorizedError("Sign in, or pass the cart_id of a completed order, to subscribe")
   }
-  const { guestSubscriptionWindowHours: hours, guestSubscriptionDays: days } = services(req).webPush.options
+  const { guestSubscriptionWindowHours: hours, guestSubscriptionDays: days } = services(req).options
   const refused = new InvalidRequestError("cart_id", `cart_id must be the cart of an order placed in the last ${hours} hours`)
   const cart = await req.scope
     .resolve<CartService>("cartService")

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { UnauthorizedError } from "../../../../core/api-errors"
-import { parseSubscriptionBody } from "../../../../core/request-validation"
-import { checkCategories } from "../../../../core/preferences-input"
+import { UnauthorizedError } from "../../../../core/errors/api-errors"
+import { parseSubscriptionBody } from "../../../validation/request-validation"
+import { checkCategories } from "../../../validation/fields"
 import { customerId, page, services } from "../../../helpers"
 import { register, removeByProof } from "../../../subscription-registration"
 import { guestOwner } from "./guest-owner"
@@ -12,9 +12,9 @@ import { guestOwner } from "./guest-owner"
  * customer signed in).
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { webPush } = services(req)
-  const input = parseSubscriptionBody(req.body, webPush.options.endpointPolicy, { allowCartId: true })
-  checkCategories(input.categories, webPush.options.preferences.categories)
+  const { options } = services(req)
+  const input = parseSubscriptionBody(req.body, options.endpointPolicy, { allowCartId: true })
+  checkCategories(input.categories, options.preferences.categories)
   const signedIn = customerId(req)
   const owner = signedIn ? { customer_id: signedIn } : await guestOwner(req, input.cartId)
   const subscription = await register(req, input, owner)

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../../core/api-errors"
+import { NotFoundError } from "../../../../../core/errors/api-errors"
 import { page, services } from "../../../../helpers"
 
 /** One message with its counts, its deliveries held for their window (`held_count`, `next_window_opens_at`) and its deliveries (status, attempts, last status code and error). */

@@ -1,8 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { NotFoundError } from "../../../../../core/api-errors"
-import { checkCategories } from "../../../../../core/preferences-input"
-import { parseRenewBody } from "../../../../../core/request-validation"
-import { toPublicSubscription } from "../../../../../services/push-subscription"
+import { NotFoundError } from "../../../../../core/errors/api-errors"
+import { checkCategories } from "../../../../validation/fields"
+import { parseRenewBody } from "../../../../validation/request-validation"
+import { toPublicSubscription } from "../../../../../core/subscriptions/public-subscription"
 import { customerId, services, userAgentSummary } from "../../../../helpers"
 import { register } from "../../../../subscription-registration"
 
@@ -12,10 +12,10 @@ import { register } from "../../../../subscription-registration"
  * Without a known previous subscription, a signed-in customer simply subscribes again.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const { webPush, subscriptions } = services(req)
-  const { previous, input } = parseRenewBody(req.body, webPush.options.endpointPolicy)
+  const { options, webPush, subscriptions } = services(req)
+  const { previous, input } = parseRenewBody(req.body, options.endpointPolicy)
   const old = previous ? await subscriptions.findByProof(previous.endpoint, previous.auth) : undefined
-  if (!old?.user_id) checkCategories(input.categories, webPush.options.preferences.categories)
+  if (!old?.user_id) checkCategories(input.categories, options.preferences.categories)
   if (!old) {
     const signedIn = customerId(req)
     if (!signedIn) throw new NotFoundError("The previous subscription is unknown; subscribe again")

@@ -1,8 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { InvalidRequestError } from "../../../../../../core/api-errors"
-import { linkBase } from "../../../../../../core/link-policy"
-import { normaliseLocale } from "../../../../../../core/locale"
-import { parseTemplateBody } from "../../../../../../core/template-input"
+import { linkBase } from "../../../../../../core/templates/link-policy"
+import { locale as parseLocale } from "../../../../../validation/fields"
+import { parseTemplateBody } from "../../../../../validation/template-input"
 import type PushTemplateService from "../../../../../../services/push-template"
 import { services } from "../../../../../helpers"
 import { ruleFrom } from "../../../../../template-rules"
@@ -10,7 +9,7 @@ import { ruleFrom } from "../../../../../template-rules"
 /** Saves an admin's change to one notification in one language; used from the next send on. */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const rule = ruleFrom(req, req.params.event, req.params.audience)
-  const { options } = services(req).webPush
+  const { options } = services(req)
   const { locale, fields } = parseTemplateBody(req.body, options.preferences.defaultLocale, {
     baseUrl: linkBase(rule.audience, options.links),
     policy: options.links,
@@ -22,11 +21,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
 /** Back to the default text: `?locale=fr` for one language, else every saved change of this notification. */
 export async function DELETE(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const rule = ruleFrom(req, req.params.event, req.params.audience)
-  let locale: string | undefined
-  if (req.query.locale !== undefined) {
-    locale = normaliseLocale(typeof req.query.locale === "string" ? req.query.locale : undefined)
-    if (!locale) throw new InvalidRequestError("locale", 'locale must be a language tag such as "fr"')
-  }
+  const locale = parseLocale(req.query.locale)
   const removed = await req.scope.resolve<PushTemplateService>("pushTemplateService").reset(rule.event, rule.audience, locale)
   res.json({ reset: true, removed })
 }

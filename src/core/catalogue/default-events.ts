@@ -1,0 +1,170 @@
+/**
+ * The event catalogue: which Medusa event notifies which audience, with what default text. It is
+ * data, merged with the plugin's `events` option by `buildEventRules` (event-rules.ts).
+ */
+import type { CatalogueEntry } from './event-types'
+
+const DAY = 86400
+const ORDER_PAGE = '/order/confirmed/{{order.id}}'
+const ADMIN_ORDER_PAGE = '/a/orders/{{order.id}}'
+const ORDER_TAG = 'order-{{order.id}}'
+const ADMIN_ORDER_TAG = 'admin-order-{{order.id}}'
+const TRACKING = 'Tracking: {{shipment.tracking_numbers | "see your order page"}}.'
+
+/**
+ * Built-in notifications. Context the orchestrator provides: `order` (with
+ * `total` already formatted by `formatMoney`), `customer`, `shipment`
+ * (`tracking_numbers`: string[]), `refund` (`amount` formatted),
+ * `contact_message` (`excerpt`: a short plain-text preview).
+ */
+const entries: CatalogueEntry[] = [
+  // customer: order updates
+  {
+    event: 'order.placed',
+    audience: 'customer',
+    loads: 'order',
+    category: 'order_updates',
+    template: {
+      title: 'Order #{{order.display_id}} confirmed',
+      body: 'Thanks {{customer.first_name}}! We received your order of {{order.total}}.',
+      url: ORDER_PAGE,
+      tag: ORDER_TAG,
+      ttl: DAY,
+      urgency: 'normal',
+    },
+  },
+  {
+    event: 'order.shipment_created',
+    audience: 'customer',
+    loads: 'order_shipment',
+    category: 'order_updates',
+    template: {
+      title: 'Order #{{order.display_id}} has shipped',
+      body: `Your order is on its way. ${TRACKING}`,
+      url: ORDER_PAGE,
+      tag: ORDER_TAG,
+      ttl: 3 * DAY,
+      urgency: 'normal',
+    },
+  },
+  {
+    event: 'order.canceled',
+    audience: 'customer',
+    loads: 'order',
+    category: 'order_updates',
+    template: {
+      title: 'Order #{{order.display_id}} canceled',
+      body: 'Hi {{customer.first_name}}, your order has been canceled. Contact us if this is unexpected.',
+      url: ORDER_PAGE,
+      tag: ORDER_TAG,
+      ttl: DAY,
+      urgency: 'normal',
+    },
+  },
+  {
+    event: 'order.refund_created',
+    audience: 'customer',
+    loads: 'order_refund',
+    category: 'order_updates',
+    template: {
+      title: 'Refund for order #{{order.display_id}}',
+      body: 'We refunded {{refund.amount}}. It can take a few days to show on your statement.',
+      url: ORDER_PAGE,
+      tag: ORDER_TAG,
+      ttl: DAY,
+      urgency: 'normal',
+    },
+  },
+  {
+    event: 'swap.shipment_created',
+    audience: 'customer',
+    loads: 'swap_shipment',
+    category: 'order_updates',
+    template: {
+      title: 'Your exchange for order #{{order.display_id}} has shipped',
+      body: `Your new items are on their way. ${TRACKING}`,
+      url: ORDER_PAGE,
+      tag: ORDER_TAG,
+      ttl: 3 * DAY,
+      urgency: 'normal',
+    },
+  },
+  {
+    event: 'claim.shipment_created',
+    audience: 'customer',
+    loads: 'claim_shipment',
+    category: 'order_updates',
+    template: {
+      title: 'Your replacement for order #{{order.display_id}} has shipped',
+      body: `Your replacement items are on their way. ${TRACKING}`,
+      url: ORDER_PAGE,
+      tag: ORDER_TAG,
+      ttl: 3 * DAY,
+      urgency: 'normal',
+    },
+  },
+  // admin: store alerts
+  {
+    event: 'order.placed',
+    audience: 'admin',
+    loads: 'order',
+    category: 'order.placed',
+    template: {
+      title: 'New order #{{order.display_id}}',
+      body: '{{order.total}} from {{customer.email | "a guest"}}',
+      url: ADMIN_ORDER_PAGE,
+      tag: ADMIN_ORDER_TAG,
+      ttl: DAY,
+      urgency: 'high',
+    },
+  },
+  {
+    event: 'contact_message.created',
+    audience: 'admin',
+    loads: 'contact_message',
+    category: 'contact_message.created',
+    template: {
+      title: 'New message from {{contact_message.name | "a visitor"}}',
+      body: '{{contact_message.subject | "No subject"}}: {{contact_message.excerpt}}',
+      url: '/a/contact-messages/{{contact_message.id}}',
+      tag: 'contact-message-{{contact_message.id}}',
+      ttl: DAY,
+      urgency: 'high',
+    },
+  },
+  {
+    event: 'order.payment_capture_failed',
+    audience: 'admin',
+    loads: 'order',
+    category: 'order.payment_capture_failed',
+    template: {
+      title: 'Payment capture failed: order #{{order.display_id}}',
+      body: 'Capturing {{order.total}} failed. Check the payment before fulfilling.',
+      url: ADMIN_ORDER_PAGE,
+      tag: ADMIN_ORDER_TAG,
+      ttl: DAY,
+      urgency: 'high',
+    },
+  },
+  {
+    event: 'order.return_requested',
+    audience: 'admin',
+    loads: 'order',
+    category: 'order.return_requested',
+    template: {
+      title: 'Return requested: order #{{order.display_id}}',
+      body: '{{customer.email | "A customer"}} asked to return items from order #{{order.display_id}}.',
+      url: ADMIN_ORDER_PAGE,
+      tag: ADMIN_ORDER_TAG,
+      ttl: DAY,
+      urgency: 'normal',
+    },
+  },
+]
+
+for (const entry of entries) {
+  Object.freeze(entry.template)
+  Object.freeze(entry)
+}
+
+export const EVENT_CATALOGUE: readonly CatalogueEntry[] = Object.freeze(entries)

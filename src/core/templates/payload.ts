@@ -1,0 +1,85 @@
+import { PayloadTooLargeError } from '../errors/plugin-errors'
+
+/** What the storefront service worker receives and shows. */
+export interface NotificationPayload {
+  title: string
+  body: string
+  /** Absolute URL opened (or focused) on click. */
+  url?: string
+  icon?: string
+  badge?: string
+  image?: string
+  tag?: string
+  renotify?: boolean
+  /** Milliseconds since the epoch, shown by the browser as the event time. */
+  timestamp: number
+  data?: Readonly<Record<string, string | number | boolean | null>>
+}
+
+/**
+ * Largest plaintext payload sent, in bytes. The smallest push-service limit is
+ * about 4 KB after aes128gcm overhead (record header, padding, tag); 3 KB
+ * leaves comfortable room.
+ */
+export const MAX_PAYLOAD_BYTES = 3072
+
+const ELLIPSIS = '\u2026'
+
+const segmenter: Intl.Segmenter | undefined =
+  typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined
+
+/** User-perceived characters (grapheme clusters) when available, else code points. */
+function characters(text: string): string[] {
+  return segmenter ? Array.from(segmenter.segment(text), (s) => s.segment) : Array.from(text)
+}
+
+function serialise(n: NotificationPayload): string {
+  // JSON.stringify drops undefined fields, including inside `data`.
+  return JSON.stringify(n)
+}
+
+const size = (json: string): number => Buffer.byteLength(json, 'utf8')
+
+/**
+ * Longest prefix of `field` (in characters, plus an ellipsis) for which the
+ * payload fits, or `undefined` when not even the ellipsis alone fits.
+ */
+function shorten(n: NotificationPayload, field: 'title' | 'body', maxBytes: number): NotificationPayload | undefined {
+  const chars = characters(n[field])
+  const withKept = (kept: number): NotificationPayload => ({
+    ...n,
+    [field]: chars.slice(0, kept).join('').trimEnd() + ELLIPSIS,
+  })
+  let lo = 0
+  let hi = chars.length - 1
+  if (hi < 0 || size(serialise(withKept(0))) > maxBytes) return undefined
+  // Invariant: withKept(lo) fits. Find the largest such lo.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2)
+    if (size(serialise(withKept(mid))) <= maxBytes) lo = mid
+    else hi = mid - 1
+  }
+  return withKept(lo)
+}
+
+/**
+ * Serialises a notification as JSON within `maxBytes` (UTF-8). When it is too
+ * big the body is shortened on a character boundary with an ellipsis, then the
+ * title; if it still cannot fit (e.g. a huge URL) a
+ * {@link PayloadTooLargeError} is thrown.
+ */
+export function buildPayload(n: NotificationPayload, maxBytes: number = MAX_PAYLOAD_BYTES): string {
+  const json = serialise(n)
+  if (size(json) <= maxBytes) return json
+
+  const bodyShortened = shorten(n, 'body', maxBytes)
+  if (bodyShortened) return serialise(bodyShortened)
+
+  const withoutBody: NotificationPayload = { ...n, body: '' }
+  if (size(serialise(withoutBody)) <= maxBytes) return serialise(withoutBody)
+
+  const titleShortened = shorten(withoutBody, 'title', maxBytes)
+  if (titleShortened) return serialise(titleShortened)
+
+  throw new PayloadTooLargeError(size(serialise({ ...withoutBody, title: ELLIPSIS })), maxBytes)
+}

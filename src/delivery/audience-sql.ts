@@ -1,0 +1,37 @@
+import type { AudienceSpec } from "../core/delivery/audience"
+
+/** The device's admin user still exists: Medusa soft-deletes users, and a removed admin gets nothing. */
+export const ACTIVE_ADMIN_SQL = `EXISTS (SELECT 1 FROM "user" u WHERE u."id" = s."user_id" AND u."deleted_at" IS NULL)`
+
+/**
+ * The SQL condition on `push_subscription s` a device must meet for any delivery to be claimed for
+ * it at `nowParam` (the engine's time), whenever the delivery was created: an admin device's user
+ * still exists, and a guest device has not expired. Deliveries of other devices are closed as gone.
+ */
+export function claimableDeviceSql(nowParam: string): string {
+  return `(s."user_id" IS NULL OR ${ACTIVE_ADMIN_SQL}) AND (s."guest_expires_at" IS NULL OR s."guest_expires_at" > ${nowParam}::timestamptz)`
+}
+
+/**
+ * The SQL condition on `push_subscription s` selecting an audience's devices, with its
+ * parameters numbered from `firstParam`.
+ */
+export function audienceCondition(spec: AudienceSpec, firstParam: number): { sql: string; params: unknown[] } {
+  const p = (n: number) => `$${firstParam + n}`
+  switch (spec.kind) {
+    case "customer":
+      // A guest device belongs to one order, never to the customer row Medusa shares between guest orders.
+      return {
+        sql: `(s."customer_id" = ${p(0)}::text
+               OR (s."order_id" = ${p(1)}::text AND s."guest_expires_at" > COALESCE(${p(2)}::timestamptz, now())))
+              AND ${p(3)} = ANY(s."categories")`,
+        params: [spec.customerId, spec.orderId, spec.at, spec.category],
+      }
+    case "admin":
+      return { sql: `s."user_id" IS NOT NULL AND ${p(0)} = ANY(s."categories") AND ${ACTIVE_ADMIN_SQL}`, params: [spec.category] }
+    case "user":
+      return { sql: `s."user_id" = ${p(0)} AND ${ACTIVE_ADMIN_SQL}`, params: [spec.userId] }
+    case "broadcast":
+      return { sql: `s."customer_id" IS NOT NULL AND ${p(0)} = ANY(s."categories")`, params: [spec.category] }
+  }
+}

@@ -1,0 +1,65 @@
+import type { EntityManager } from "typeorm"
+import { NotFoundError } from "../core/errors/api-errors"
+import type { EventRule } from "../core/catalogue/event-types"
+import { linkBase } from "../core/templates/link-policy"
+import { templateFor, TemplateOverride } from "../core/templates/localized-template"
+import { renderNotification, RenderedNotification } from "../core/templates/notification-builder"
+import type { ResolvedOptions } from "../core/options/plugin-options"
+import type PushContextService from "./push-context"
+import type PushTemplateService from "./push-template"
+
+type Dependencies = {
+  manager: EntityManager
+  webPushOptions: ResolvedOptions
+  pushContextService: PushContextService
+  pushTemplateService: PushTemplateService
+}
+
+export interface Preview {
+  notification: RenderedNotification
+  /** The order or contact message it was rendered with. */
+  resource_id: string
+}
+
+/** Renders a notification as a reader would get it, with real data, before anything is saved or sent. */
+export default class PushPreviewService {
+  private readonly deps_: Dependencies
+
+  constructor(deps: Dependencies) {
+    this.deps_ = deps
+  }
+
+  /**
+   * `rule`'s notification in `locale`, with `orderId` (else the most recent order, or contact
+   * message for a contact alert): the saved template, with `edit` (unsaved fields) over it.
+   * 404 when there is nothing yet to render it with.
+   */
+  async render(rule: EventRule, locale: string, edit: TemplateOverride | undefined, orderId: string | undefined): Promise<Preview> {
+    const options = this.deps_.webPushOptions
+    const { defaultLocale } = options.preferences
+    const saved = await this.deps_.pushTemplateService.overridesFor(rule.event, rule.audience)
+    const merged = edit ? { ...saved, [locale]: { ...saved[locale], ...edit } } : saved
+    const id = await this.sampleId(rule.loads, orderId)
+    const kind = rule.loads === "contact_message" || rule.loads === "none" ? rule.loads : "order"
+    const loaded = id ? await this.deps_.pushContextService.load(kind, { id }).catch(() => null) : null
+    if (!id || !loaded) throw new NotFoundError("There is no order or message yet to preview this notification with")
+    const notification = renderNotification(templateFor(rule, locale, defaultLocale, merged), loaded.contextFor(locale), {
+      baseUrl: linkBase(rule.audience, options.links),
+      links: options.links,
+      icon: options.defaultIcon,
+      badge: options.defaultBadge,
+    })
+    return { notification, resource_id: id }
+  }
+
+  /** The id of a recent resource of the kind a notification is about (or the order asked for). */
+  private async sampleId(loads: string, orderId: string | undefined): Promise<string | undefined> {
+    if (loads === "contact_message") {
+      const [row]: Array<{ id: string }> = await this.deps_.manager.query(`SELECT "id" FROM "contact_message" ORDER BY "created_at" DESC LIMIT 1`)
+      return row?.id
+    }
+    if (orderId !== undefined) return orderId
+    const [row]: Array<{ id: string }> = await this.deps_.manager.query(`SELECT "id" FROM "order" ORDER BY "created_at" DESC LIMIT 1`)
+    return row?.id
+  }
+}

@@ -82,7 +82,6 @@ async function checkDatabase(databaseUrl: string | undefined): Promise<Finding[]
 export async function diagnose(dir: string): Promise<Finding[]> {
   const configPath = path.resolve(dir, "medusa-config.js")
   if (!fs.existsSync(configPath)) return [{ level: "error", message: `no medusa-config.js in ${path.resolve(dir)}` }]
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const config = require(configPath) as MedusaConfig
   const plugin = findPlugin(config, dir)
   if (!plugin) return [{ level: "error", message: `${PACKAGE} is not in medusa-config.js plugins` }]

@@ -1,7 +1,7 @@
 import { clickTokenKey } from "../security/click-token"
 import { PluginOptionsError } from "../errors/plugin-errors"
 import { buildEventRules } from "../catalogue/event-rules"
-import { EventRule, EventsOption, Urgency } from "../catalogue/event-types"
+import { EventRule, EventsOption } from "../catalogue/event-types"
 import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "../security/endpoint-policy"
 import { validateVapidKeys, type VapidDetails } from "../keys/keys"
 import { validateVapidSubject } from "../keys/vapid-subject"

@@ -1,5 +1,5 @@
 import type { EngineClock } from "../core/delivery/clock"
-import { capFor, capSkipReason, deviceEffect, FREQUENCY_CAP_DAYS, RetireRule } from "../core/delivery/device-rules"
+import { capFor, capSkipReason, deviceEffect, deviceUpdates, FREQUENCY_CAP_DAYS, RetireRule } from "../core/delivery/device-rules"
 import { OriginGate, PausedOrigin, PauseStore } from "../core/delivery/origin-gate"
 import { DELIVERY, DELIVERY_SQL } from "../core/delivery/statuses"
 import { AttemptRecord, pausedRecord, recordFor, RetryPolicy, skippedRecord } from "../core/delivery/transitions"
@@ -17,6 +17,7 @@ import { endpointHash } from "../core/security/redact"
 import type { PushMessage } from "../models/push-message"
 import { ClaimedDelivery, renewLeases } from "./claims"
 import type { Db } from "./db"
+import { recordOutcomes } from "./outcomes"
 
 /** What the sender needs of the options. */
 export interface SenderOptions extends RetryPolicy, RetireRule {
@@ -35,12 +36,9 @@ export interface ClaimedSenderDeps {
   clock: Pick<EngineClock, "now">
   /** Sends one request to one device; never throws. */
   transport: { send(target: PushTarget, request: PushRequest): Promise<PushResult> }
-  /** Stores outcomes, many in one statement. */
-  attempts: { recordAttempts(records: AttemptRecord[]): Promise<void> }
-  /** The devices' bookkeeping: removal when gone, failure runs, retiring. */
+  /** The devices' removal when gone, and retiring (outcomes and failure runs are stored by `recordOutcomes`). */
   devices: {
     removeGone(subscriptionId: string, endpoint: string): Promise<unknown>
-    recordResults(deliveredIds: string[], deviceFaultIds: string[], now: Date): Promise<void>
     retireFailing(ids: string[], rule: RetireRule, now: Date): Promise<number>
   }
   /** Paused push services, shared by every instance. */
@@ -49,6 +47,9 @@ export interface ClaimedSenderDeps {
 
 /** At most this many outcomes per write. */
 const RECORD_CHUNK = 200
+
+/** How long a write waits for more outcomes while sends are under way. */
+const GATHER_MS = 50
 
 interface StoredResult {
   record: AttemptRecord
@@ -116,10 +117,25 @@ export class ClaimedSender {
 
     const buffer: StoredResult[] = []
     let writing: Promise<void> | undefined
+    // Until the sends are over, a write waits up to GATHER_MS for a full chunk: one statement (and
+    // one commit) stores many outcomes instead of a few.
+    let flushing = false
+    let wake: (() => void) | undefined
+    const gather = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, GATHER_MS)
+        wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      }).finally(() => {
+        wake = undefined
+      })
     const write = (): void => {
       if (writing || !buffer.length) return
       writing = (async () => {
         while (buffer.length) {
+          if (!flushing && buffer.length < RECORD_CHUNK) await gather()
           const chunk = buffer.splice(0, RECORD_CHUNK)
           await this.store(chunk)
           for (const r of chunk) open.delete(r.delivery.id)
@@ -130,6 +146,7 @@ export class ClaimedSender {
     }
     const keep = (result: StoredResult): void => {
       buffer.push(result)
+      if (buffer.length >= RECORD_CHUNK) wake?.()
       write()
     }
     try {
@@ -155,6 +172,8 @@ export class ClaimedSender {
         await this.sendThroughGate(gate, message, delivery, keep)
       })
       gate.flush()
+      flushing = true
+      wake?.()
       while (writing || buffer.length) {
         await writing
         write()
@@ -245,10 +264,10 @@ export class ClaimedSender {
    */
   private async store(results: StoredResult[]): Promise<void> {
     if (!results.length) return
-    const { attempts, devices, logger } = this.deps_
-    await attempts.recordAttempts(results.map((r) => r.record))
+    const { devices, logger } = this.deps_
     const delivered: string[] = []
     const deviceFaults: string[] = []
+    const gone: ClaimedDelivery[] = []
     for (const { delivery, outcome, record, paused } of results) {
       // A pause is logged once, by the instance that took it; a paused delivery says nothing of its device.
       if (record.status === DELIVERY.skipped || paused) continue
@@ -258,14 +277,16 @@ export class ClaimedSender {
         continue
       }
       logger.warn(`web-push: delivery ${delivery.id} to device ${endpointHash(delivery.endpoint)}: ${record.status} (${record.error})`)
-      if (effect === "remove") await devices.removeGone(delivery.subscription_id, delivery.endpoint)
+      if (effect === "remove") gone.push(delivery)
       else if (effect === "fault") deviceFaults.push(delivery.subscription_id)
     }
     const now = this.now()
-    await devices.recordResults(delivered, deviceFaults, now)
+    await recordOutcomes(this.deps_.db, results.map((r) => r.record), deviceUpdates(delivered, deviceFaults), now)
+    for (const delivery of gone) await devices.removeGone(delivery.subscription_id, delivery.endpoint)
     if (deviceFaults.length) {
       const retired = await devices.retireFailing(deviceFaults, this.options, now)
       if (retired) logger.warn(`web-push: ${retired} device(s) retired after failures that point at them`)
     }
   }
+
 }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto"
 import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors/api-errors"
 import { audienceOf, AudienceSpec } from "../core/delivery/audience"
 import type { EngineClock } from "../core/delivery/clock"
+import { MESSAGE } from "../core/delivery/statuses"
 import { describeError } from "../core/errors/plugin-errors"
 import { checkLink, linkBase, LinkPolicy } from "../core/templates/link-policy"
 import { RenderedNotification } from "../core/templates/notification-builder"
@@ -134,7 +135,7 @@ export default class PushAdminSendService {
     })
     if (!message) return this.earlierBroadcast(input, idempotencyKey)
     // A scheduled broadcast is started by the retry poller at send_at.
-    if (message.status !== "scheduled") await this.start(message, "broadcast")
+    if (message.status !== MESSAGE.scheduled) await this.start(message, "broadcast")
     return { message, reach }
   }
 

@@ -1,7 +1,6 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { DELIVERY_SQL, MESSAGE_SQL, BATCH_SQL } from "../core/delivery/statuses"
-import type { AttemptRecord } from "../core/delivery/transitions"
 import { audienceColumns, AudienceSpec } from "../core/delivery/audience"
 import { claimableDeviceSql } from "../delivery/audience-sql"
 import type { PushDelivery } from "../models/push-delivery"
@@ -188,30 +187,6 @@ export default class PushMessageService extends TransactionBaseService {
     )
     for (const id of new Set(closed.map((c) => c.message_id))) await this.refreshCounts(id)
     return closed.length
-  }
-
-  /** Stores many attempts' outcomes in one statement. */
-  async recordAttempts(records: AttemptRecord[]): Promise<void> {
-    if (!records.length) return
-    await this.activeManager_.query(
-      `UPDATE "push_delivery" d SET
-         "attempts" = d."attempts" + v.counted, "status" = v.status, "last_status_code" = v.code, "last_error" = v.error,
-         "next_attempt_at" = v.next_at,
-         "delivered_at" = CASE WHEN v.status = ${DELIVERY_SQL.delivered} THEN v.at ELSE d."delivered_at" END,
-         "updated_at" = now()
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[])
-         AS v(id, status, code, error, next_at, at, counted)
-       WHERE d."id" = v.id`,
-      [
-        records.map((r) => r.deliveryId),
-        records.map((r) => r.status),
-        records.map((r) => r.statusCode),
-        records.map((r) => r.error),
-        records.map((r) => r.nextAttemptAt),
-        records.map((r) => r.at),
-        records.map((r) => (r.counted === false ? 0 : 1)),
-      ]
-    )
   }
 
   /** Sets how many devices a message is for, counted when it is fanned out. */

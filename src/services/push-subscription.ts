@@ -340,25 +340,4 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return count
   }
 
-  /**
-   * Bookkeeping after a send: a success ends a device's failure run; a failure that points at the
-   * device lengthens it. Other failures (the push service's, the store's) leave it as it is.
-   */
-  async recordResults(deliveredIds: string[], deviceFaultIds: string[], now: Date): Promise<void> {
-    if (deliveredIds.length) {
-      await this.activeManager_.query(
-        `UPDATE "push_subscription" SET "last_success_at" = $2, "consecutive_failures" = 0, "first_failure_at" = NULL
-         WHERE "id" = ANY($1)`,
-        [deliveredIds, now]
-      )
-    }
-    if (deviceFaultIds.length) {
-      await this.activeManager_.query(
-        `UPDATE "push_subscription" SET "consecutive_failures" = "consecutive_failures" + 1,
-           "first_failure_at" = COALESCE("first_failure_at", $2)
-         WHERE "id" = ANY($1)`,
-        [deviceFaultIds, now]
-      )
-    }
-  }
 }

@@ -50,6 +50,8 @@ export async function runDbPath(
         allow_loopback_endpoints: true,
         batch_size: 500,
         concurrency: 50,
+        // Throughput, whatever the hour: promotions are held for the delivery window by default.
+        held_categories: [],
       },
     })
     await runMigrations(dir)
@@ -85,7 +87,7 @@ export async function runDbPath(
       const [{ deliveries }] = await db.query(`SELECT count(*)::int AS deliveries FROM "push_delivery" WHERE "message_id" = $1`, [message.id])
       out(
         `(c) full path through Postgres: ${devices.length} devices, ${row?.delivered_count} delivered, ${deliveries} delivery rows, ` +
-          `${seconds.toFixed(1)} s -> ${(devices.length / seconds).toFixed(0)} msg/s (target >= 1000; includes up to 3 s of Medusa's event polling)`
+          `${seconds.toFixed(1)} s -> ${(devices.length / seconds).toFixed(0)} msg/s (target >= 1000)`
       )
       const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`
       out(`    store process RSS grew by ${mb(peak - baseline)} during the broadcast (target < 150 MB at 100,000)`)

@@ -14,7 +14,7 @@ import {
   sqlList,
 } from '../../src/core/delivery/statuses'
 import { PAUSED_REASON, pausedRecord, recordFor, skippedRecord } from '../../src/core/delivery/transitions'
-import { capFor, capSkipReason, deviceEffect, isRetired, retireCutoff, type DeviceEffect } from '../../src/core/delivery/device-rules'
+import { capFor, capSkipReason, deviceEffect, deviceUpdates, isRetired, retireCutoff, type DeviceEffect } from '../../src/core/delivery/device-rules'
 
 const NOW = new Date('2024-05-01T12:00:00Z')
 const HOUR = 3_600_000
@@ -138,4 +138,13 @@ test('frequency caps: per category, none for an uncapped one; skipped once the c
   assert.equal(capSkipReason('promotions', 3, 2), undefined)
   assert.equal(capSkipReason('promotions', 3, 3), 'frequency_cap: at most 3 promotions per week')
   assert.equal(capSkipReason('announcements', 1, 5), 'frequency_cap: at most 1 announcements per week')
+})
+
+test('deviceUpdates: one update per device; several faults count once; success and fault together', () => {
+  assert.deepEqual(deviceUpdates(['a', 'b', 'a'], ['b', 'c', 'c']), [
+    { subscriptionId: 'a', success: true, fault: false },
+    { subscriptionId: 'b', success: true, fault: true },
+    { subscriptionId: 'c', success: false, fault: true },
+  ])
+  assert.deepEqual(deviceUpdates([], []), [])
 })

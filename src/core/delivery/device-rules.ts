@@ -75,3 +75,27 @@ export function capFor(category: string | null, caps: Readonly<Record<string, nu
 export function capSkipReason(category: string, cap: number, delivered: number): string | undefined {
   return delivered >= cap ? `frequency_cap: at most ${cap} ${category} per week` : undefined
 }
+
+/** One device's bookkeeping after a run of outcomes: it succeeded, failed by its own fault, or both. */
+export interface DeviceUpdate {
+  subscriptionId: string
+  success: boolean
+  fault: boolean
+}
+
+/**
+ * What a chunk of stored outcomes does to each device's record, once per device: a success ends
+ * its failure run (`last_success_at` set), a fault lengthens it by one (several faults of one
+ * device in a chunk count once), a success and a fault together leave a run of one that starts now.
+ */
+export function deviceUpdates(successIds: readonly string[], faultIds: readonly string[]): DeviceUpdate[] {
+  const updates = new Map<string, DeviceUpdate>()
+  const of = (id: string): DeviceUpdate => {
+    let update = updates.get(id)
+    if (!update) updates.set(id, (update = { subscriptionId: id, success: false, fault: false }))
+    return update
+  }
+  for (const id of successIds) of(id).success = true
+  for (const id of faultIds) of(id).fault = true
+  return [...updates.values()]
+}

@@ -20,7 +20,7 @@ export interface RetryPolicy {
   readonly retryBaseMs: number
 }
 
-/** The outcome of one attempt as the delivery row's update: what `recordAttempts` stores. */
+/** The outcome of one attempt as the delivery row's update: what `delivery/outcomes` stores. */
 export interface AttemptRecord {
   deliveryId: string
   status: DeliveryStatus

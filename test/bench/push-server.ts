@@ -1,5 +1,6 @@
 /**
- * The benchmark's push services, run in their own process (`fork`) so that the client's CPU time is
+ * The benchmark's push services, run in their own process (spawned with an IPC channel, pinned to
+ * its own core with `taskset` where it can be) so that the client's CPU time is
  * measured without the servers'. Two local services: HTTPS HTTP/1.1, and HTTP/2 (with HTTP/1.1
  * fallback). By default they are the repository's test push service, which verifies the VAPID JWT
  * and decrypts every message like a browser; with `verifyEvery > 1` the lighter sampling service.

@@ -3,8 +3,13 @@
  *   (a) the naive loop every tutorial uses: web-push `sendNotification` per message, concurrency 50;
  *   (b) the plugin's transport (`createPushSender`): cached VAPID header, node:crypto encryption,
  *       pooled HTTP/2 (and, for reference, HTTP/1.1 keep-alive);
- * in one run, against local HTTPS push services in a separate process (forked, so its CPU is not
- * counted) that verify every VAPID JWT and decrypt every message.
+ * in one run, against local HTTPS push services in a separate process (so its CPU is not counted)
+ * that verify every VAPID JWT and decrypt every message; then (c) the encryption floor: the same
+ * RFC 8291 work (ECDH, HKDF, aes128gcm) for every message with no network, the least CPU per
+ * message any client can spend. Where `taskset` (util-linux) exists and there are two cores or
+ * more, the push services run pinned to core 1 and this (client) process to core 0, so that the
+ * services never take the client's core and the figures measure the client; otherwise a note says
+ * so and both share the cores.
  *
  * Options: --n <messages> (20000), --concurrency <c> (50), --payload <bytes> (3072), --no-h1 (skip
  * the reference run of the sender over HTTP/1.1), --verify-every <k> (1: every message is verified
@@ -12,7 +17,8 @@
  * and caps the rate; k > 1: a lighter service that checks one message in k, to measure the client),
  * --db (instead: the full path of a broadcast through a real store and Postgres; see db-path.ts).
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import * as os from 'node:os'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import webpush from 'web-push'
@@ -21,6 +27,7 @@ import { createEndpointPolicy } from '../../src/core/security/endpoint-policy'
 import { generateVapidKeys } from '../../src/core/keys/keys'
 import type { PushRequest, PushResult } from '../../src/core/transport/push-transport'
 import { createPushSender } from '../../src/core/transport/sender'
+import { encryptPayload, type ReceiverKeys } from '../../src/core/transport/encrypt'
 import { TMP_DIR } from '../support/paths'
 import { ensureTestCertificates } from '../support/tls'
 import { runDbPath } from './db-path'
@@ -81,8 +88,11 @@ class PushServer {
     child.on('message', (message: ChildMessage) => this.waiting.shift()?.(message))
   }
 
-  static start(): PushServer {
-    return new PushServer(fork(path.join(__dirname, 'push-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }))
+  /** `core`: run the push services pinned to that CPU core (through `taskset`, from their first instruction). */
+  static start(core: number | undefined): PushServer {
+    const node = [process.execPath, '--import', 'tsx', path.join(__dirname, 'push-server.ts')]
+    const [command, ...args] = core === undefined ? node : ['taskset', '--cpu-list', String(core), ...node]
+    return new PushServer(spawn(command, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] }))
   }
 
   ask(message: ParentMessage): Promise<ChildMessage> {
@@ -111,7 +121,7 @@ async function measure(
   label: string,
   devices: BenchDevice[],
   concurrency: number,
-  send: (device: BenchDevice) => Promise<PushResult>,
+  send: (device: BenchDevice) => Promise<PushResult>
 ): Promise<RunResult> {
   const outcomes: Record<string, number> = {}
   let peakRss = process.memoryUsage.rss()
@@ -140,14 +150,59 @@ async function measure(
 }
 
 function payload(bytes: number): string {
-  const base = { title: 'Your order #1001 has shipped', body: 'It is on its way and should arrive on Thursday.', url: '/account/orders/order_01' }
+  const base = {
+    title: 'Your order #1001 has shipped',
+    body: 'It is on its way and should arrive on Thursday.',
+    url: '/account/orders/order_01',
+  }
   const filler = Math.max(0, bytes - JSON.stringify({ ...base, data: '' }).length)
   return JSON.stringify({ ...base, data: 'x'.repeat(filler) })
 }
 
 function row(r: RunResult): string {
-  const outcomes = Object.entries(r.outcomes).map(([k, v]) => `${k}=${v}`).join(' ')
+  const outcomes = Object.entries(r.outcomes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')
   return `${r.label.padEnd(44)} ${r.perSecond.toFixed(0).padStart(7)} msg/s  ${r.cpuMsPerMessage.toFixed(3)} ms CPU/msg  ${r.seconds.toFixed(1).padStart(5)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  [${outcomes}]`
+}
+
+const CORES = os.availableParallelism()
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+
+/** The push services' core and this process's, when `taskset` can pin them; otherwise why not. */
+function pinCores(): { serverCore: number; clientCore: number } | { note: string } {
+  if (CORES < 2) return { note: 'one CPU core only: the push services share it with the client' }
+  if (spawnSync('taskset', ['--version']).status !== 0) {
+    return {
+      note: 'taskset (util-linux) not found: the push services share the cores with the client, so the client figures include contention',
+    }
+  }
+  // Every thread of this process (-a), including V8's and the loader's, goes to core 0.
+  const self = spawnSync('taskset', ['--all-tasks', '--cpu-list', '--pid', '0', String(process.pid)])
+  if (self.status !== 0) return { note: `taskset could not pin this process (${String(self.stderr).trim()}): cores shared` }
+  return { serverCore: 1, clientCore: 0 }
+}
+
+/** CPU per message of the encryption alone (fresh ECDH key, HKDF, aes128gcm per message; no network). */
+function encryptionFloor(devices: BenchDevice[], plaintext: Buffer): RunResult {
+  const keys: ReceiverKeys[] = devices.map((d) => ({ p256dh: Buffer.from(d.p256dh, 'base64url'), auth: Buffer.from(d.auth, 'base64url') }))
+  const cpuBefore = process.cpuUsage()
+  const started = process.hrtime.bigint()
+  for (const receiver of keys) encryptPayload(plaintext, receiver)
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpu = process.cpuUsage(cpuBefore)
+  return {
+    label: '(c) encryption alone (the floor), no network',
+    seconds,
+    perSecond: keys.length / seconds,
+    cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / keys.length,
+    peakRssMb: process.memoryUsage.rss() / 1024 / 1024,
+    outcomes: { encrypted: keys.length },
+  }
 }
 
 async function main(): Promise<void> {
@@ -159,12 +214,23 @@ async function main(): Promise<void> {
   const policy = createEndpointPolicy({ allowLoopback: true })
   out(`node ${process.version}, ${args.n} messages, concurrency ${args.concurrency}, payload ${Buffer.byteLength(request.payload)} bytes`)
 
-  const server = PushServer.start()
+  // The --db path measures the whole store on shared cores: no pinning there.
+  const pinned = args.db ? { note: '' } : pinCores()
+  if ('note' in pinned) {
+    if (pinned.note) out(`note: ${pinned.note}`)
+  } else {
+    out(`cores: push services pinned to core ${pinned.serverCore}, this client process to core ${pinned.clientCore} (taskset)`)
+  }
+  out(`load average at start: ${loadAverage()} (${CORES} cores)`)
+  const server = PushServer.start('serverCore' in pinned ? pinned.serverCore : undefined)
   try {
     const setupStarted = Date.now()
     const ready = await server.ask({ type: 'start', n: args.n, vapidPublicKey: keys.publicKey, verifyEvery: args.verifyEvery })
     if (ready.type !== 'ready') throw new Error('push server did not start')
-    const which = args.verifyEvery > 1 ? `sampling push services (1 in ${args.verifyEvery} verified and decrypted)` : 'push services (every message verified and decrypted)'
+    const which =
+      args.verifyEvery > 1
+        ? `sampling push services (1 in ${args.verifyEvery} verified and decrypted)`
+        : 'push services (every message verified and decrypted)'
     out(`${which} ready with ${args.n} P-256 subscriptions each in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`)
 
     if (args.db) {
@@ -182,7 +248,7 @@ async function main(): Promise<void> {
         })
         .then(
           (res): PushResult => ({ outcome: { kind: 'delivered' }, statusCode: res.statusCode }),
-          (err: unknown): PushResult => ({ outcome: { kind: 'rejected', reason: String((err as Error).message).slice(0, 80) } }),
+          (err: unknown): PushResult => ({ outcome: { kind: 'rejected', reason: String((err as Error).message).slice(0, 80) } })
         )
     const sender = createPushSender({ vapid, policy, timeoutMs: 10_000, maxConnectionsPerOrigin: args.concurrency })
 
@@ -198,19 +264,40 @@ async function main(): Promise<void> {
       const counts: Counts = stats[kind]
       results.push(result)
       out(row(result))
-      out(`${''.padEnd(44)} server: ${counts.accepted} accepted, ${counts.verified} verified+decrypted, ${counts.refused} refused${counts.firstRefusal ? ` (${counts.firstRefusal})` : ''}; ${counts.distinctTokens} distinct VAPID JWTs; server CPU ${(counts.serverCpuMs / Math.max(1, counts.accepted)).toFixed(3)} ms/msg`)
+      out(
+        `${''.padEnd(44)} server: ${counts.accepted} accepted, ${counts.verified} verified+decrypted, ${counts.refused} refused${counts.firstRefusal ? ` (${counts.firstRefusal})` : ''}; ${counts.distinctTokens} distinct VAPID JWTs; server CPU ${(counts.serverCpuMs / Math.max(1, counts.accepted)).toFixed(3)} ms/msg`
+      )
       if (counts.accepted !== args.n || counts.refused > 0) process.exitCode = 1
     }
     await check(await measure('(a) web-push sendNotification, HTTP/1.1', ready.h1, args.concurrency, naive), 'h1')
     await check(await measure('(b) createPushSender, HTTP/2', ready.h2, args.concurrency, (d) => sender.send(d, request)), 'h2')
     if (args.h1) {
-      await check(await measure('(b) createPushSender, HTTP/1.1 keep-alive', ready.h1, args.concurrency, (d) => sender.send(d, request)), 'h1')
+      await check(
+        await measure('(b) createPushSender, HTTP/1.1 keep-alive', ready.h1, args.concurrency, (d) => sender.send(d, request)),
+        'h1'
+      )
     }
     await sender.close()
+    const floor = encryptionFloor(ready.h2, Buffer.from(request.payload, 'utf8'))
+    out(row(floor))
 
-    const [a, b] = results
+    const [a, b, h1] = results
+    const versus = (r: RunResult): string =>
+      `${r.cpuMsPerMessage.toFixed(3)} ms/msg, naive/plugin ${(a.cpuMsPerMessage / r.cpuMsPerMessage).toFixed(2)}x, ${(r.cpuMsPerMessage / floor.cpuMsPerMessage).toFixed(2)}x the floor`
     out('')
-    out(`ratio b/a (HTTP/2): ${(b.perSecond / a.perSecond).toFixed(2)}x msg/s (target >= 3x); client CPU ${b.cpuMsPerMessage.toFixed(3)} ms/msg (target <= 0.65)`)
+    out(`client CPU per message: naive ${a.cpuMsPerMessage.toFixed(3)} ms; plugin HTTP/2 ${versus(b)} (target naive/plugin >= 3x)`)
+    if (h1) out(`                        plugin HTTP/1.1 ${versus(h1)}`)
+    out(`                        encryption floor ${floor.cpuMsPerMessage.toFixed(3)} ms`)
+    out(
+      `throughput: naive ${a.perSecond.toFixed(0)} msg/s; plugin HTTP/2 ${b.perSecond.toFixed(0)} msg/s (plugin/naive ${(b.perSecond / a.perSecond).toFixed(2)}x)` +
+        (h1 ? `; plugin HTTP/1.1 ${h1.perSecond.toFixed(0)} msg/s (plugin/naive ${(h1.perSecond / a.perSecond).toFixed(2)}x)` : '')
+    )
+    if (args.verifyEvery === 1) {
+      out(
+        '(the push services verify and decrypt every message, ~0.6 ms of CPU each: they cap the throughput, not the client CPU per message)'
+      )
+    }
+    out(`load average at end: ${loadAverage()}`)
     out(`peak RSS of the client process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
   } finally {
     server.stop()

@@ -67,15 +67,30 @@ for (const [label, plaintext] of sizes) {
 }
 
 test('encryptPayload uses a fresh salt and sender key for every message', () => {
-  const { keys } = receiver()
+  const { ecdh, keys } = receiver()
   const plaintext = Buffer.from('same message')
-  const bodies = [encryptPayload(plaintext, keys), encryptPayload(plaintext, keys), encryptPayload(plaintext, keys)]
+  // More messages than one block of pooled salt bytes (256), so the refill is crossed too.
+  const bodies = Array.from({ length: 600 }, () => encryptPayload(plaintext, keys))
   const salts = new Set(bodies.map((b) => b.subarray(0, 16).toString('hex')))
   const senders = new Set(bodies.map((b) => b.subarray(21, 86).toString('hex')))
   const ciphertexts = new Set(bodies.map((b) => b.subarray(86).toString('hex')))
-  assert.equal(salts.size, 3)
-  assert.equal(senders.size, 3)
-  assert.equal(ciphertexts.size, 3)
+  assert.equal(salts.size, bodies.length)
+  assert.equal(senders.size, bodies.length)
+  assert.equal(ciphertexts.size, bodies.length)
+  for (const body of [bodies[0], bodies[255], bodies[256], bodies[599]]) {
+    assert.deepEqual(ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: keys.auth }), plaintext)
+  }
+})
+
+test('encryptPayload after a refused receiver key still encrypts with a fresh, working key', () => {
+  const { ecdh, keys } = receiver()
+  const bad = Buffer.alloc(65, 1)
+  bad[0] = 0x04
+  const before = encryptPayload(Buffer.from('one'), keys)
+  assert.throws(() => encryptPayload(Buffer.from('x'), { p256dh: bad, auth: randomBytes(16) }))
+  const after = encryptPayload(Buffer.from('two'), keys)
+  assert.notDeepEqual(after.subarray(21, 86), before.subarray(21, 86))
+  assert.equal(ece.decrypt(after, { version: 'aes128gcm', privateKey: ecdh, authSecret: keys.auth }).toString(), 'two')
 })
 
 test('encryptPayload refuses a payload whose body would exceed 4096 bytes', () => {

@@ -90,6 +90,18 @@ for (const protocol of ['HTTP/1.1', 'HTTP/2'] as const) {
       assert.equal(push.rejections.length, 0)
     })
 
+    test('a broadcast payload and then another one: every device decrypts the payload it was sent', async () => {
+      const devices = ['a1', 'a2', 'b1', 'a3'].map((name) => push.createDevice(`broadcast-${name}`))
+      const payloads = ['{"broadcast":"A"}', '{"broadcast":"A"}', '{"broadcast":"B"}', '{"broadcast":"A"}']
+      for (const [i, device] of devices.entries()) {
+        assert.deepEqual(await push2.send(target(device), { ...request, payload: payloads[i] }), { outcome: { kind: 'delivered' }, statusCode: 201 })
+      }
+      assert.deepEqual(
+        devices.map((device) => push.messagesFor(device.id).map((m) => m.payloadText)),
+        payloads.map((payload) => [payload])
+      )
+    })
+
     test('no topic: no Topic header; TTL 0 and very-low urgency are sent as given', async () => {
       const device = push.createDevice('no-topic')
       const result = await push2.send(target(device), { payload: '{}', ttl: 0, urgency: 'very-low' })

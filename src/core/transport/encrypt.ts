@@ -1,4 +1,4 @@
-import { createCipheriv, createECDH, createHmac, randomBytes, type ECDH } from 'node:crypto'
+import { createCipheriv, createECDH, createHmac, randomFillSync, type ECDH } from 'node:crypto'
 import { PayloadTooLargeError } from '../errors/plugin-errors'
 
 /** RFC 8188 record size written into the header; a push message is one record. */
@@ -36,11 +36,18 @@ function hmac(key: Buffer, ...data: Buffer[]): Buffer {
  * its own; everything else calls {@link encryptPayload}, which makes both fresh per message.
  */
 export function encryptWith(plaintext: Buffer, receiver: ReceiverKeys, sender: ECDH, salt: Buffer): Buffer {
+  checkSize(plaintext)
+  return seal(plaintext, receiver, sender.getPublicKey(), sender.computeSecret(receiver.p256dh), salt)
+}
+
+function checkSize(plaintext: Buffer): void {
   if (plaintext.length > MAX_PLAINTEXT_BYTES) {
     throw new PayloadTooLargeError(plaintext.length, MAX_PLAINTEXT_BYTES)
   }
-  const senderPublic = sender.getPublicKey()
-  const ecdhSecret = sender.computeSecret(receiver.p256dh)
+}
+
+/** One aes128gcm record (RFC 8188) of `plaintext`, keyed by RFC 8291 from the ECDH secret and salt. */
+function seal(plaintext: Buffer, receiver: ReceiverKeys, senderPublic: Buffer, ecdhSecret: Buffer, salt: Buffer): Buffer {
   // RFC 8291 §3.3-3.4: HKDF(auth, ecdh_secret, key_info, 32), then RFC 8188 §2.2 with the salt.
   const prkKey = hmac(receiver.auth, ecdhSecret)
   const ikm = hmac(prkKey, KEY_INFO_LABEL, receiver.p256dh, senderPublic, ONE)
@@ -48,18 +55,43 @@ export function encryptWith(plaintext: Buffer, receiver: ReceiverKeys, sender: E
   const cek = hmac(prk, CEK_INFO).subarray(0, 16)
   const nonce = hmac(prk, NONCE_INFO).subarray(0, 12)
 
-  const body = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length + 1 + TAG_BYTES)
+  const recordEnd = HEADER_BYTES + plaintext.length + 1
+  const body = Buffer.allocUnsafe(recordEnd + TAG_BYTES)
   salt.copy(body, 0)
   body.writeUInt32BE(RECORD_SIZE, 16)
   body.writeUInt8(senderPublic.length, 20)
   senderPublic.copy(body, 21)
+  // The record (plaintext, then the padding delimiter) is laid out in place and encrypted in one call.
+  plaintext.copy(body, HEADER_BYTES)
+  body[recordEnd - 1] = PADDING_DELIMITER
   const cipher = createCipheriv('aes-128-gcm', cek, nonce)
-  let offset = HEADER_BYTES
-  offset += cipher.update(plaintext).copy(body, offset)
-  offset += cipher.update(Buffer.from([PADDING_DELIMITER])).copy(body, offset)
+  let offset = HEADER_BYTES + cipher.update(body.subarray(HEADER_BYTES, recordEnd)).copy(body, HEADER_BYTES)
   offset += cipher.final().copy(body, offset)
   cipher.getAuthTag().copy(body, offset)
   return body
+}
+
+/**
+ * The ephemeral key pair of the message being encrypted. `generateKeys()` replaces it with a new
+ * random key pair on every call, so every message still gets its own (RFC 8291 §3.1); reusing the
+ * object only saves building a new EC context per message. Encryption is synchronous, so no two
+ * messages ever share it.
+ */
+const ephemeral = createECDH('prime256v1')
+
+/** Salts are cut from a block of CSPRNG output, 16 fresh bytes per message, never handed out twice. */
+const SALT_BYTES = 16
+const saltPool = Buffer.alloc(SALT_BYTES * 256)
+let saltOffset = saltPool.length
+
+function nextSalt(): Buffer {
+  if (saltOffset === saltPool.length) {
+    randomFillSync(saltPool)
+    saltOffset = 0
+  }
+  const salt = saltPool.subarray(saltOffset, saltOffset + SALT_BYTES)
+  saltOffset += SALT_BYTES
+  return salt
 }
 
 /**
@@ -69,7 +101,7 @@ export function encryptWith(plaintext: Buffer, receiver: ReceiverKeys, sender: E
  * from node:crypto when `p256dh` is not a P-256 point.
  */
 export function encryptPayload(plaintext: Buffer, receiver: ReceiverKeys): Buffer {
-  const sender = createECDH('prime256v1')
-  sender.generateKeys()
-  return encryptWith(plaintext, receiver, sender, randomBytes(16))
+  checkSize(plaintext)
+  const senderPublic = ephemeral.generateKeys()
+  return seal(plaintext, receiver, senderPublic, ephemeral.computeSecret(receiver.p256dh), nextSalt())
 }

@@ -63,10 +63,10 @@ export class PushHttpPool {
     this.maxBodyBytes = options.maxBodyBytes ?? 4096
   }
 
-  /** POSTs `body` to `url`. Rejects with Node's (or the lookup guard's) error on failure. */
-  async post(url: URL, headers: Record<string, string>, body: Buffer): Promise<PushHttpResponse> {
+  /** POSTs `body` to `path` (with its query) on `origin`. Rejects with Node's (or the lookup guard's) error on failure. */
+  async post(origin: string, path: string, headers: Record<string, string>, body: Buffer): Promise<PushHttpResponse> {
     const started = Date.now()
-    const response = await this.originFor(url.origin).post(`${url.pathname}${url.search}`, headers, body)
+    const response = await this.originFor(origin).post(path, headers, body)
     const statusCode = response.statusCode
     // The status decides the outcome: a body that fails or times out afterwards changes nothing.
     if (statusCode >= 200 && statusCode < 300) {

@@ -60,6 +60,17 @@ export function createPushSender(config: PushSenderConfig): PushSender {
     tls: config.tls,
   })
 
+  // A broadcast sends one payload to many devices: encode it once.
+  let lastPayload: string | undefined
+  let lastPlaintext = Buffer.alloc(0)
+  function plaintextOf(payload: string): Buffer {
+    if (payload !== lastPayload) {
+      lastPlaintext = Buffer.from(payload, 'utf8')
+      lastPayload = payload
+    }
+    return lastPlaintext
+  }
+
   async function send(target: PushTarget, request: PushRequest): Promise<PushResult> {
     let url: URL
     try {
@@ -70,16 +81,17 @@ export function createPushSender(config: PushSenderConfig): PushSender {
     const keys = receiverKeys(target)
     if (keys === undefined) return rejected('invalid_subscription_keys')
     try {
-      const body = encryptPayload(Buffer.from(request.payload, 'utf8'), keys)
+      const origin = url.origin
+      const body = encryptPayload(plaintextOf(request.payload), keys)
       const headers: Record<string, string> = {
         ttl: String(request.ttl),
         urgency: request.urgency,
         'content-encoding': 'aes128gcm',
         'content-type': 'application/octet-stream',
-        authorization: vapid.header(url.origin),
+        authorization: vapid.header(origin),
       }
       if (request.topic) headers.topic = topicHeader(request.topic)
-      const response = await http.post(url, headers, body)
+      const response = await http.post(origin, `${url.pathname}${url.search}`, headers, body)
       const { statusCode } = response
       let outcome: DeliveryOutcome
       if (statusCode >= 300 && statusCode < 400) {
@@ -87,7 +99,7 @@ export function createPushSender(config: PushSenderConfig): PushSender {
       } else {
         outcome = classifyResponse(statusCode, response.headers, response.body)
         // A refused JWT may be stale or signed against a skewed clock: sign a fresh one next time.
-        if (statusCode === 401 || statusCode === 403) vapid.invalidate(url.origin)
+        if (statusCode === 401 || statusCode === 403) vapid.invalidate(origin)
       }
       return { outcome, statusCode }
     } catch (err) {

@@ -5,7 +5,9 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 const serviceWorker = Object.fromEntries(
-  ["self", "clients", "registration", "fetch", "Response", "Request", "URL", "atob", "btoa", "setTimeout", "clearTimeout", "console"].map((g) => [g, "readonly"])
+  ["self", "clients", "registration", "fetch", "Response", "Request", "URL", "atob", "btoa", "setTimeout", "clearTimeout", "console"].map(
+    (g) => [g, "readonly"]
+  )
 )
 const node = { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", __dirname: "readonly", require: "readonly" }
 

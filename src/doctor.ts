@@ -69,7 +69,12 @@ async function checkDatabase(databaseUrl: string | undefined): Promise<Finding[]
     const applied = new Set(rows.map((r: { ts: string }) => Number(r.ts)))
     const missing = shipped.filter((m) => !applied.has(m.timestamp))
     return missing.length
-      ? [{ level: "error", message: `migrations not applied: ${missing.map((m) => m.file.replace(/\.js$/, "")).join(", ")}: run \`npx medusa migrations run\`` }]
+      ? [
+          {
+            level: "error",
+            message: `migrations not applied: ${missing.map((m) => m.file.replace(/\.js$/, "")).join(", ")}: run \`npx medusa migrations run\``,
+          },
+        ]
       : [{ level: "ok", message: `migrations applied (${shipped.length} of ${shipped.length})` }]
   } catch (err) {
     return [{ level: "warn", message: `could not reach the database to check migrations: ${(err as Error).message}` }]

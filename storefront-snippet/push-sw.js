@@ -18,48 +18,48 @@
  */
 /* eslint-env serviceworker */
 ;(function (sw) {
-  'use strict'
+  "use strict"
 
-  var SUBSCRIPTION_CACHE = 'medusa-web-push'
-  var SUBSCRIPTION_CACHE_PATH = '/__medusa-web-push/subscription'
+  var SUBSCRIPTION_CACHE = "medusa-web-push"
+  var SUBSCRIPTION_CACHE_PATH = "/__medusa-web-push/subscription"
 
   function readConfig() {
-    var global = sw.MEDUSA_WEB_PUSH && typeof sw.MEDUSA_WEB_PUSH === 'object' ? sw.MEDUSA_WEB_PUSH : {}
+    var global = sw.MEDUSA_WEB_PUSH && typeof sw.MEDUSA_WEB_PUSH === "object" ? sw.MEDUSA_WEB_PUSH : {}
     var query = new URL(sw.location.href).searchParams
-    var backend = String(global.backendUrl || query.get('backend') || '').replace(/\/+$/, '')
+    var backend = String(global.backendUrl || query.get("backend") || "").replace(/\/+$/, "")
     return {
       backendUrl: backend,
-      publishableApiKey: String(global.publishableApiKey || query.get('pk') || ''),
-      fallbackTitle: String(global.fallbackTitle || query.get('title') || 'New notification'),
-      fallbackUrl: String(global.fallbackUrl || query.get('url') || ''),
+      publishableApiKey: String(global.publishableApiKey || query.get("pk") || ""),
+      fallbackTitle: String(global.fallbackTitle || query.get("title") || "New notification"),
+      fallbackUrl: String(global.fallbackUrl || query.get("url") || ""),
     }
   }
 
   var config = readConfig()
 
   if (!sw.MEDUSA_WEB_PUSH) {
-    sw.addEventListener('install', function () {
+    sw.addEventListener("install", function () {
       sw.skipWaiting()
     })
-    sw.addEventListener('activate', function (event) {
+    sw.addEventListener("activate", function (event) {
       event.waitUntil(sw.clients.claim())
     })
   }
 
   function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
+    return value !== null && typeof value === "object" && !Array.isArray(value)
   }
 
   function text(value, max) {
-    return typeof value === 'string' ? value.slice(0, max) : undefined
+    return typeof value === "string" ? value.slice(0, max) : undefined
   }
 
   /** An http(s) URL resolved against the worker's scope, or undefined. */
   function safeUrl(value) {
-    if (typeof value !== 'string' || value === '') return undefined
+    if (typeof value !== "string" || value === "") return undefined
     try {
       var url = new URL(value, sw.registration.scope)
-      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : undefined
     } catch (e) {
       return undefined
     }
@@ -81,19 +81,19 @@
     if (!isObject(data)) return out
     Object.keys(data).forEach(function (key) {
       var v = data[key]
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = v
+      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[key] = v
     })
     return out
   }
 
   function buildNotification(payload) {
-    if (!payload || typeof payload.title !== 'string' || payload.title === '') {
+    if (!payload || typeof payload.title !== "string" || payload.title === "") {
       return { title: config.fallbackTitle, options: { data: { url: safeUrl(config.fallbackUrl), generic: true } } }
     }
     var data = scalarData(payload.data)
     data.url = safeUrl(payload.url) || safeUrl(config.fallbackUrl)
-    var options = { body: text(payload.body, 1000) || '', data: data }
-    ;['icon', 'badge', 'image'].forEach(function (key) {
+    var options = { body: text(payload.body, 1000) || "", data: data }
+    ;["icon", "badge", "image"].forEach(function (key) {
       var url = safeUrl(payload[key])
       if (url) options[key] = url
     })
@@ -102,12 +102,12 @@
       options.tag = tag
       options.renotify = payload.renotify === true
     }
-    if (typeof payload.timestamp === 'number' && isFinite(payload.timestamp)) options.timestamp = payload.timestamp
+    if (typeof payload.timestamp === "number" && isFinite(payload.timestamp)) options.timestamp = payload.timestamp
     if (Array.isArray(payload.actions)) {
       var actionUrls = {}
       options.actions = payload.actions
         .filter(function (a) {
-          return isObject(a) && typeof a.action === 'string' && typeof a.title === 'string'
+          return isObject(a) && typeof a.action === "string" && typeof a.title === "string"
         })
         .slice(0, 4)
         .map(function (a) {
@@ -129,14 +129,18 @@
     })
   }
 
-  sw.addEventListener('push', function (event) {
+  sw.addEventListener("push", function (event) {
     var notification
     try {
       notification = buildNotification(readPayload(event))
     } catch (e) {
       notification = buildNotification(null)
     }
-    event.waitUntil(quietIfRepeat(notification).then(show).catch(function () {}))
+    event.waitUntil(
+      quietIfRepeat(notification)
+        .then(show)
+        .catch(function () {})
+    )
   })
 
   // The backend sends at least once: after a crash it may repeat a message that was in flight.
@@ -145,14 +149,21 @@
   function quietIfRepeat(notification) {
     var o = notification.options
     var id = o.data && o.data.message_id
-    if (!o.renotify || !id || typeof sw.registration.getNotifications !== 'function') return Promise.resolve(notification)
+    if (!o.renotify || !id || typeof sw.registration.getNotifications !== "function") return Promise.resolve(notification)
     var check = sw.registration.getNotifications({ tag: o.tag }).then(function (shown) {
-      if (shown.some(function (n) { return n.data && n.data.message_id === id })) o.renotify = false
+      if (
+        shown.some(function (n) {
+          return n.data && n.data.message_id === id
+        })
+      )
+        o.renotify = false
       return notification
     })
     // Showing the message matters more than knowing it is a repeat: never wait long for the check.
     var timeout = new Promise(function (resolve) {
-      setTimeout(function () { resolve(notification) }, 500)
+      setTimeout(function () {
+        resolve(notification)
+      }, 500)
     })
     return Promise.race([check, timeout]).catch(function () {
       return notification
@@ -161,20 +172,20 @@
 
   function postJson(path, body) {
     if (!config.backendUrl) return Promise.resolve(null)
-    var headers = { 'content-type': 'application/json' }
-    if (config.publishableApiKey) headers['x-publishable-api-key'] = config.publishableApiKey
+    var headers = { "content-type": "application/json" }
+    if (config.publishableApiKey) headers["x-publishable-api-key"] = config.publishableApiKey
     return fetch(config.backendUrl + path, {
-      method: 'POST',
+      method: "POST",
       headers: headers,
       body: JSON.stringify(body),
-      credentials: 'omit',
+      credentials: "omit",
       keepalive: true,
     })
   }
 
   function openOrFocus(url) {
     var target = new URL(url)
-    return sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(function (clients) {
+    return sw.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (clients) {
       var sameOrigin = clients.filter(function (c) {
         return new URL(c.url).origin === target.origin
       })
@@ -182,10 +193,11 @@
         return c.url === target.href
       })[0]
       if (exact) return exact.focus()
-      var tab = sameOrigin.filter(function (c) {
-        return c.focused
-      })[0] || sameOrigin[0]
-      if (!tab || typeof tab.navigate !== 'function') return sw.clients.openWindow(target.href)
+      var tab =
+        sameOrigin.filter(function (c) {
+          return c.focused
+        })[0] || sameOrigin[0]
+      if (!tab || typeof tab.navigate !== "function") return sw.clients.openWindow(target.href)
       // navigate() only works on a tab this worker controls; otherwise open a new one.
       return tab
         .focus()
@@ -201,7 +213,7 @@
     })
   }
 
-  sw.addEventListener('notificationclick', function (event) {
+  sw.addEventListener("notificationclick", function (event) {
     var notification = event.notification
     var data = isObject(notification.data) ? notification.data : {}
     notification.close()
@@ -210,24 +222,24 @@
     var work = [openOrFocus(url).catch(function () {})]
     // The click token proves the report comes from the notification itself, not from someone who
     // only knows its delivery id.
-    if (typeof data.delivery_id === 'string' && data.delivery_id !== '' && typeof data.click_token === 'string') {
+    if (typeof data.delivery_id === "string" && data.delivery_id !== "" && typeof data.click_token === "string") {
       var report = { delivery_id: data.delivery_id, click_token: data.click_token }
       if (event.action) report.action = event.action
-      work.push(postJson('/store/push/clicks', report).catch(function () {}))
+      work.push(postJson("/store/push/clicks", report).catch(function () {}))
     }
     event.waitUntil(Promise.all(work))
   })
 
   function toBase64Url(buffer) {
     var bytes = new Uint8Array(buffer)
-    var binary = ''
+    var binary = ""
     for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i])
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
   }
 
   function fromBase64Url(value) {
-    var b64 = value.replace(/-/g, '+').replace(/_/g, '/')
-    var binary = atob(b64 + '===='.slice(0, (4 - (b64.length % 4)) % 4))
+    var b64 = value.replace(/-/g, "+").replace(/_/g, "/")
+    var binary = atob(b64 + "====".slice(0, (4 - (b64.length % 4)) % 4))
     var bytes = new Uint8Array(binary.length)
     for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
     return bytes
@@ -235,8 +247,8 @@
 
   /** The proof of the old subscription: from the event, else what the subscribe helper saved. */
   function previousProof(oldSubscription) {
-    if (oldSubscription && typeof oldSubscription.getKey === 'function' && oldSubscription.getKey('auth')) {
-      return Promise.resolve({ endpoint: oldSubscription.endpoint, auth: toBase64Url(oldSubscription.getKey('auth')) })
+    if (oldSubscription && typeof oldSubscription.getKey === "function" && oldSubscription.getKey("auth")) {
+      return Promise.resolve({ endpoint: oldSubscription.endpoint, auth: toBase64Url(oldSubscription.getKey("auth")) })
     }
     if (!sw.caches) return Promise.resolve(null)
     return sw.caches
@@ -255,9 +267,9 @@
   function applicationServerKey(oldSubscription) {
     var key = oldSubscription && oldSubscription.options && oldSubscription.options.applicationServerKey
     if (key) return Promise.resolve(key)
-    if (!config.backendUrl) return Promise.reject(new Error('no backend configured'))
-    var headers = config.publishableApiKey ? { 'x-publishable-api-key': config.publishableApiKey } : {}
-    return fetch(config.backendUrl + '/store/push/vapid-public-key', { headers: headers, credentials: 'omit' })
+    if (!config.backendUrl) return Promise.reject(new Error("no backend configured"))
+    var headers = config.publishableApiKey ? { "x-publishable-api-key": config.publishableApiKey } : {}
+    return fetch(config.backendUrl + "/store/push/vapid-public-key", { headers: headers, credentials: "omit" })
       .then(function (res) {
         return res.json()
       })
@@ -274,20 +286,18 @@
         })
     return Promise.all([next, previousProof(oldSubscription)]).then(function (both) {
       var json = both[0].toJSON()
-      return postJson('/store/push/subscriptions/renew', { previous: both[1] || undefined, subscription: json }).then(
-        function () {
-          return sw.caches
-            ? sw.caches.open(SUBSCRIPTION_CACHE).then(function (cache) {
-                var proof = { endpoint: json.endpoint, auth: json.keys && json.keys.auth }
-                return cache.put(SUBSCRIPTION_CACHE_PATH, new Response(JSON.stringify(proof)))
-              })
-            : null
-        }
-      )
+      return postJson("/store/push/subscriptions/renew", { previous: both[1] || undefined, subscription: json }).then(function () {
+        return sw.caches
+          ? sw.caches.open(SUBSCRIPTION_CACHE).then(function (cache) {
+              var proof = { endpoint: json.endpoint, auth: json.keys && json.keys.auth }
+              return cache.put(SUBSCRIPTION_CACHE_PATH, new Response(JSON.stringify(proof)))
+            })
+          : null
+      })
     })
   }
 
-  sw.addEventListener('pushsubscriptionchange', function (event) {
+  sw.addEventListener("pushsubscriptionchange", function (event) {
     event.waitUntil(renew(event.oldSubscription, event.newSubscription).catch(function () {}))
   })
 })(self)

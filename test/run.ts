@@ -105,7 +105,9 @@ async function main(): Promise<number> {
       process.env.TEST_DATABASE_URL = server.url
       await prepareTemplate(server.url)
       env.WEB_PUSH_TEMPLATE_DB = TEMPLATE_DB
-      log(`database server ${server.embedded ? "embedded" : "given"}; template ${databaseUrl(server.url, TEMPLATE_DB).replace(/\/\/[^@]*@/, "//")}`)
+      log(
+        `database server ${server.embedded ? "embedded" : "given"}; template ${databaseUrl(server.url, TEMPLATE_DB).replace(/\/\/[^@]*@/, "//")}`
+      )
     }
     const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? 1) || 1)
     const alone = concurrency > 1 ? files.filter((f) => RUN_ALONE.includes(path.basename(f))) : []

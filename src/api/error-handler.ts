@@ -42,7 +42,7 @@ function answer(err: unknown): { status: number; body: ErrorBody } {
   if (e.type === "entity.too.large") {
     return { status: 413, body: { type: "payload_too_large", message: "body is too large", field: "body" } }
   }
-  if (typeof e.type === "string" && e.type.startsWith("encoding.") || e.type === "charset.unsupported") {
+  if ((typeof e.type === "string" && e.type.startsWith("encoding.")) || e.type === "charset.unsupported") {
     return { status: 415, body: { type: "unsupported_media_type", message: "body must be UTF-8 JSON", field: "body" } }
   }
   if (typeof e.type === "string" && MEDUSA_TYPES[e.type] && typeof e.message === "string") {

@@ -18,7 +18,9 @@ export function readJsonBody(req: IncomingMessage, contentType: string | undefin
   }
   const encoding = req.headers["content-encoding"]?.trim().toLowerCase()
   if (encoding && encoding !== "identity") {
-    return Promise.reject(new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding"))
+    return Promise.reject(
+      new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding")
+    )
   }
   if (!hasBody(req)) return Promise.resolve({})
   if (Number(req.headers["content-length"]) > limit) {

@@ -20,7 +20,9 @@ export function rateLimit(action: LimitedAction) {
       return next()
     }
     const ip = clientAddress(req.socket?.remoteAddress, req.headers["x-forwarded-for"], limiter.trustProxy)
-    const decision = await limiter.take(action, { ip, customerId: customerId(req), userId: signedInAdminId(req) }).catch(() => ({ allowed: true as const }))
+    const decision = await limiter
+      .take(action, { ip, customerId: customerId(req), userId: signedInAdminId(req) })
+      .catch(() => ({ allowed: true as const }))
     if (decision.allowed) return next()
     const seconds = Math.ceil(decision.retryAfterMs / 1000)
     res.set("Retry-After", String(seconds))

@@ -59,7 +59,9 @@ function checkOrigin(req: MedusaRequest): void {
     parseCorsOrigins(config[setting])
   )
   if (!verdict.allowed) {
-    throw new ForbiddenOriginError(`A request signed in with the session cookie is accepted only from this backend's origin or one in ${setting}`)
+    throw new ForbiddenOriginError(
+      `A request signed in with the session cookie is accepted only from this backend's origin or one in ${setting}`
+    )
   }
 }
 
@@ -79,7 +81,7 @@ export async function guardStateChange(req: MedusaRequest, _res: MedusaResponse,
     checkMediaType(req)
     checkOrigin(req)
     // Only if no parser ran before (middlewares.ts keeps Medusa's off; a body read twice would never end).
-    req.body = req.readableEnded ? req.body ?? {} : await readJsonBody(req, req.get("content-type"), BODY_LIMIT_BYTES)
+    req.body = req.readableEnded ? (req.body ?? {}) : await readJsonBody(req, req.get("content-type"), BODY_LIMIT_BYTES)
     next()
   } catch (err) {
     next(err)

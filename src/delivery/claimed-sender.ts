@@ -66,12 +66,15 @@ type StoredNotification = Omit<NotificationPayload, "timestamp" | "data">
  * the language of the order or customer, else the store's), with the ids and the click token
  * that let a click be recorded (the token: 43 bytes that are never shortened; title and body are).
  */
-function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pick<SenderOptions, "preferences" | "clickTokenKey">): string {
+function payloadFor(
+  message: PushMessage,
+  delivery: ClaimedDelivery,
+  options: Pick<SenderOptions, "preferences" | "clickTokenKey">
+): string {
   const { defaultLocale } = options.preferences
   const localized = message.localized_payloads as Record<string, StoredNotification> | null
   const stored =
-    pickLocalized(localized, delivery.locale ?? message.context_locale, defaultLocale) ??
-    (message.payload as unknown as StoredNotification)
+    pickLocalized(localized, delivery.locale ?? message.context_locale, defaultLocale) ?? (message.payload as unknown as StoredNotification)
   const deliveryId = delivery.id
   return buildPayload({
     title: stored.title,
@@ -83,7 +86,12 @@ function payloadFor(message: PushMessage, delivery: ClaimedDelivery, options: Pi
     tag: stored.tag,
     renotify: stored.tag !== undefined,
     timestamp: new Date(message.created_at).getTime(),
-    data: { message_id: message.id, delivery_id: deliveryId, click_token: clickToken(deliveryId, options.clickTokenKey), url: stored.url ?? null },
+    data: {
+      message_id: message.id,
+      delivery_id: deliveryId,
+      click_token: clickToken(deliveryId, options.clickTokenKey),
+      url: stored.url ?? null,
+    },
   })
 }
 
@@ -110,9 +118,14 @@ export class ClaimedSender {
    */
   async send(claimed: ClaimedDelivery[], messages: Map<string, PushMessage>, batchId?: string): Promise<void> {
     const open = new Set(claimed.map((c) => c.id))
-    const heartbeat = setInterval(() => {
-      renewLeases(this.deps_.db, [...open], batchId, this.options.leaseMs, this.now()).catch((err: unknown) => this.deps_.logger.warn(`web-push: lease renewal failed: ${describeError(err)}`))
-    }, Math.max(250, Math.floor(this.options.leaseMs / 3)))
+    const heartbeat = setInterval(
+      () => {
+        renewLeases(this.deps_.db, [...open], batchId, this.options.leaseMs, this.now()).catch((err: unknown) =>
+          this.deps_.logger.warn(`web-push: lease renewal failed: ${describeError(err)}`)
+        )
+      },
+      Math.max(250, Math.floor(this.options.leaseMs / 3))
+    )
     heartbeat.unref()
 
     const buffer: StoredResult[] = []
@@ -151,12 +164,7 @@ export class ClaimedSender {
     }
     try {
       const capped = await this.overCap(claimed, messages)
-      const gate = new OriginGate(
-        await this.deps_.health.snapshot(),
-        this.options.pushServicePause,
-        this.deps_.health,
-        () => this.now()
-      )
+      const gate = new OriginGate(await this.deps_.health.snapshot(), this.options.pushServicePause, this.deps_.health, () => this.now())
       await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
         const message = messages.get(delivery.message_id)
         const cap = capped.get(delivery.id)
@@ -219,7 +227,12 @@ export class ClaimedSender {
    * Sends one delivery unless its push service is paused (then it waits for the pause's end, unsent,
    * uncounted the first time); the gate decides whether its outcome pauses the service.
    */
-  private async sendThroughGate(gate: OriginGate, message: PushMessage, delivery: ClaimedDelivery, keep: (r: StoredResult) => void): Promise<void> {
+  private async sendThroughGate(
+    gate: OriginGate,
+    message: PushMessage,
+    delivery: ClaimedDelivery,
+    keep: (r: StoredResult) => void
+  ): Promise<void> {
     const origin = endpointOrigin(delivery.endpoint) ?? "invalid:"
     const admission = await gate.admit(origin, delivery.proven)
     if (!admission.send) {
@@ -233,7 +246,12 @@ export class ClaimedSender {
       await gate.settle(origin, result.outcome, result.statusCode, admission.probe, delivery.proven, (pausedUntil) => {
         keep(
           pausedUntil
-            ? { record: pausedRecord(delivery, pausedUntil, this.options, this.now(), result), delivery, outcome: result.outcome, paused: true }
+            ? {
+                record: pausedRecord(delivery, pausedUntil, this.options, this.now(), result),
+                delivery,
+                outcome: result.outcome,
+                paused: true,
+              }
             : { record: recordFor(delivery, result, this.options, this.now()), delivery, outcome: result.outcome }
         )
       })
@@ -281,12 +299,16 @@ export class ClaimedSender {
       else if (effect === "fault") deviceFaults.push(delivery.subscription_id)
     }
     const now = this.now()
-    await recordOutcomes(this.deps_.db, results.map((r) => r.record), deviceUpdates(delivered, deviceFaults), now)
+    await recordOutcomes(
+      this.deps_.db,
+      results.map((r) => r.record),
+      deviceUpdates(delivered, deviceFaults),
+      now
+    )
     for (const delivery of gone) await devices.removeGone(delivery.subscription_id, delivery.endpoint)
     if (deviceFaults.length) {
       const retired = await devices.retireFailing(deviceFaults, this.options, now)
       if (retired) logger.warn(`web-push: ${retired} device(s) retired after failures that point at them`)
     }
   }
-
 }

@@ -60,7 +60,11 @@ export default async function webPushLoader(container: MedusaContainer, options:
     webPushRetryPoller: new RetryPoller(resolved.retryPollMs, logger),
     webPushFanoutFault: new FanoutFault(),
   }
-  for (const [name, value] of Object.entries(values)) container.register(name, resolver(() => value))
+  for (const [name, value] of Object.entries(values))
+    container.register(
+      name,
+      resolver(() => value)
+    )
 
   const events = eventNames(resolved.rules)
   const eventBus = container.resolve<EventBusService>("eventBusService")

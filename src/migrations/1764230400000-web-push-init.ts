@@ -26,8 +26,12 @@ export class WebPushInit1764230400000 implements MigrationInterface {
         CONSTRAINT "CHK_push_subscription_owner" CHECK (("customer_id" IS NULL) <> ("user_id" IS NULL))
       )`)
     await queryRunner.query(`CREATE UNIQUE INDEX IF NOT EXISTS "IDX_push_subscription_endpoint" ON "push_subscription" ("endpoint")`)
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS "IDX_push_subscription_customer_id" ON "push_subscription" ("customer_id") WHERE "customer_id" IS NOT NULL`)
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS "IDX_push_subscription_user_id" ON "push_subscription" ("user_id") WHERE "user_id" IS NOT NULL`)
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS "IDX_push_subscription_customer_id" ON "push_subscription" ("customer_id") WHERE "customer_id" IS NOT NULL`
+    )
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS "IDX_push_subscription_user_id" ON "push_subscription" ("user_id") WHERE "user_id" IS NOT NULL`
+    )
 
     await queryRunner.query(`
       CREATE TABLE IF NOT EXISTS "push_message" (
@@ -73,8 +77,12 @@ export class WebPushInit1764230400000 implements MigrationInterface {
         CONSTRAINT "PK_push_delivery" PRIMARY KEY ("id"),
         CONSTRAINT "FK_push_delivery_message" FOREIGN KEY ("message_id") REFERENCES "push_message" ("id") ON DELETE CASCADE
       )`)
-    await queryRunner.query(`CREATE UNIQUE INDEX IF NOT EXISTS "IDX_push_delivery_message_subscription" ON "push_delivery" ("message_id", "subscription_id")`)
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS "IDX_push_delivery_due" ON "push_delivery" ("next_attempt_at") WHERE "status" IN ('pending', 'retrying')`)
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX IF NOT EXISTS "IDX_push_delivery_message_subscription" ON "push_delivery" ("message_id", "subscription_id")`
+    )
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS "IDX_push_delivery_due" ON "push_delivery" ("next_attempt_at") WHERE "status" IN ('pending', 'retrying')`
+    )
 
     await queryRunner.query(`
       CREATE TABLE IF NOT EXISTS "contact_message" (

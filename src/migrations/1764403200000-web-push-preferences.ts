@@ -41,7 +41,9 @@ export class WebPushPreferences1764403200000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "localized_payloads" jsonb`)
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "context_locale" character varying`)
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "send_at" TIMESTAMP WITH TIME ZONE`)
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS "IDX_push_message_scheduled" ON "push_message" ("send_at") WHERE "status" = 'scheduled'`)
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS "IDX_push_message_scheduled" ON "push_message" ("send_at") WHERE "status" = 'scheduled'`
+    )
     // Admin devices opt into store events by name; devices made before this migration get every admin event.
     await queryRunner.query(
       `UPDATE "push_subscription" SET "categories" = ARRAY['order.placed', 'contact_message.created', 'order.payment_capture_failed', 'order.return_requested']

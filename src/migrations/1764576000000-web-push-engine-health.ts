@@ -34,7 +34,9 @@ export class WebPushEngineHealth1764576000000 implements MigrationInterface {
        WHERE "status" IN ('pending', 'sending', 'retrying', 'scheduled')`
     )
     // Old runs counted failures that were not the device's (5xx, 401/403, timeouts): start afresh.
-    await queryRunner.query(`UPDATE "push_subscription" SET "consecutive_failures" = 0, "first_failure_at" = NULL WHERE "first_failure_at" IS NOT NULL`)
+    await queryRunner.query(
+      `UPDATE "push_subscription" SET "consecutive_failures" = 0, "first_failure_at" = NULL WHERE "first_failure_at" IS NOT NULL`
+    )
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

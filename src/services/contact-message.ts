@@ -85,7 +85,7 @@ export default class ContactMessageService extends TransactionBaseService {
   async markRead(id: string, read: boolean): Promise<ContactMessage> {
     const repo = this.activeManager_.getRepository(ContactMessage)
     const message = await this.retrieve(id)
-    message.read_at = read ? message.read_at ?? new Date() : null
+    message.read_at = read ? (message.read_at ?? new Date()) : null
     return repo.save(message)
   }
 }

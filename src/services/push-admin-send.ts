@@ -126,13 +126,18 @@ export default class PushAdminSendService {
       ttl: 86_400,
       urgency: "low",
     }
-    const message = await recordRendered(this.deps_.pushMessageService, rendered, { kind: "broadcast", category: input.category }, {
-      idempotency_key: `broadcast|${idempotencyKey}`,
-      event_name: "web_push.broadcast",
-      template_key: "web_push.broadcast",
-      resource_id: null,
-      send_at: input.sendAt && input.sendAt.getTime() > this.deps_.webPushClock.now().getTime() ? input.sendAt : null,
-    })
+    const message = await recordRendered(
+      this.deps_.pushMessageService,
+      rendered,
+      { kind: "broadcast", category: input.category },
+      {
+        idempotency_key: `broadcast|${idempotencyKey}`,
+        event_name: "web_push.broadcast",
+        template_key: "web_push.broadcast",
+        resource_id: null,
+        send_at: input.sendAt && input.sendAt.getTime() > this.deps_.webPushClock.now().getTime() ? input.sendAt : null,
+      }
+    )
     if (!message) return this.earlierBroadcast(input, idempotencyKey)
     // A scheduled broadcast is started by the retry poller at send_at.
     if (message.status !== MESSAGE.scheduled) await this.start(message, "broadcast")
@@ -141,7 +146,10 @@ export default class PushAdminSendService {
 
   /** A retried broadcast request: the first one's message and reach, if it was the same broadcast. */
   private async earlierBroadcast(input: BroadcastInput, idempotencyKey: string): Promise<{ message: PushMessage; reach: AudienceReach }> {
-    const [[earlier]] = await this.deps_.pushMessageService.list({ idempotency_key: `broadcast|${idempotencyKey}` }, { limit: 1, offset: 0 })
+    const [[earlier]] = await this.deps_.pushMessageService.list(
+      { idempotency_key: `broadcast|${idempotencyKey}` },
+      { limit: 1, offset: 0 }
+    )
     const payload = earlier?.payload as { title?: unknown; body?: unknown } | undefined
     const same = earlier?.category === input.category && payload?.title === input.title && payload?.body === input.body
     if (!earlier || !same) throw new ConflictError("This Idempotency-Key was used for another broadcast", "Idempotency-Key")

@@ -3,13 +3,7 @@ import { createHash } from "node:crypto"
 import type { ResourceKind } from "../core/catalogue/event-types"
 import { normaliseLocale } from "../core/templates/locale"
 import { formatMoney } from "../core/templates/money"
-import {
-  contactMessageContext,
-  eventDataContext,
-  orderContext,
-  shipmentContext,
-  TemplateContext,
-} from "../core/templates/template-context"
+import { contactMessageContext, eventDataContext, orderContext, shipmentContext, TemplateContext } from "../core/templates/template-context"
 import type ContactMessageService from "./contact-message"
 
 /** Medusa's core fulfillment service (its exported name clashes with the provider interface). */

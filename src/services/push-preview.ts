@@ -55,7 +55,9 @@ export default class PushPreviewService {
   /** The id of a recent resource of the kind a notification is about (or the order asked for). */
   private async sampleId(loads: string, orderId: string | undefined): Promise<string | undefined> {
     if (loads === "contact_message") {
-      const [row]: Array<{ id: string }> = await this.deps_.manager.query(`SELECT "id" FROM "contact_message" ORDER BY "created_at" DESC LIMIT 1`)
+      const [row]: Array<{ id: string }> = await this.deps_.manager.query(
+        `SELECT "id" FROM "contact_message" ORDER BY "created_at" DESC LIMIT 1`
+      )
       return row?.id
     }
     if (orderId !== undefined) return orderId

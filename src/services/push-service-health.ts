@@ -15,7 +15,6 @@ export interface PausedPushService {
   failures: number
 }
 
-
 function hostOf(origin: string): string {
   try {
     return new URL(origin).host
@@ -75,10 +74,10 @@ export default class PushServiceHealthService implements PauseStore {
 
   /** A probe (or any send) succeeded once the pause was over: the service is healthy again. */
   async recovered(origin: string, now: Date): Promise<void> {
-    const [, count] = await this.deps_.manager.query(
-      `DELETE FROM "push_service_health" WHERE "origin" = $1 AND "paused_until" <= $2`,
-      [origin, now]
-    )
+    const [, count] = await this.deps_.manager.query(`DELETE FROM "push_service_health" WHERE "origin" = $1 AND "paused_until" <= $2`, [
+      origin,
+      now,
+    ])
     if (count > 0) this.deps_.logger.info(`web-push: push service ${hostOf(origin)} answers again; sending resumed`)
   }
 

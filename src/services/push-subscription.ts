@@ -41,7 +41,6 @@ export interface AudienceReach {
   next_window_opens_at: Date | null
 }
 
-
 export interface SubscriptionFilter {
   customer_id?: string
   user_id?: string
@@ -213,10 +212,10 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /** Removes the device that holds both this endpoint and this auth secret; returns whether one was removed. */
   async removeByProof(endpoint: string, auth: string): Promise<boolean> {
-    const [, count] = await this.activeManager_.query(
-      `DELETE FROM "push_subscription" WHERE "endpoint" = $1 AND "auth" = $2`,
-      [endpoint, auth]
-    )
+    const [, count] = await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "endpoint" = $1 AND "auth" = $2`, [
+      endpoint,
+      auth,
+    ])
     return count > 0
   }
 
@@ -229,10 +228,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
   /** Removes an owner's device by id; returns whether one was removed. */
   async removeOwned(id: string, owner: SubscriptionOwner): Promise<boolean> {
     const [column, value] = ownerKey(owner)
-    const [, count] = await this.activeManager_.query(
-      `DELETE FROM "push_subscription" WHERE "id" = $1 AND "${column}" = $2`,
-      [id, value]
-    )
+    const [, count] = await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "id" = $1 AND "${column}" = $2`, [id, value])
     return count > 0
   }
 
@@ -278,9 +274,10 @@ export default class PushSubscriptionService extends TransactionBaseService {
   /** Refuses a time zone the database cannot compute with (its zone list can differ from Node's). */
   async assertTimeZoneKnown(zone: string | undefined): Promise<void> {
     if (zone === undefined) return
-    const known = await this.activeManager_
-      .query(`SELECT now() AT TIME ZONE $1 AS t`, [zone])
-      .then(() => true, () => false)
+    const known = await this.activeManager_.query(`SELECT now() AT TIME ZONE $1 AS t`, [zone]).then(
+      () => true,
+      () => false
+    )
     if (!known) throw new InvalidRequestError("time_zone", `time_zone "${zone.slice(0, 64)}" is not a time zone this store knows`)
   }
 
@@ -339,5 +336,4 @@ export default class PushSubscriptionService extends TransactionBaseService {
     )
     return count
   }
-
 }

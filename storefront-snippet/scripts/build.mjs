@@ -3,28 +3,28 @@
 // The browser code the helper shares with the plugin's admin (src/browser/) is inlined first
 // (inline-imports.mjs): each output is one file a storefront copies as it is.
 // Usage: node storefront-snippet/scripts/build.mjs
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
-import ts from 'typescript'
-import { inlineRelativeImports } from './inline-imports.mjs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+import ts from "typescript"
+import { inlineRelativeImports } from "./inline-imports.mjs"
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const entry = join(root, 'src', 'index.ts')
-const dist = join(root, 'dist')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+const entry = join(root, "src", "index.ts")
+const dist = join(root, "dist")
 
 const compilerOptions = {
   target: ts.ScriptTarget.ES2020,
   module: ts.ModuleKind.ESNext,
-  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+  lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
   strict: true,
   noImplicitOverride: true,
   declaration: true,
   skipLibCheck: true,
   types: [],
   outDir: dist,
-  rootDir: join(root, 'src'),
+  rootDir: join(root, "src"),
 }
 
 export function buildSnippet() {
@@ -35,10 +35,12 @@ export function buildSnippet() {
   const host = ts.createCompilerHost(compilerOptions)
   const readSourceFile = host.getSourceFile.bind(host)
   host.getSourceFile = (fileName, languageVersion, ...rest) =>
-    resolve(fileName) === entry ? ts.createSourceFile(fileName, source, languageVersion) : readSourceFile(fileName, languageVersion, ...rest)
+    resolve(fileName) === entry
+      ? ts.createSourceFile(fileName, source, languageVersion)
+      : readSourceFile(fileName, languageVersion, ...rest)
   const program = ts.createProgram([entry], compilerOptions, host)
   const result = program.emit(undefined, (fileName, text) => {
-    const renamed = fileName.replace(/index\.js$/, 'index.mjs').replace(/index\.d\.ts$/, 'index.d.mts')
+    const renamed = fileName.replace(/index\.js$/, "index.mjs").replace(/index\.d\.ts$/, "index.d.mts")
     if (/^\s*(import\s|export\s[^\n]*\sfrom\s)/m.test(text)) throw new Error(`${renamed} would import another file:\n${text}`)
     writeFileSync(renamed, text)
   })
@@ -48,11 +50,11 @@ export function buildSnippet() {
     compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, removeComments: true },
   }).outputText
   const iife = `/* medusa-plugin-web-push storefront helper */\nvar MedusaWebPush = (function () {\nvar exports = {};\n${cjs}\nreturn exports;\n})();\n`
-  writeFileSync(join(dist, 'medusa-web-push.js'), iife)
-  copyFileSync(join(root, 'push-sw.js'), join(dist, 'push-sw.js'))
+  writeFileSync(join(dist, "medusa-web-push.js"), iife)
+  copyFileSync(join(root, "push-sw.js"), join(dist, "push-sw.js"))
 
   const sizes = {}
-  for (const name of ['index.mjs', 'medusa-web-push.js', 'push-sw.js']) {
+  for (const name of ["index.mjs", "medusa-web-push.js", "push-sw.js"]) {
     const bytes = readFileSync(join(dist, name))
     sizes[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
   }
@@ -61,7 +63,7 @@ export function buildSnippet() {
 
 function failOn(diagnostics) {
   if (diagnostics.length === 0) return
-  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }
   throw new Error(ts.formatDiagnostics(diagnostics, host))
 }
 

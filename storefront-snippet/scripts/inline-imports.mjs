@@ -6,9 +6,9 @@
 // What plain concatenation would get wrong is refused with the file named: renamed, default or
 // namespace imports, `export default`, re-exports from a module, a package import in a module,
 // and two files declaring the same top-level name.
-import { readFileSync } from 'node:fs'
-import { dirname, relative, resolve } from 'node:path'
-import ts from 'typescript'
+import { readFileSync } from "node:fs"
+import { dirname, relative, resolve } from "node:path"
+import ts from "typescript"
 
 /** The entry's source with its relative imports inlined. */
 export function inlineRelativeImports(entry) {
@@ -23,23 +23,24 @@ export function inlineRelativeImports(entry) {
 
   function declare(file, name, node) {
     const other = declaredIn.get(name)
-    if (other && other !== file) fail(file, node, `"${name}" is also declared in ${relative(process.cwd(), other)}; inlined, the two would clash`)
+    if (other && other !== file)
+      fail(file, node, `"${name}" is also declared in ${relative(process.cwd(), other)}; inlined, the two would clash`)
     declaredIn.set(name, file)
   }
 
   /** The file's text with its relative imports (and, for a module, its `export` keywords) cut out. */
   function edit(file, isEntry) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true)
     const cuts = []
     const cutLine = (node) => {
       let end = node.end
-      while (source.text[end] === '\n' || source.text[end] === '\r') end++
+      while (source.text[end] === "\n" || source.text[end] === "\r") end++
       cuts.push([node.getStart(), end])
     }
     for (const statement of source.statements) {
       if (ts.isImportDeclaration(statement)) {
         const from = statement.moduleSpecifier.text
-        if (!from.startsWith('.')) {
+        if (!from.startsWith(".")) {
           if (isEntry) continue
           fail(file, statement, `imports the package "${from}": the shared browser code has no dependencies`)
         }
@@ -53,13 +54,13 @@ export function inlineRelativeImports(entry) {
         continue
       }
       if (ts.isExportDeclaration(statement) && (statement.moduleSpecifier || !isEntry)) {
-        fail(file, statement, 'import the names, then export them from the entry: `export { a }`')
+        fail(file, statement, "import the names, then export them from the entry: `export { a }`")
       }
-      if (ts.isExportAssignment(statement)) fail(file, statement, 'no default export')
+      if (ts.isExportAssignment(statement)) fail(file, statement, "no default export")
       for (const name of declaredNames(statement)) declare(file, name, statement)
       if (isEntry) continue
       for (const modifier of ts.getModifiers(statement) ?? []) {
-        if (modifier.kind === ts.SyntaxKind.DefaultKeyword) fail(file, statement, 'no default export')
+        if (modifier.kind === ts.SyntaxKind.DefaultKeyword) fail(file, statement, "no default export")
         if (modifier.kind === ts.SyntaxKind.ExportKeyword) cuts.push([modifier.getStart(), modifier.end + 1])
       }
     }
@@ -77,13 +78,16 @@ export function inlineRelativeImports(entry) {
 
   const { source, cuts } = edit(entry, true)
   if (cuts.length === 0) return source.text
-  const inlined = modules.map((m) => `// inlined from ${relative(dirname(entry), m.file)}\n${m.text}\n`).join('\n')
+  const inlined = modules.map((m) => `// inlined from ${relative(dirname(entry), m.file)}\n${m.text}\n`).join("\n")
   const [first, ...rest] = cuts.sort((a, b) => a[0] - b[0])
   // A blank line keeps the entry's opening comment apart: it stays the file's own, in the .d.mts too.
   const block = `\n${inlined}\n`
   const text = source.text.slice(0, first[0]) + block + source.text.slice(first[1])
   const shift = block.length - (first[1] - first[0])
-  return applyCuts(text, rest.map(([a, b]) => [a + shift, b + shift]))
+  return applyCuts(
+    text,
+    rest.map(([a, b]) => [a + shift, b + shift])
+  )
 }
 
 function applyCuts(text, cuts) {

@@ -3,32 +3,32 @@
  * with the plugin's admin lives in `browser/`; the build (scripts/build.mjs) inlines it, so that
  * the helper ships as one ES module and one plain script (global `MedusaWebPush`), built by tsc.
  */
-import { base64UrlToBytes } from './browser/base64url'
-import { languageTag } from './browser/language-tag'
-import { timeZone } from './browser/time-zone'
-import { requestPermission } from './browser/permission'
-import { existingSubscription, subscribeWithKey } from './browser/push-subscription'
-import { waitUntilActive } from './browser/service-worker'
-import { isBrave, missingPushFeature, needsHomeScreen } from './browser/support'
+import { base64UrlToBytes } from "./browser/base64url"
+import { languageTag } from "./browser/language-tag"
+import { timeZone } from "./browser/time-zone"
+import { requestPermission } from "./browser/permission"
+import { existingSubscription, subscribeWithKey } from "./browser/push-subscription"
+import { waitUntilActive } from "./browser/service-worker"
+import { isBrave, missingPushFeature, needsHomeScreen } from "./browser/support"
 
 export { needsHomeScreen }
 
 /** Why a call failed, stable for a UI to switch on. */
 export type WebPushErrorCode =
   /** The browser has no service worker, Push API or Notification API (or is not a secure context). */
-  | 'unsupported'
+  | "unsupported"
   /** The user (or the browser's policy) blocked notifications for this site. */
-  | 'denied'
+  | "denied"
   /** The user closed the permission prompt without answering. */
-  | 'dismissed'
+  | "dismissed"
   /** The store answered with an error status; `status` and `message` say which. */
-  | 'backend_refused'
+  | "backend_refused"
   /** The store or the browser's push service could not be reached. */
-  | 'network'
+  | "network"
   /** iPhone or iPad: push works only in the site's web app, opened from the Home Screen (iOS 16.4+). */
-  | 'needs_home_screen'
+  | "needs_home_screen"
   /** The browser has push switched off (Brave: "Use Google services for push messaging"). */
-  | 'blocked_by_browser'
+  | "blocked_by_browser"
 
 export class WebPushClientError extends Error {
   readonly code: WebPushErrorCode
@@ -38,7 +38,7 @@ export class WebPushClientError extends Error {
 
   constructor(code: WebPushErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message)
-    this.name = 'WebPushClientError'
+    this.name = "WebPushClientError"
     this.code = code
     this.status = options.status
     this.cause = options.cause
@@ -46,7 +46,7 @@ export class WebPushClientError extends Error {
 }
 
 /** `Notification.permission`, or `unsupported` where push cannot work. */
-export type PushPermission = 'default' | 'granted' | 'denied' | 'unsupported'
+export type PushPermission = "default" | "granted" | "denied" | "unsupported"
 
 export interface WebPushClientOptions {
   /** Medusa backend URL, e.g. `https://api.store.com`. */
@@ -123,26 +123,26 @@ export interface DevicePreferences {
   timeZone?: string
 }
 
-const SUBSCRIPTION_CACHE = 'medusa-web-push'
-const SUBSCRIPTION_CACHE_PATH = '/__medusa-web-push/subscription'
+const SUBSCRIPTION_CACHE = "medusa-web-push"
+const SUBSCRIPTION_CACHE_PATH = "/__medusa-web-push/subscription"
 
 export function isSupported(): boolean {
   return missingPushFeature() === null
 }
 
 export function permission(): PushPermission {
-  return isSupported() ? Notification.permission : 'unsupported'
+  return isSupported() ? Notification.permission : "unsupported"
 }
 
 export function createWebPush(options: WebPushClientOptions): WebPushClient {
-  const backend = options.backendUrl.replace(/\/+$/, '')
-  const scope = options.scope ?? '/'
+  const backend = options.backendUrl.replace(/\/+$/, "")
+  const scope = options.scope ?? "/"
 
   function headers(json: boolean): Record<string, string> {
-    const extra = typeof options.headers === 'function' ? options.headers() : options.headers
+    const extra = typeof options.headers === "function" ? options.headers() : options.headers
     const out: Record<string, string> = { ...extra }
-    if (json) out['content-type'] = 'application/json'
-    if (options.publishableApiKey) out['x-publishable-api-key'] = options.publishableApiKey
+    if (json) out["content-type"] = "application/json"
+    if (options.publishableApiKey) out["x-publishable-api-key"] = options.publishableApiKey
     return out
   }
 
@@ -153,17 +153,17 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
         method,
         headers: headers(body !== undefined),
         body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: options.credentials ?? 'include',
+        credentials: options.credentials ?? "include",
       })
     } catch (cause) {
-      throw new WebPushClientError('network', `Could not reach the store at ${backend}`, { cause })
+      throw new WebPushClientError("network", `Could not reach the store at ${backend}`, { cause })
     }
     const parsed: unknown = await res.json().catch(() => null)
     if (!res.ok) {
       const message = (parsed as { message?: unknown } | null)?.message
       throw new WebPushClientError(
-        'backend_refused',
-        typeof message === 'string' ? message : `The store answered ${res.status} to ${method} ${path}`,
+        "backend_refused",
+        typeof message === "string" ? message : `The store answered ${res.status} to ${method} ${path}`,
         { status: res.status }
       )
     }
@@ -171,17 +171,17 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
   }
 
   async function vapidKey(): Promise<Uint8Array<ArrayBuffer>> {
-    const body = (await call('GET', '/store/push/vapid-public-key')) as { public_key?: unknown } | null
-    if (typeof body?.public_key !== 'string') {
-      throw new WebPushClientError('backend_refused', 'The store sent no VAPID public key')
+    const body = (await call("GET", "/store/push/vapid-public-key")) as { public_key?: unknown } | null
+    if (typeof body?.public_key !== "string") {
+      throw new WebPushClientError("backend_refused", "The store sent no VAPID public key")
     }
     return base64UrlToBytes(body.public_key)
   }
 
   function workerUrl(): string {
-    const url = new URL(options.serviceWorkerUrl ?? '/push-sw.js', location.href)
-    url.searchParams.set('backend', backend)
-    if (options.publishableApiKey) url.searchParams.set('pk', options.publishableApiKey)
+    const url = new URL(options.serviceWorkerUrl ?? "/push-sw.js", location.href)
+    url.searchParams.set("backend", backend)
+    if (options.publishableApiKey) url.searchParams.set("pk", options.publishableApiKey)
     return url.href
   }
 
@@ -192,7 +192,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
 
   /** What the service worker needs to prove the old subscription on `pushsubscriptionchange`. */
   async function rememberProof(subscription: PushSubscriptionJSON | null): Promise<void> {
-    if (typeof caches === 'undefined') return
+    if (typeof caches === "undefined") return
     const cache = await caches.open(SUBSCRIPTION_CACHE)
     if (!subscription) {
       await cache.delete(SUBSCRIPTION_CACHE_PATH)
@@ -206,25 +206,25 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
   async function retire(stale: PushSubscription): Promise<void> {
     const old = stale.toJSON()
     await stale.unsubscribe().catch(() => false)
-    await call('DELETE', '/store/push/subscriptions', { endpoint: old.endpoint, auth: old.keys?.auth }).catch(() => undefined)
+    await call("DELETE", "/store/push/subscriptions", { endpoint: old.endpoint, auth: old.keys?.auth }).catch(() => undefined)
   }
 
   function refused(cause: unknown): WebPushClientError {
     const name = (cause as { name?: string } | null)?.name
-    if (name === 'NotAllowedError') return new WebPushClientError('denied', 'The browser refused the push subscription', { cause })
-    if (name === 'AbortError' && isBrave()) {
-      return new WebPushClientError('blocked_by_browser', 'Push is switched off in this browser', { cause })
+    if (name === "NotAllowedError") return new WebPushClientError("denied", "The browser refused the push subscription", { cause })
+    if (name === "AbortError" && isBrave()) {
+      return new WebPushClientError("blocked_by_browser", "Push is switched off in this browser", { cause })
     }
-    return new WebPushClientError('network', 'The browser could not reach its push service', { cause })
+    return new WebPushClientError("network", "The browser could not reach its push service", { cause })
   }
 
   async function subscribe(opts: SubscribeOptions = {}): Promise<SubscribeResult> {
     if (needsHomeScreen()) {
-      throw new WebPushClientError('needs_home_screen', 'Add this site to the Home Screen and open it from there to get notifications')
+      throw new WebPushClientError("needs_home_screen", "Add this site to the Home Screen and open it from there to get notifications")
     }
-    if (!isSupported()) throw new WebPushClientError('unsupported', 'This browser cannot receive push notifications')
-    if (Notification.permission === 'denied') {
-      throw new WebPushClientError('denied', 'Notifications are blocked for this site')
+    if (!isSupported()) throw new WebPushClientError("unsupported", "This browser cannot receive push notifications")
+    if (Notification.permission === "denied") {
+      throw new WebPushClientError("denied", "Notifications are blocked for this site")
     }
     // Start everything at once: the prompt must open while the click's user activation lasts.
     const answer = requestPermission()
@@ -233,14 +233,14 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     key.catch(() => undefined)
     reg.catch(() => undefined)
     const granted = await answer
-    if (granted === 'denied') throw new WebPushClientError('denied', 'Notifications are blocked for this site')
-    if (granted !== 'granted') throw new WebPushClientError('dismissed', 'The permission prompt was closed')
+    if (granted === "denied") throw new WebPushClientError("denied", "Notifications are blocked for this site")
+    if (granted !== "granted") throw new WebPushClientError("dismissed", "The permission prompt was closed")
     let subscription: PushSubscription
     try {
       subscription = await subscribeWithKey(await reg, await key, { retire, refused })
     } catch (cause) {
       if (cause instanceof WebPushClientError) throw cause
-      throw new WebPushClientError('unsupported', 'The service worker could not be registered', { cause })
+      throw new WebPushClientError("unsupported", "The service worker could not be registered", { cause })
     }
     const json = subscription.toJSON()
     const body = {
@@ -250,10 +250,10 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
       time_zone: timeZone(),
       cart_id: opts.cartId,
     }
-    const saved = (await call('POST', '/store/push/subscriptions', body)) as { subscription?: { id?: unknown } } | null
+    const saved = (await call("POST", "/store/push/subscriptions", body)) as { subscription?: { id?: unknown } } | null
     await rememberProof(json).catch(() => undefined)
     const id = saved?.subscription?.id
-    return { id: typeof id === 'string' ? id : '', endpoint: subscription.endpoint }
+    return { id: typeof id === "string" ? id : "", endpoint: subscription.endpoint }
   }
 
   async function unsubscribe(): Promise<UnsubscribeResult> {
@@ -261,7 +261,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     const subscription = await existingSubscription(scope)
     if (!subscription) return { removed: false, backendConfirmed: false }
     const json = subscription.toJSON()
-    const backendConfirmed = await call('DELETE', '/store/push/subscriptions', {
+    const backendConfirmed = await call("DELETE", "/store/push/subscriptions", {
       endpoint: json.endpoint,
       auth: json.keys?.auth,
     }).then(
@@ -274,7 +274,8 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
   }
 
   async function status(): Promise<PushStatus> {
-    if (!isSupported()) return { supported: false, permission: 'unsupported', subscribed: false, ...(needsHomeScreen() ? { needsHomeScreen: true } : {}) }
+    if (!isSupported())
+      return { supported: false, permission: "unsupported", subscribed: false, ...(needsHomeScreen() ? { needsHomeScreen: true } : {}) }
     const subscription = await existingSubscription(scope)
     return {
       supported: true,
@@ -286,9 +287,9 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
 
   async function setPreferences(preferences: DevicePreferences): Promise<void> {
     const subscription = isSupported() ? await existingSubscription(scope) : null
-    if (!subscription) throw new WebPushClientError('backend_refused', 'This device is not subscribed')
+    if (!subscription) throw new WebPushClientError("backend_refused", "This device is not subscribed")
     const json = subscription.toJSON()
-    await call('POST', '/store/push/preferences', {
+    await call("POST", "/store/push/preferences", {
       endpoint: json.endpoint,
       auth: json.keys?.auth,
       categories: preferences.categories,

@@ -43,11 +43,20 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
   it("GET /admin/push/stats counts devices and today's messages, with 14 days of outcomes", async () => {
     const customer = await registerCustomer(store.http, `stats-${process.pid}@teststore.dev`)
     const device = store.push.createDevice("stats-phone")
-    await store.http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: device.subscription } })
+    await store.http.expect(201, "POST", "/store/push/subscriptions", {
+      token: customer.token,
+      body: { subscription: device.subscription },
+    })
     const order = await placeOrder(store.http, store.catalog, { token: customer.token, email: customer.email })
     await store.push.waitForMessages((m) => m.deviceId === device.id, 1)
     const { stats } = await store.http.expect<{
-      stats: { customer_devices: number; admin_devices: number; messages_today: number; delivery_rate: number; series: Array<{ day: string; delivered: number; failed: number; gone: number }> }
+      stats: {
+        customer_devices: number
+        admin_devices: number
+        messages_today: number
+        delivery_rate: number
+        series: Array<{ day: string; delivered: number; failed: number; gone: number }>
+      }
     }>(200, "GET", "/admin/push/stats", auth)
     assert.equal(stats.customer_devices, 1)
     assert.equal(stats.admin_devices, 0)
@@ -58,14 +67,17 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
     assert.deepEqual(stats.series[13], { day: stats.series[13].day, delivered: 1, failed: 0, gone: 0 })
 
     // resend: a new message with the same payload to the same audience, recorded like any other
-    const { messages } = await store.http.expect<{ messages: Array<{ id: string; payload: unknown }> }>(200, "GET", `/admin/push/messages?resource_id=${order.id}`, auth)
-    assert.equal(messages.length, 1)
-    const resent = await store.http.expect<{ message: { id: string; status: string; delivered_count: number; resource_id: string; payload: unknown }; resent_from: string }>(
-      201,
-      "POST",
-      `/admin/push/messages/${messages[0].id}/resend`,
+    const { messages } = await store.http.expect<{ messages: Array<{ id: string; payload: unknown }> }>(
+      200,
+      "GET",
+      `/admin/push/messages?resource_id=${order.id}`,
       auth
     )
+    assert.equal(messages.length, 1)
+    const resent = await store.http.expect<{
+      message: { id: string; status: string; delivered_count: number; resource_id: string; payload: unknown }
+      resent_from: string
+    }>(201, "POST", `/admin/push/messages/${messages[0].id}/resend`, auth)
     assert.notEqual(resent.message.id, messages[0].id)
     assert.equal(resent.resent_from, messages[0].id)
     assert.equal(resent.message.status, "done")
@@ -80,7 +92,11 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
     // an admin removes any device by id
     const [row] = await db.query(`SELECT "id" FROM "push_subscription" WHERE "customer_id" = $1`, [customer.id])
     assert.equal((await store.http.request("DELETE", "/admin/push/subscriptions/not-an-id", auth)).status, 404)
-    assert.deepEqual(await store.http.expect(200, "DELETE", `/admin/push/subscriptions/${row.id}`, auth), { id: row.id, object: "push_subscription", deleted: true })
+    assert.deepEqual(await store.http.expect(200, "DELETE", `/admin/push/subscriptions/${row.id}`, auth), {
+      id: row.id,
+      object: "push_subscription",
+      deleted: true,
+    })
     assert.equal((await store.http.request("DELETE", `/admin/push/subscriptions/${row.id}`, auth)).status, 404)
     assert.deepEqual(await db.query(`SELECT 1 FROM "push_subscription" WHERE "id" = $1`, [row.id]), [])
   })
@@ -90,13 +106,24 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
       body: { name: "Grace", email: `grace-${process.pid}@teststore.dev`, message: "Hello" },
     })
     const path = `/admin/contact-messages/${contact_message.id}`
-    const read = await store.http.expect<{ contact_message: { read_at: string | null } }>(200, "POST", path, { ...auth, body: { read: true } })
+    const read = await store.http.expect<{ contact_message: { read_at: string | null } }>(200, "POST", path, {
+      ...auth,
+      body: { read: true },
+    })
     assert.ok(read.contact_message.read_at)
     const got = await store.http.expect<{ contact_message: { id: string; read_at: string | null } }>(200, "GET", path, auth)
     assert.equal(got.contact_message.read_at, read.contact_message.read_at)
-    const unread = await store.http.expect<{ contact_message: { read_at: string | null } }>(200, "POST", path, { ...auth, body: { read: false } })
+    const unread = await store.http.expect<{ contact_message: { read_at: string | null } }>(200, "POST", path, {
+      ...auth,
+      body: { read: false },
+    })
     assert.equal(unread.contact_message.read_at, null)
-    for (const [body, field] of [[{ read: "yes" }, "read"], [{}, "read"], [{ read: true, extra: 1 }, "extra"], [[true], "body"]] as const) {
+    for (const [body, field] of [
+      [{ read: "yes" }, "read"],
+      [{}, "read"],
+      [{ read: true, extra: 1 }, "extra"],
+      [[true], "body"],
+    ] as const) {
       const res = await store.http.request<{ type: string; field: string }>("POST", path, { ...auth, body })
       assert.equal(res.status, 400, JSON.stringify(body))
       assert.equal(res.body.field, field)

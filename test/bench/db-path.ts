@@ -4,10 +4,10 @@
  * through the plugin's transport to the forked push services. Prints messages/s from the admin's
  * request to the last outcome stored, and how much the store process's memory grew.
  */
-import { createDatabase, dropDatabase, startDatabaseServer } from '../support/database'
-import { runMigrations, startMedusa } from '../support/medusa-app'
-import { writeStore } from '../support/store'
-import type { BenchDevice } from './push-server'
+import { createDatabase, dropDatabase, startDatabaseServer } from "../support/database"
+import { runMigrations, startMedusa } from "../support/medusa-app"
+import { writeStore } from "../support/store"
+import type { BenchDevice } from "./push-server"
 
 interface Broadcaster {
   broadcast(input: object, key: string): Promise<{ message: { id: string } }>
@@ -34,8 +34,8 @@ export async function runDbPath(
   vapid: { publicKey: string; privateKey: string },
   out: (line: string) => void
 ): Promise<void> {
-  process.env.NODE_ENV = 'test'
-  process.env.LOG_LEVEL ??= 'error'
+  process.env.NODE_ENV = "test"
+  process.env.LOG_LEVEL ??= "error"
   const server = await startDatabaseServer()
   const name = `wp_bench_${process.pid}`
   const url = await createDatabase(server.url, name)
@@ -46,7 +46,7 @@ export async function runDbPath(
       pluginOptions: {
         vapid_public_key: vapid.publicKey,
         vapid_private_key: vapid.privateKey,
-        vapid_subject: 'mailto:bench@teststore.dev',
+        vapid_subject: "mailto:bench@teststore.dev",
         allow_loopback_endpoints: true,
         batch_size: 500,
         concurrency: 50,
@@ -57,7 +57,7 @@ export async function runDbPath(
     await runMigrations(dir)
     const app = await startMedusa(dir)
     try {
-      const db = app.container.resolve<Db>('manager')
+      const db = app.container.resolve<Db>("manager")
       await seed(db, devices)
       global.gc?.()
       const baseline = process.memoryUsage.rss()
@@ -73,18 +73,23 @@ export async function runDbPath(
       }, 100)
       const started = Date.now()
       const { message } = await app.container
-        .resolve<Broadcaster>('pushAdminSendService')
-        .broadcast({ title: 'Flash sale', body: 'Everything 30% off for one hour', category: 'promotions', dryRun: false }, `bench-${Date.now()}`)
-      if (!message) throw new Error('broadcast was not recorded')
+        .resolve<Broadcaster>("pushAdminSendService")
+        .broadcast(
+          { title: "Flash sale", body: "Everything 30% off for one hour", category: "promotions", dryRun: false },
+          `bench-${Date.now()}`
+        )
+      if (!message) throw new Error("broadcast was not recorded")
       let row: Record<string, unknown> | undefined
       for (;;) {
         ;[row] = await db.query(`SELECT * FROM "push_message" WHERE "id" = $1`, [message.id])
-        if (row?.status === 'done') break
+        if (row?.status === "done") break
         await new Promise((r) => setTimeout(r, 200))
       }
       const seconds = (Date.now() - started) / 1000
       clearInterval(sampler)
-      const [{ deliveries }] = await db.query(`SELECT count(*)::int AS deliveries FROM "push_delivery" WHERE "message_id" = $1`, [message.id])
+      const [{ deliveries }] = await db.query(`SELECT count(*)::int AS deliveries FROM "push_delivery" WHERE "message_id" = $1`, [
+        message.id,
+      ])
       out(
         `(c) full path through Postgres: ${devices.length} devices, ${row?.delivered_count} delivered, ${deliveries} delivery rows, ` +
           `${seconds.toFixed(1)} s -> ${(devices.length / seconds).toFixed(0)} msg/s (target >= 1000)`

@@ -9,11 +9,11 @@
  * `{ type: 'ready', h1, h2 }` (the subscriptions). `{ type: 'stats' }` answers the counts since the
  * previous stats (and resets them); `{ type: 'stop' }` closes and exits.
  */
-import * as path from 'node:path'
-import { TMP_DIR } from '../support/paths'
-import { startPushService, type PushService } from '../support/push-service'
-import { ensureTestCertificates } from '../support/tls'
-import { startSamplingService } from './sampling-push-server'
+import * as path from "node:path"
+import { TMP_DIR } from "../support/paths"
+import { startPushService, type PushService } from "../support/push-service"
+import { ensureTestCertificates } from "../support/tls"
+import { startSamplingService } from "./sampling-push-server"
 
 export interface BenchDevice {
   endpoint: string
@@ -33,19 +33,16 @@ export interface Counts {
   serverCpuMs: number
 }
 
-export type ParentMessage =
-  | { type: 'start'; n: number; vapidPublicKey: string; verifyEvery: number }
-  | { type: 'stats' }
-  | { type: 'stop' }
-export type ChildMessage = { type: 'ready'; h1: BenchDevice[]; h2: BenchDevice[] } | { type: 'stats'; h1: Counts; h2: Counts }
+export type ParentMessage = { type: "start"; n: number; vapidPublicKey: string; verifyEvery: number } | { type: "stats" } | { type: "stop" }
+export type ChildMessage = { type: "ready"; h1: BenchDevice[]; h2: BenchDevice[] } | { type: "stats"; h1: Counts; h2: Counts }
 
 interface Service {
   devices: BenchDevice[]
-  counts(): Omit<Counts, 'serverCpuMs'>
+  counts(): Omit<Counts, "serverCpuMs">
   close(): Promise<void>
 }
 
-const services: Partial<Record<'h1' | 'h2', Service>> = {}
+const services: Partial<Record<"h1" | "h2", Service>> = {}
 let cpuMark = process.cpuUsage()
 
 function reply(message: ChildMessage): void {
@@ -77,9 +74,9 @@ function fullService(service: PushService, n: number, kind: string): Service {
 }
 
 async function start(n: number, vapidPublicKey: string, verifyEvery: number): Promise<void> {
-  const certs = ensureTestCertificates(path.join(TMP_DIR, 'certs'))
-  for (const kind of ['h1', 'h2'] as const) {
-    const tls = { key: certs.keyPem, cert: certs.certPem, http2: kind === 'h2' }
+  const certs = ensureTestCertificates(path.join(TMP_DIR, "certs"))
+  for (const kind of ["h1", "h2"] as const) {
+    const tls = { key: certs.keyPem, cert: certs.certPem, http2: kind === "h2" }
     if (verifyEvery > 1) {
       const sampling = await startSamplingService({ ...tls, n, verifyEvery, vapidPublicKey })
       services[kind] = {
@@ -91,25 +88,25 @@ async function start(n: number, vapidPublicKey: string, verifyEvery: number): Pr
         close: () => sampling.close(),
       }
     } else {
-      const push = await startPushService({ ...tls, host: '127.0.0.1', expectedVapidPublicKey: vapidPublicKey })
+      const push = await startPushService({ ...tls, host: "127.0.0.1", expectedVapidPublicKey: vapidPublicKey })
       services[kind] = fullService(push, n, kind)
     }
   }
-  reply({ type: 'ready', h1: services.h1?.devices ?? [], h2: services.h2?.devices ?? [] })
+  reply({ type: "ready", h1: services.h1?.devices ?? [], h2: services.h2?.devices ?? [] })
 }
 
-process.on('message', (message: ParentMessage) => {
-  if (message.type === 'start') {
+process.on("message", (message: ParentMessage) => {
+  if (message.type === "start") {
     start(message.n, message.vapidPublicKey, message.verifyEvery).catch((error: unknown) => {
       process.stderr.write(`push-server: ${String(error)}\n`)
       process.exit(1)
     })
-  } else if (message.type === 'stats' && services.h1 && services.h2) {
+  } else if (message.type === "stats" && services.h1 && services.h2) {
     const cpu = process.cpuUsage(cpuMark)
     cpuMark = process.cpuUsage()
     const serverCpuMs = (cpu.user + cpu.system) / 1000
-    reply({ type: 'stats', h1: { ...services.h1.counts(), serverCpuMs }, h2: { ...services.h2.counts(), serverCpuMs } })
-  } else if (message.type === 'stop') {
+    reply({ type: "stats", h1: { ...services.h1.counts(), serverCpuMs }, h2: { ...services.h2.counts(), serverCpuMs } })
+  } else if (message.type === "stop") {
     Promise.all([services.h1?.close(), services.h2?.close()]).finally(() => process.exit(0))
   }
 })

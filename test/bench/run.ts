@@ -17,21 +17,21 @@
  * and caps the rate; k > 1: a lighter service that checks one message in k, to measure the client),
  * --db (instead: the full path of a broadcast through a real store and Postgres; see db-path.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import * as os from 'node:os'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-import webpush from 'web-push'
-import { forEachConcurrent } from '../../src/core/concurrency/for-each-concurrent'
-import { createEndpointPolicy } from '../../src/core/security/endpoint-policy'
-import { generateVapidKeys } from '../../src/core/keys/keys'
-import type { PushRequest, PushResult } from '../../src/core/transport/push-transport'
-import { createPushSender } from '../../src/core/transport/sender'
-import { encryptPayload, type ReceiverKeys } from '../../src/core/transport/encrypt'
-import { TMP_DIR } from '../support/paths'
-import { ensureTestCertificates } from '../support/tls'
-import { runDbPath } from './db-path'
-import type { BenchDevice, ChildMessage, Counts, ParentMessage } from './push-server'
+import { spawn, spawnSync, type ChildProcess } from "node:child_process"
+import * as os from "node:os"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import webpush from "web-push"
+import { forEachConcurrent } from "../../src/core/concurrency/for-each-concurrent"
+import { createEndpointPolicy } from "../../src/core/security/endpoint-policy"
+import { generateVapidKeys } from "../../src/core/keys/keys"
+import type { PushRequest, PushResult } from "../../src/core/transport/push-transport"
+import { createPushSender } from "../../src/core/transport/sender"
+import { encryptPayload, type ReceiverKeys } from "../../src/core/transport/encrypt"
+import { TMP_DIR } from "../support/paths"
+import { ensureTestCertificates } from "../support/tls"
+import { runDbPath } from "./db-path"
+import type { BenchDevice, ChildMessage, Counts, ParentMessage } from "./push-server"
 
 interface Args {
   n: number
@@ -50,12 +50,12 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${argv[i - 1]} needs a positive whole number`)
       return parsed
     }
-    if (argv[i] === '--n') args.n = value()
-    else if (argv[i] === '--concurrency') args.concurrency = value()
-    else if (argv[i] === '--payload') args.payloadBytes = value()
-    else if (argv[i] === '--no-h1') args.h1 = false
-    else if (argv[i] === '--verify-every') args.verifyEvery = value()
-    else if (argv[i] === '--db') args.db = true
+    if (argv[i] === "--n") args.n = value()
+    else if (argv[i] === "--concurrency") args.concurrency = value()
+    else if (argv[i] === "--payload") args.payloadBytes = value()
+    else if (argv[i] === "--no-h1") args.h1 = false
+    else if (argv[i] === "--verify-every") args.verifyEvery = value()
+    else if (argv[i] === "--db") args.db = true
     else throw new Error(`unknown option ${argv[i]}`)
   }
   return args
@@ -67,15 +67,15 @@ function out(line: string): void {
 
 /** web-push uses node:https, which trusts extra CAs only through NODE_EXTRA_CA_CERTS read at start-up. */
 function ensureTrusted(): boolean {
-  const { caPath } = ensureTestCertificates(path.join(TMP_DIR, 'certs'))
-  const ca = fs.readFileSync(caPath, 'utf8').trim()
+  const { caPath } = ensureTestCertificates(path.join(TMP_DIR, "certs"))
+  const ca = fs.readFileSync(caPath, "utf8").trim()
   const extra = process.env.NODE_EXTRA_CA_CERTS
-  if (extra && fs.existsSync(extra) && fs.readFileSync(extra, 'utf8').includes(ca)) return true
-  const bundle = path.join(TMP_DIR, 'certs', 'bench-trust-bundle.pem')
-  const inherited = extra && fs.existsSync(extra) ? fs.readFileSync(extra, 'utf8') : ''
+  if (extra && fs.existsSync(extra) && fs.readFileSync(extra, "utf8").includes(ca)) return true
+  const bundle = path.join(TMP_DIR, "certs", "bench-trust-bundle.pem")
+  const inherited = extra && fs.existsSync(extra) ? fs.readFileSync(extra, "utf8") : ""
   fs.writeFileSync(bundle, `${inherited.trimEnd()}\n${ca}\n`)
   const result = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
+    stdio: "inherit",
     env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle },
   })
   process.exitCode = result.status ?? 1
@@ -85,26 +85,26 @@ function ensureTrusted(): boolean {
 class PushServer {
   private readonly waiting: Array<(message: ChildMessage) => void> = []
   private constructor(private readonly child: ChildProcess) {
-    child.on('message', (message: ChildMessage) => this.waiting.shift()?.(message))
+    child.on("message", (message: ChildMessage) => this.waiting.shift()?.(message))
   }
 
   /** `core`: run the push services pinned to that CPU core (through `taskset`, from their first instruction). */
   static start(core: number | undefined): PushServer {
-    const node = [process.execPath, '--import', 'tsx', path.join(__dirname, 'push-server.ts')]
-    const [command, ...args] = core === undefined ? node : ['taskset', '--cpu-list', String(core), ...node]
-    return new PushServer(spawn(command, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] }))
+    const node = [process.execPath, "--import", "tsx", path.join(__dirname, "push-server.ts")]
+    const [command, ...args] = core === undefined ? node : ["taskset", "--cpu-list", String(core), ...node]
+    return new PushServer(spawn(command, args, { stdio: ["inherit", "inherit", "inherit", "ipc"] }))
   }
 
   ask(message: ParentMessage): Promise<ChildMessage> {
     return new Promise((resolve, reject) => {
       this.waiting.push(resolve)
-      this.child.once('exit', (code) => reject(new Error(`push server exited with ${code}`)))
+      this.child.once("exit", (code) => reject(new Error(`push server exited with ${code}`)))
       this.child.send(message)
     })
   }
 
   stop(): void {
-    this.child.send({ type: 'stop' } satisfies ParentMessage)
+    this.child.send({ type: "stop" } satisfies ParentMessage)
   }
 }
 
@@ -132,7 +132,7 @@ async function measure(
   const started = process.hrtime.bigint()
   await forEachConcurrent(devices, concurrency, async (device) => {
     const result = await send(device)
-    const key = result.outcome.kind === 'delivered' ? 'delivered' : `${result.outcome.kind}: ${result.outcome.reason}`
+    const key = result.outcome.kind === "delivered" ? "delivered" : `${result.outcome.kind}: ${result.outcome.reason}`
     outcomes[key] = (outcomes[key] ?? 0) + 1
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
@@ -151,18 +151,18 @@ async function measure(
 
 function payload(bytes: number): string {
   const base = {
-    title: 'Your order #1001 has shipped',
-    body: 'It is on its way and should arrive on Thursday.',
-    url: '/account/orders/order_01',
+    title: "Your order #1001 has shipped",
+    body: "It is on its way and should arrive on Thursday.",
+    url: "/account/orders/order_01",
   }
-  const filler = Math.max(0, bytes - JSON.stringify({ ...base, data: '' }).length)
-  return JSON.stringify({ ...base, data: 'x'.repeat(filler) })
+  const filler = Math.max(0, bytes - JSON.stringify({ ...base, data: "" }).length)
+  return JSON.stringify({ ...base, data: "x".repeat(filler) })
 }
 
 function row(r: RunResult): string {
   const outcomes = Object.entries(r.outcomes)
     .map(([k, v]) => `${k}=${v}`)
-    .join(' ')
+    .join(" ")
   return `${r.label.padEnd(44)} ${r.perSecond.toFixed(0).padStart(7)} msg/s  ${r.cpuMsPerMessage.toFixed(3)} ms CPU/msg  ${r.seconds.toFixed(1).padStart(5)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  [${outcomes}]`
 }
 
@@ -171,32 +171,32 @@ const loadAverage = (): string =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')
+    .join(" ")
 
 /** The push services' core and this process's, when `taskset` can pin them; otherwise why not. */
 function pinCores(): { serverCore: number; clientCore: number } | { note: string } {
-  if (CORES < 2) return { note: 'one CPU core only: the push services share it with the client' }
-  if (spawnSync('taskset', ['--version']).status !== 0) {
+  if (CORES < 2) return { note: "one CPU core only: the push services share it with the client" }
+  if (spawnSync("taskset", ["--version"]).status !== 0) {
     return {
-      note: 'taskset (util-linux) not found: the push services share the cores with the client, so the client figures include contention',
+      note: "taskset (util-linux) not found: the push services share the cores with the client, so the client figures include contention",
     }
   }
   // Every thread of this process (-a), including V8's and the loader's, goes to core 0.
-  const self = spawnSync('taskset', ['--all-tasks', '--cpu-list', '--pid', '0', String(process.pid)])
+  const self = spawnSync("taskset", ["--all-tasks", "--cpu-list", "--pid", "0", String(process.pid)])
   if (self.status !== 0) return { note: `taskset could not pin this process (${String(self.stderr).trim()}): cores shared` }
   return { serverCore: 1, clientCore: 0 }
 }
 
 /** CPU per message of the encryption alone (fresh ECDH key, HKDF, aes128gcm per message; no network). */
 function encryptionFloor(devices: BenchDevice[], plaintext: Buffer): RunResult {
-  const keys: ReceiverKeys[] = devices.map((d) => ({ p256dh: Buffer.from(d.p256dh, 'base64url'), auth: Buffer.from(d.auth, 'base64url') }))
+  const keys: ReceiverKeys[] = devices.map((d) => ({ p256dh: Buffer.from(d.p256dh, "base64url"), auth: Buffer.from(d.auth, "base64url") }))
   const cpuBefore = process.cpuUsage()
   const started = process.hrtime.bigint()
   for (const receiver of keys) encryptPayload(plaintext, receiver)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const cpu = process.cpuUsage(cpuBefore)
   return {
-    label: '(c) encryption alone (the floor), no network',
+    label: "(c) encryption alone (the floor), no network",
     seconds,
     perSecond: keys.length / seconds,
     cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / keys.length,
@@ -209,28 +209,28 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   if (!ensureTrusted()) return
   const keys = generateVapidKeys()
-  const vapid = { subject: 'mailto:bench@teststore.dev', ...keys }
-  const request: PushRequest = { payload: payload(args.payloadBytes), ttl: 3600, urgency: 'normal' }
+  const vapid = { subject: "mailto:bench@teststore.dev", ...keys }
+  const request: PushRequest = { payload: payload(args.payloadBytes), ttl: 3600, urgency: "normal" }
   const policy = createEndpointPolicy({ allowLoopback: true })
   out(`node ${process.version}, ${args.n} messages, concurrency ${args.concurrency}, payload ${Buffer.byteLength(request.payload)} bytes`)
 
   // The --db path measures the whole store on shared cores: no pinning there.
-  const pinned = args.db ? { note: '' } : pinCores()
-  if ('note' in pinned) {
+  const pinned = args.db ? { note: "" } : pinCores()
+  if ("note" in pinned) {
     if (pinned.note) out(`note: ${pinned.note}`)
   } else {
     out(`cores: push services pinned to core ${pinned.serverCore}, this client process to core ${pinned.clientCore} (taskset)`)
   }
   out(`load average at start: ${loadAverage()} (${CORES} cores)`)
-  const server = PushServer.start('serverCore' in pinned ? pinned.serverCore : undefined)
+  const server = PushServer.start("serverCore" in pinned ? pinned.serverCore : undefined)
   try {
     const setupStarted = Date.now()
-    const ready = await server.ask({ type: 'start', n: args.n, vapidPublicKey: keys.publicKey, verifyEvery: args.verifyEvery })
-    if (ready.type !== 'ready') throw new Error('push server did not start')
+    const ready = await server.ask({ type: "start", n: args.n, vapidPublicKey: keys.publicKey, verifyEvery: args.verifyEvery })
+    if (ready.type !== "ready") throw new Error("push server did not start")
     const which =
       args.verifyEvery > 1
         ? `sampling push services (1 in ${args.verifyEvery} verified and decrypted)`
-        : 'push services (every message verified and decrypted)'
+        : "push services (every message verified and decrypted)"
     out(`${which} ready with ${args.n} P-256 subscriptions each in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`)
 
     if (args.db) {
@@ -243,58 +243,58 @@ async function main(): Promise<void> {
           vapidDetails: vapid,
           TTL: request.ttl,
           urgency: request.urgency,
-          contentEncoding: 'aes128gcm',
+          contentEncoding: "aes128gcm",
           timeout: 10_000,
         })
         .then(
-          (res): PushResult => ({ outcome: { kind: 'delivered' }, statusCode: res.statusCode }),
-          (err: unknown): PushResult => ({ outcome: { kind: 'rejected', reason: String((err as Error).message).slice(0, 80) } })
+          (res): PushResult => ({ outcome: { kind: "delivered" }, statusCode: res.statusCode }),
+          (err: unknown): PushResult => ({ outcome: { kind: "rejected", reason: String((err as Error).message).slice(0, 80) } })
         )
     const sender = createPushSender({ vapid, policy, timeoutMs: 10_000, maxConnectionsPerOrigin: args.concurrency })
 
     const warmup = Math.min(500, args.n)
     await forEachConcurrent(ready.h1.slice(0, warmup), args.concurrency, async (d) => void (await naive(d)))
     await forEachConcurrent(ready.h2.slice(0, warmup), args.concurrency, async (d) => void (await sender.send(d, request)))
-    await server.ask({ type: 'stats' })
+    await server.ask({ type: "stats" })
 
     const results: RunResult[] = []
-    const check = async (result: RunResult, kind: 'h1' | 'h2'): Promise<void> => {
-      const stats = await server.ask({ type: 'stats' })
-      if (stats.type !== 'stats') throw new Error('no stats')
+    const check = async (result: RunResult, kind: "h1" | "h2"): Promise<void> => {
+      const stats = await server.ask({ type: "stats" })
+      if (stats.type !== "stats") throw new Error("no stats")
       const counts: Counts = stats[kind]
       results.push(result)
       out(row(result))
       out(
-        `${''.padEnd(44)} server: ${counts.accepted} accepted, ${counts.verified} verified+decrypted, ${counts.refused} refused${counts.firstRefusal ? ` (${counts.firstRefusal})` : ''}; ${counts.distinctTokens} distinct VAPID JWTs; server CPU ${(counts.serverCpuMs / Math.max(1, counts.accepted)).toFixed(3)} ms/msg`
+        `${"".padEnd(44)} server: ${counts.accepted} accepted, ${counts.verified} verified+decrypted, ${counts.refused} refused${counts.firstRefusal ? ` (${counts.firstRefusal})` : ""}; ${counts.distinctTokens} distinct VAPID JWTs; server CPU ${(counts.serverCpuMs / Math.max(1, counts.accepted)).toFixed(3)} ms/msg`
       )
       if (counts.accepted !== args.n || counts.refused > 0) process.exitCode = 1
     }
-    await check(await measure('(a) web-push sendNotification, HTTP/1.1', ready.h1, args.concurrency, naive), 'h1')
-    await check(await measure('(b) createPushSender, HTTP/2', ready.h2, args.concurrency, (d) => sender.send(d, request)), 'h2')
+    await check(await measure("(a) web-push sendNotification, HTTP/1.1", ready.h1, args.concurrency, naive), "h1")
+    await check(await measure("(b) createPushSender, HTTP/2", ready.h2, args.concurrency, (d) => sender.send(d, request)), "h2")
     if (args.h1) {
       await check(
-        await measure('(b) createPushSender, HTTP/1.1 keep-alive', ready.h1, args.concurrency, (d) => sender.send(d, request)),
-        'h1'
+        await measure("(b) createPushSender, HTTP/1.1 keep-alive", ready.h1, args.concurrency, (d) => sender.send(d, request)),
+        "h1"
       )
     }
     await sender.close()
-    const floor = encryptionFloor(ready.h2, Buffer.from(request.payload, 'utf8'))
+    const floor = encryptionFloor(ready.h2, Buffer.from(request.payload, "utf8"))
     out(row(floor))
 
     const [a, b, h1] = results
     const versus = (r: RunResult): string =>
       `${r.cpuMsPerMessage.toFixed(3)} ms/msg, naive/plugin ${(a.cpuMsPerMessage / r.cpuMsPerMessage).toFixed(2)}x, ${(r.cpuMsPerMessage / floor.cpuMsPerMessage).toFixed(2)}x the floor`
-    out('')
+    out("")
     out(`client CPU per message: naive ${a.cpuMsPerMessage.toFixed(3)} ms; plugin HTTP/2 ${versus(b)} (target naive/plugin >= 3x)`)
     if (h1) out(`                        plugin HTTP/1.1 ${versus(h1)}`)
     out(`                        encryption floor ${floor.cpuMsPerMessage.toFixed(3)} ms`)
     out(
       `throughput: naive ${a.perSecond.toFixed(0)} msg/s; plugin HTTP/2 ${b.perSecond.toFixed(0)} msg/s (plugin/naive ${(b.perSecond / a.perSecond).toFixed(2)}x)` +
-        (h1 ? `; plugin HTTP/1.1 ${h1.perSecond.toFixed(0)} msg/s (plugin/naive ${(h1.perSecond / a.perSecond).toFixed(2)}x)` : '')
+        (h1 ? `; plugin HTTP/1.1 ${h1.perSecond.toFixed(0)} msg/s (plugin/naive ${(h1.perSecond / a.perSecond).toFixed(2)}x)` : "")
     )
     if (args.verifyEvery === 1) {
       out(
-        '(the push services verify and decrypt every message, ~0.6 ms of CPU each: they cap the throughput, not the client CPU per message)'
+        "(the push services verify and decrypt every message, ~0.6 ms of CPU each: they cap the throughput, not the client CPU per message)"
       )
     }
     out(`load average at end: ${loadAverage()}`)

@@ -29,7 +29,11 @@ export class DemoRoutes {
     app.get("/demo/medusa-web-push.mjs", file(path.join(SNIPPET, "index.mjs"), "text/javascript"))
     app.get("/demo/push-sw.js", file(path.join(SNIPPET, "push-sw.js"), "text/javascript"))
     app.get("/demo/order/confirmed/:id", (req, res) => {
-      res.type("html").send(`<!doctype html><meta charset="utf-8"><title>Order</title><p>Order page of <code>${String(req.params.id).replace(/[^\w]/g, "")}</code> (a real storefront shows the order here).</p>`)
+      res
+        .type("html")
+        .send(
+          `<!doctype html><meta charset="utf-8"><title>Order</title><p>Order page of <code>${String(req.params.id).replace(/[^\w]/g, "")}</code> (a real storefront shows the order here).</p>`
+        )
     })
     app.post("/demo/api/order", (_req, res) => this.answer(res, () => this.order()))
     app.post("/demo/api/ship", (_req, res) => this.answer(res, () => this.ship()))

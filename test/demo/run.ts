@@ -136,7 +136,12 @@ async function main(): Promise<void> {
     await shipOrder(http, admin, order.id, { trackingNumber: "DHL-00340434161094042557" })
     say(`admin shipped order #${order.displayId} with a tracking number`)
     await http.expect(201, "POST", "/store/contact-messages", {
-      body: { name: "Grace Hopper", email: "grace@example.org", subject: "Bulk order", message: "Could you ship 40 hoodies to our office in Toronto?" },
+      body: {
+        name: "Grace Hopper",
+        email: "grace@example.org",
+        subject: "Bulk order",
+        message: "Could you ship 40 hoodies to our office in Toronto?",
+      },
     })
     say("a visitor sent a contact message")
 

@@ -154,35 +154,51 @@ describe("delivery engine across processes", () => {
       const done = await messageDone(db, message.id)
       assert.equal(done.delivered_count, 300)
       const counts = arrivals(push, message.id)
-      assert.deepEqual(devices.filter((id) => !counts.has(id)), [], "every device received the broadcast")
-      assert.deepEqual([...counts.values()].filter((n) => n > 1), [], "no device got it twice")
+      assert.deepEqual(
+        devices.filter((id) => !counts.has(id)),
+        [],
+        "every device received the broadcast"
+      )
+      assert.deepEqual(
+        [...counts.values()].filter((n) => n > 1),
+        [],
+        "no device got it twice"
+      )
       await second.stop()
     } finally {
       await db.end()
     }
   })
 
-  it("two Medusa processes on one Redis share the batches of a broadcast, and no device gets it twice", { skip: !process.env.TEST_REDIS_URL && "no TEST_REDIS_URL" }, async () => {
-    const redisUrl = process.env.TEST_REDIS_URL as string
-    const { dir, db } = await newStore("shared", redisUrl)
-    try {
-      const devices = await seedDevices(db, push, 3000, "promotions")
-      // One after the other: Medusa's first boot on a database creates its defaults.
-      const a = await startStoreProcess(dir, { STORE_ADMIN_TOKEN: ADMIN_TOKEN })
-      processes.push(a)
-      const b = await startStoreProcess(dir)
-      processes.push(b)
-      const { message } = await broadcast(a)
-      await messageDone(db, message.id)
-      const counts = arrivals(push, message.id)
-      assert.equal(counts.size, devices.length)
-      assert.deepEqual([...counts.values()].filter((n) => n > 1), [], "no device got it twice")
-      const { rows } = await db.query(`SELECT DISTINCT "claimed_by" FROM "push_batch" WHERE "message_id" = $1`, [message.id])
-      const owners = rows.map((r: { claimed_by: string }) => r.claimed_by.split(":")[1]).sort()
-      assert.deepEqual(owners, [String(a.pid), String(b.pid)].sort(), "both processes took batches")
-      await Promise.all([a.stop(), b.stop()])
-    } finally {
-      await db.end()
+  it(
+    "two Medusa processes on one Redis share the batches of a broadcast, and no device gets it twice",
+    { skip: !process.env.TEST_REDIS_URL && "no TEST_REDIS_URL" },
+    async () => {
+      const redisUrl = process.env.TEST_REDIS_URL as string
+      const { dir, db } = await newStore("shared", redisUrl)
+      try {
+        const devices = await seedDevices(db, push, 3000, "promotions")
+        // One after the other: Medusa's first boot on a database creates its defaults.
+        const a = await startStoreProcess(dir, { STORE_ADMIN_TOKEN: ADMIN_TOKEN })
+        processes.push(a)
+        const b = await startStoreProcess(dir)
+        processes.push(b)
+        const { message } = await broadcast(a)
+        await messageDone(db, message.id)
+        const counts = arrivals(push, message.id)
+        assert.equal(counts.size, devices.length)
+        assert.deepEqual(
+          [...counts.values()].filter((n) => n > 1),
+          [],
+          "no device got it twice"
+        )
+        const { rows } = await db.query(`SELECT DISTINCT "claimed_by" FROM "push_batch" WHERE "message_id" = $1`, [message.id])
+        const owners = rows.map((r: { claimed_by: string }) => r.claimed_by.split(":")[1]).sort()
+        assert.deepEqual(owners, [String(a.pid), String(b.pid)].sort(), "both processes took batches")
+        await Promise.all([a.stop(), b.stop()])
+      } finally {
+        await db.end()
+      }
     }
-  })
+  )
 })

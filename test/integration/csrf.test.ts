@@ -24,7 +24,9 @@ interface Operation {
 
 /** Every state-changing operation openapi.json documents: a new route is in this table the day it is documented. */
 function stateChanges(): Operation[] {
-  const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "openapi.json"), "utf8")) as { paths: Record<string, Record<string, unknown>> }
+  const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "openapi.json"), "utf8")) as {
+    paths: Record<string, Record<string, unknown>>
+  }
   return Object.entries(doc.paths).flatMap(([p, item]) =>
     Object.keys(item)
       .filter((m) => ["post", "put", "patch", "delete"].includes(m))
@@ -48,7 +50,8 @@ function formFields(value: unknown, prefix = ""): Array<[string, string]> {
 function simpleBodies(body: Record<string, unknown>): Array<{ kind: string; contentType: string; raw: string }> {
   const fields = formFields(body)
   const boundary = "----csrfBoundary7MA4YWxkTrZu0gW"
-  const multipart = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${boundary}--\r\n`
+  const multipart =
+    fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${boundary}--\r\n`
   return [
     { kind: "form-encoded", contentType: "application/x-www-form-urlencoded", raw: new URLSearchParams(fields).toString() },
     // <form enctype="text/plain"> or fetch(no-cors) with a JSON text: the classic JSON CSRF
@@ -66,7 +69,9 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
   let attackerDevice: Device
 
   const counts = async (): Promise<Record<string, number>> =>
-    Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, (await db.query(`SELECT count(*)::int AS n FROM "${t}"`))[0].n as number])))
+    Object.fromEntries(
+      await Promise.all(TABLES.map(async (t) => [t, (await db.query(`SELECT count(*)::int AS n FROM "${t}"`))[0].n as number]))
+    )
 
   /** Signs in through Medusa's own session route and returns the session cookie (`name=value`). */
   const sessionCookie = async (authPath: string, email: string, password: string): Promise<string> => {
@@ -113,7 +118,10 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
   it("every documented state change refuses non-JSON bodies (415) and a foreign origin with the session cookie (403); nothing stored, nothing sent", async () => {
     const operations = stateChanges()
     assert.ok(operations.length >= 15, `openapi.json lists ${operations.length} state changes`)
-    assert.ok(operations.some((o) => o.method === "POST" && o.path === "/admin/push/broadcasts"), "the broadcast route is among them")
+    assert.ok(
+      operations.some((o) => o.method === "POST" && o.path === "/admin/push/broadcasts"),
+      "the broadcast route is among them"
+    )
     const before = await counts()
     const attemptsBefore = store.push.attempts.length
     let sent = 0
@@ -136,10 +144,17 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
         expectAnswer(what, res, 415)
         assert.equal(res.body.type, "unsupported_media_type", what)
         assert.equal(res.body.field, "content-type", what)
-        assert.ok(res.body.message?.includes(contentType.split(/[;]/)[0].toLowerCase()), `${what}: the message names the content type (${res.body.message})`)
+        assert.ok(
+          res.body.message?.includes(contentType.split(/[;]/)[0].toLowerCase()),
+          `${what}: the message names the content type (${res.body.message})`
+        )
       }
       // A body without any Content-Type is no better.
-      const untyped = await fetch(`${store.app.baseUrl}${url}`, { method: op.method, headers: { cookie }, body: new Blob([JSON.stringify(body)]) })
+      const untyped = await fetch(`${store.app.baseUrl}${url}`, {
+        method: op.method,
+        headers: { cookie },
+        body: new Blob([JSON.stringify(body)]),
+      })
       sent++
       assert.equal(untyped.status, 415, `${op.method} ${op.path} without Content-Type`)
 
@@ -154,7 +169,10 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
       ]
       for (const [how, headers] of foreign) {
         const what = `${op.method} ${op.path} as JSON, foreign by ${how}`
-        const res = await store.http.request<{ type?: string; message?: string; field?: string }>(op.method, url, { body, headers: { ...headers, cookie } })
+        const res = await store.http.request<{ type?: string; message?: string; field?: string }>(op.method, url, {
+          body,
+          headers: { ...headers, cookie },
+        })
         expectAnswer(what, res, 403)
         assert.equal(res.body.type, "forbidden", what)
         assert.equal(res.body.field, "origin", what)
@@ -188,7 +206,9 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
     })
     assert.equal(broadcast.status, 202, JSON.stringify(broadcast.body))
     assert.equal(broadcast.body.recipient_count, 1)
-    const shown = await eventually("the push at the customer's device", () => store.push.messages.find((m) => m.deviceId === customerDevice.id))
+    const shown = await eventually("the push at the customer's device", () =>
+      store.push.messages.find((m) => m.deviceId === customerDevice.id)
+    )
     assert.equal((shown.payload as { title: string }).title, "Back in stock")
   })
 
@@ -202,20 +222,32 @@ describe("CSRF: state changes take JSON only, and cookies only from the store's 
       ["Sec-Fetch-Site alone", { "sec-fetch-site": "same-origin" }],
     ]
     for (const [how, headers] of ways) {
-      const res = await store.http.request("POST", "/admin/push/subscriptions", { body: { subscription: adminDevice.subscription }, headers: { ...headers, cookie: adminCookie } })
+      const res = await store.http.request("POST", "/admin/push/subscriptions", {
+        body: { subscription: adminDevice.subscription },
+        headers: { ...headers, cookie: adminCookie },
+      })
       assert.equal(res.status, 201, `${how}: ${JSON.stringify(res.body)}`)
-      const prefs = await store.http.request("POST", "/admin/push/preferences", { body: { events: ["order.placed"] }, headers: { ...headers, cookie: adminCookie } })
+      const prefs = await store.http.request("POST", "/admin/push/preferences", {
+        body: { events: ["order.placed"] },
+        headers: { ...headers, cookie: adminCookie },
+      })
       assert.equal(prefs.status, 200, `${how}: ${JSON.stringify(prefs.body)}`)
     }
     // A POST with no body needs no Content-Type: the admin's "send a test push".
-    const test = await store.http.request<{ message: { delivered_count: number } }>("POST", "/admin/push/test", { headers: { origin: own, cookie: adminCookie } })
+    const test = await store.http.request<{ message: { delivered_count: number } }>("POST", "/admin/push/test", {
+      headers: { origin: own, cookie: adminCookie },
+    })
     assert.equal(test.status, 200, JSON.stringify(test.body))
     await eventually("the push at the admin's device", () => store.push.messages.find((m) => m.deviceId === adminDevice.id))
   })
 
   it("bearer and API-token requests are not held to the Origin rule (a browser never sends them on its own)", async () => {
     const dryRun = { title: "Sale", body: "Soon", category: "order_updates", dry_run: true }
-    const viaToken = await store.http.request<{ recipient_count: number }>("POST", "/admin/push/broadcasts", { apiToken: store.admin.apiToken, body: dryRun, headers: { origin: EVIL } })
+    const viaToken = await store.http.request<{ recipient_count: number }>("POST", "/admin/push/broadcasts", {
+      apiToken: store.admin.apiToken,
+      body: dryRun,
+      headers: { origin: EVIL },
+    })
     assert.equal(viaToken.status, 200, JSON.stringify(viaToken.body))
     assert.equal(viaToken.body.recipient_count, 1)
     // ...but the JSON-only rule holds for them too.

@@ -26,7 +26,9 @@ describe("delivery engine: retries, broadcasts, message log", () => {
   }
 
   /** The customer deliveries of an order's messages. */
-  const deliveryOf = (orderId: string): Promise<Array<{ status: string; attempts: number; last_status_code: number | null; next_attempt_at: Date }>> =>
+  const deliveryOf = (
+    orderId: string
+  ): Promise<Array<{ status: string; attempts: number; last_status_code: number | null; next_attempt_at: Date }>> =>
     db.query(
       `SELECT d."status", d."attempts", d."last_status_code", d."next_attempt_at" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
        WHERE m."resource_id" = $1 AND m."audience" = 'customer'`,
@@ -49,7 +51,10 @@ describe("delivery engine: retries, broadcasts, message log", () => {
   it("a push service answering 503, then 201, gets the message exactly once", async () => {
     const device = await subscribeCustomer("retry@teststore.dev", "retry-phone")
     store.push.respondWith(device.id, [{ status: 503, body: "try later" }])
-    const order = await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "retry@teststore.dev" })
+    const order = await placeOrder(store.http, store.catalog, {
+      token: (device as Device & { token: string }).token,
+      email: "retry@teststore.dev",
+    })
     const [received] = await store.push.waitForMessages((m) => m.deviceId === device.id, 1)
     assert.match(titleOf(received), new RegExp(`#${order.displayId}`))
     const [row] = await eventually("the delivery recorded as delivered", async () => {
@@ -82,12 +87,19 @@ describe("delivery engine: retries, broadcasts, message log", () => {
     clock.freeze()
     const answeredAt = clock.now().getTime()
     try {
-      const order = await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "patient@teststore.dev" })
+      const order = await placeOrder(store.http, store.catalog, {
+        token: (device as Device & { token: string }).token,
+        email: "patient@teststore.dev",
+      })
       const [waiting] = await eventually("the delivery waiting to retry", async () => {
         const rows = await deliveryOf(order.id)
         return rows[0]?.status === "retrying" ? rows : undefined
       })
-      assert.equal(new Date(waiting.next_attempt_at).getTime() - answeredAt, 2000, "retried 2 s later, not before (backoff here is at most 300 ms)")
+      assert.equal(
+        new Date(waiting.next_attempt_at).getTime() - answeredAt,
+        2000,
+        "retried 2 s later, not before (backoff here is at most 300 ms)"
+      )
       clock.advance(1999)
       await runDueWork(store)
       assert.equal((await deliveryOf(order.id))[0].status, "retrying", "not due a millisecond early")
@@ -104,16 +116,26 @@ describe("delivery engine: retries, broadcasts, message log", () => {
 
   it("a device that keeps failing is given up on after max_attempts, with the reason recorded", async () => {
     const device = await subscribeCustomer("broken@teststore.dev", "broken-phone")
-    store.push.respondWith(device.id, Array.from({ length: 4 }, () => ({ status: 500 })))
-    const order = await placeOrder(store.http, store.catalog, { token: (device as Device & { token: string }).token, email: "broken@teststore.dev" })
-    const row = await eventually("the delivery given up", async () => {
-      const [r] = await db.query(
-        `SELECT d."status", d."attempts", d."last_error" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
+    store.push.respondWith(
+      device.id,
+      Array.from({ length: 4 }, () => ({ status: 500 }))
+    )
+    const order = await placeOrder(store.http, store.catalog, {
+      token: (device as Device & { token: string }).token,
+      email: "broken@teststore.dev",
+    })
+    const row = await eventually(
+      "the delivery given up",
+      async () => {
+        const [r] = await db.query(
+          `SELECT d."status", d."attempts", d."last_error" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
          WHERE m."resource_id" = $1 AND m."audience" = 'customer'`,
-        [order.id]
-      )
-      return r?.status === "failed" ? r : undefined
-    }, 30_000)
+          [order.id]
+        )
+        return r?.status === "failed" ? r : undefined
+      },
+      30_000
+    )
     assert.equal(row.attempts, 4)
     assert.match(row.last_error, /500/)
     assert.equal(store.push.messagesFor(device.id).length, 0)
@@ -121,7 +143,9 @@ describe("delivery engine: retries, broadcasts, message log", () => {
 
   it("a broadcast reaches only customers who opted into its category, batch by batch, with progress", async () => {
     const fans = await Promise.all(
-      ["a", "b", "c", "d", "e", "f", "g"].map((n) => subscribeCustomer(`fan-${n}@teststore.dev`, `fan-${n}`, ["order_updates", "promotions"]))
+      ["a", "b", "c", "d", "e", "f", "g"].map((n) =>
+        subscribeCustomer(`fan-${n}@teststore.dev`, `fan-${n}`, ["order_updates", "promotions"])
+      )
     )
     const bystander = await subscribeCustomer("bystander@teststore.dev", "bystander") // order_updates only
 
@@ -157,22 +181,29 @@ describe("delivery engine: retries, broadcasts, message log", () => {
     assert.equal(reused.body.field, "Idempotency-Key")
 
     const messageId = sent.body.message.id
-    const done = await eventually("the broadcast done", async () => {
-      const { message } = await store.http.expect<{ message: { status: string; target_count: number; delivered_count: number } }>(
-        200,
-        "GET",
-        `/admin/push/messages/${messageId}`,
-        { apiToken: store.admin.apiToken }
-      )
-      return message.status === "done" ? message : undefined
-    }, 30_000)
+    const done = await eventually(
+      "the broadcast done",
+      async () => {
+        const { message } = await store.http.expect<{ message: { status: string; target_count: number; delivered_count: number } }>(
+          200,
+          "GET",
+          `/admin/push/messages/${messageId}`,
+          { apiToken: store.admin.apiToken }
+        )
+        return message.status === "done" ? message : undefined
+      },
+      30_000
+    )
     assert.equal(done.target_count, 7)
     assert.equal(done.delivered_count, 7)
     const received = store.push.messages.filter((m) => messageIdOf(m) === messageId)
     assert.deepEqual(received.map((m) => m.label).sort(), fans.map((f) => f.label).sort())
     assert.equal(store.push.messagesFor(bystander.id).filter((m) => messageIdOf(m) === messageId).length, 0)
     assert.equal((received[0].payload as { url: string }).url, "https://shop.teststore.dev/sale")
-    const [{ batches }] = await db.query(`SELECT count(*)::int AS batches FROM "push_batch" WHERE "message_id" = $1 AND "status" = 'done'`, [messageId])
+    const [{ batches }] = await db.query(
+      `SELECT count(*)::int AS batches FROM "push_batch" WHERE "message_id" = $1 AND "status" = 'done'`,
+      [messageId]
+    )
     assert.equal(batches, 3, "7 devices in batches of 3")
 
     const listed = await store.http.expect<{ messages: Array<{ id: string }>; count: number }>(
@@ -181,7 +212,10 @@ describe("delivery engine: retries, broadcasts, message log", () => {
       "/admin/push/messages?audience=broadcast",
       { apiToken: store.admin.apiToken }
     )
-    assert.deepEqual(listed.messages.map((m) => m.id), [messageId])
+    assert.deepEqual(
+      listed.messages.map((m) => m.id),
+      [messageId]
+    )
   })
 
   it("refuses a broadcast without a category or with a bad link, naming the field", async () => {

@@ -39,7 +39,9 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
       body: { subscription: device.subscription, ...extra },
     })
 
-  const rowsOf = (device: Device): Promise<Array<{ id: string; customer_id: string | null; user_id: string | null; order_id: string | null; auth: string }>> =>
+  const rowsOf = (
+    device: Device
+  ): Promise<Array<{ id: string; customer_id: string | null; user_id: string | null; order_id: string | null; auth: string }>> =>
     db.query(`SELECT "id", "customer_id", "user_id", "order_id", "auth" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
 
   /** The devices (by endpoint) a message about this event and resource was addressed to, across every send of it. */
@@ -54,7 +56,10 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
   }
 
   const shipped = (device: Device, orderId: string) =>
-    store.push.waitForMessages((m) => m.deviceId === device.id && /shipped/.test(payloadOf(m).title) && payloadOf(m).url.includes(orderId), 1)
+    store.push.waitForMessages(
+      (m) => m.deviceId === device.id && /shipped/.test(payloadOf(m).title) && payloadOf(m).url.includes(orderId),
+      1
+    )
 
   before(async () => {
     store = await startTestStore("device_owners")
@@ -145,7 +150,10 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
       clock.freeze(new Date(placedAt + 30 * DAY_MS + 60_000))
       await notifications.handleEvent("order.shipment_created", event)
       // (The order confirmation may reach it: the order event can be handled after the subscription.)
-      assert.deepEqual(store.push.messagesFor(device.id).filter((m) => /shipped/.test(payloadOf(m).title)), [])
+      assert.deepEqual(
+        store.push.messagesFor(device.id).filter((m) => /shipped/.test(payloadOf(m).title)),
+        []
+      )
       assert.deepEqual(await addressed("order.shipment_created", order.id), [])
 
       // A minute before the end, the same event reaches it (so the refusal above was the expiry).
@@ -189,22 +197,36 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
     assert.equal((await rowsOf(laptop)).length, 1, "the customer's device stays")
     assert.equal((await rowsOf(victim)).length, 1, "the victim guest's device stays")
 
-    const listed = await store.http.expect<{ subscriptions: Array<{ id: string }>; count: number }>(200, "GET", "/store/push/subscriptions", {
-      token: customer.token,
-    })
+    const listed = await store.http.expect<{ subscriptions: Array<{ id: string }>; count: number }>(
+      200,
+      "GET",
+      "/store/push/subscriptions",
+      {
+        token: customer.token,
+      }
+    )
     assert.equal(listed.count, 1, "guest devices are not the customer's")
-    assert.deepEqual(listed.subscriptions.map((s) => s.id), [(await rowsOf(laptop))[0].id])
+    assert.deepEqual(
+      listed.subscriptions.map((s) => s.id),
+      [(await rowsOf(laptop))[0].id]
+    )
   })
 
   it("a deleted admin gets no alerts, loses their devices, and can neither renew nor register one", async () => {
     const users = store.app.container.resolve<{ delete(id: string): Promise<void> }>("userService")
     const subscriptions = store.app.container.resolve<{ countAudience(spec: unknown): Promise<number> }>("pushSubscriptionService")
     const desk = store.push.createDevice("staying-admin")
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: store.admin.apiToken, body: { subscription: desk.subscription } })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: store.admin.apiToken,
+      body: { subscription: desk.subscription },
+    })
     const leaver = await createAdmin(store.app.container, "leaver@teststore.dev")
     const leaverToken = await adminBearer(store.http, leaver.email)
     const leaverLaptop = store.push.createDevice("leaver-laptop")
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { token: leaverToken, body: { subscription: leaverLaptop.subscription } })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      token: leaverToken,
+      body: { subscription: leaverLaptop.subscription },
+    })
     const second = await createAdmin(store.app.container, "second-leaver@teststore.dev")
     const secondPhone = store.push.createDevice("second-leaver-phone")
     await store.http.expect(201, "POST", "/admin/push/subscriptions", {
@@ -220,7 +242,10 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
 
     // Their bearer token still verifies, but a removed admin registers nothing.
     const late = store.push.createDevice("leaver-late")
-    const refused = await store.http.request("POST", "/admin/push/subscriptions", { token: leaverToken, body: { subscription: late.subscription } })
+    const refused = await store.http.request("POST", "/admin/push/subscriptions", {
+      token: leaverToken,
+      body: { subscription: late.subscription },
+    })
     assert.equal(refused.status, 401)
     assert.deepEqual(await rowsOf(late), [])
 
@@ -239,7 +264,10 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
     await store.push.waitForMessages((m) => m.deviceId === desk.id && /Ida Leaving/.test(payloadOf(m).title), 1)
     assert.deepEqual(await addressed("contact_message.created", contact_message.id), [desk.endpoint])
     // (Alerts about earlier orders may have reached it while its admin still existed.)
-    assert.deepEqual(store.push.messagesFor(leaverLaptop.id).filter((m) => /Ida Leaving/.test(payloadOf(m).title)), [])
+    assert.deepEqual(
+      store.push.messagesFor(leaverLaptop.id).filter((m) => /Ida Leaving/.test(payloadOf(m).title)),
+      []
+    )
     assert.deepEqual(await rowsOf(leaverLaptop), [], "the send removed the removed admin's device")
   })
 
@@ -256,7 +284,14 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
       await db.query(
         `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth", "customer_id", "categories", "created_at")
          VALUES ($1, $2, $3, $4, $5, ARRAY['order_updates'], $6)`,
-        [`pushsub_legacy_${label.replace(/\W/g, "_")}`, device.endpoint, device.keys.p256dh, device.keys.auth, customerId, new Date(createdAt)]
+        [
+          `pushsub_legacy_${label.replace(/\W/g, "_")}`,
+          device.endpoint,
+          device.keys.p256dh,
+          device.keys.auth,
+          customerId,
+          new Date(createdAt),
+        ]
       )
       return device
     }

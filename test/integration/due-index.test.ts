@@ -77,7 +77,10 @@ describe("due-work index: the poller's claim uses IDX_push_delivery_due", () => 
   it("the planner picks the index on its own", async () => {
     const all = await plan()
     assert.ok(usesDueIndex(all), `plan: ${all.map((n) => `${n["Node Type"]} ${n["Index Name"] ?? n["Relation Name"] ?? ""}`).join(" / ")}`)
-    assert.ok(!all.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "push_delivery"), "no sequential scan of push_delivery")
+    assert.ok(
+      !all.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "push_delivery"),
+      "no sequential scan of push_delivery"
+    )
   })
 
   it("the index can answer the query at all (sequential scans off)", async () => {

@@ -41,8 +41,16 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
    * Devices written straight into the table (as crash-and-scale.test.ts does), opted into `category`;
    * `proven`: they succeeded before (`last_success_at` set).
    */
-  const seedDevices = async (push: PushService, count: number, category: string, proven = false): Promise<Array<{ id: string; subscriptionId: string }>> => {
-    const devices = Array.from({ length: count }, (_, i) => ({ device: push.createDevice(`${category}-${proven ? "p" : "n"}${i}`), n: ++seeded }))
+  const seedDevices = async (
+    push: PushService,
+    count: number,
+    category: string,
+    proven = false
+  ): Promise<Array<{ id: string; subscriptionId: string }>> => {
+    const devices = Array.from({ length: count }, (_, i) => ({
+      device: push.createDevice(`${category}-${proven ? "p" : "n"}${i}`),
+      n: ++seeded,
+    }))
     await db.query(
       `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth", "customer_id", "categories", "last_success_at")
        SELECT 'pushsub_health' || lpad(n::text, 5, '0'), e, p, a, 'cus_health' || n, ARRAY[$5::text], CASE WHEN $6 THEN now() END
@@ -68,20 +76,25 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
   }
 
   const message = async (id: string): Promise<PushMessage & { last_error: string | null }> =>
-    (await store.http.expect<{ message: PushMessage & { last_error: string | null } }>(200, "GET", `/admin/push/messages/${id}`, {
-      apiToken: store.admin.apiToken,
-    })).message
+    (
+      await store.http.expect<{ message: PushMessage & { last_error: string | null } }>(200, "GET", `/admin/push/messages/${id}`, {
+        apiToken: store.admin.apiToken,
+      })
+    ).message
 
   const settled = (id: string, timeoutMs = 30_000) =>
-    eventually(`message ${id} done`, async () => {
-      const m = await message(id)
-      return m.status === "done" || m.status === "failed" ? m : undefined
-    }, timeoutMs)
+    eventually(
+      `message ${id} done`,
+      async () => {
+        const m = await message(id)
+        return m.status === "done" || m.status === "failed" ? m : undefined
+      },
+      timeoutMs
+    )
 
   const deviceRow = async (subscriptionId: string) =>
     (await db.query(`SELECT "consecutive_failures", "first_failure_at" FROM "push_subscription" WHERE "id" = $1`, [subscriptionId]))[0] as
-      | { consecutive_failures: number; first_failure_at: Date | null }
-      | undefined
+      { consecutive_failures: number; first_failure_at: Date | null } | undefined
 
   before(async () => {
     store = await startTestStore("engine_health", {
@@ -201,7 +214,10 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
         "/admin/push/messages?status=failed",
         { apiToken: store.admin.apiToken }
       )
-      assert.deepEqual(log.messages.map((m) => [m.id, m.status, m.last_error]), [[id, "failed", "fanout_failed: Error (ECONNRESET)"]])
+      assert.deepEqual(
+        log.messages.map((m) => [m.id, m.status, m.last_error]),
+        [[id, "failed", "fanout_failed: Error (ECONNRESET)"]]
+      )
       for (const d of devices) assert.equal(store.push.messagesFor(d.id).length, 0)
     } finally {
       fanoutFault.set(undefined)
@@ -212,7 +228,10 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const email = "redelivered@teststore.dev"
     const customer = await registerCustomer(store.http, email)
     const device = store.push.createDevice("redelivered-phone")
-    await store.http.expect(201, "POST", "/store/push/subscriptions", { token: customer.token, body: { subscription: device.subscription } })
+    await store.http.expect(201, "POST", "/store/push/subscriptions", {
+      token: customer.token,
+      body: { subscription: device.subscription },
+    })
     let failures = 0
     fanoutFault.set((m) => {
       if (m.event_name === "order.placed" && m.audience === "customer" && failures === 0) {
@@ -235,7 +254,10 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const done = await settled(recorded.id)
       assert.equal(done.delivered_count, 1)
       assert.equal(store.push.messagesFor(device.id).filter((m) => messageIdOf(m) === recorded.id).length, 1)
-      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "push_message" WHERE "event_name" = 'order.placed' AND "resource_id" = $1 AND "audience" = 'customer'`, [order.id])
+      const [{ n }] = await db.query(
+        `SELECT count(*)::int AS n FROM "push_message" WHERE "event_name" = 'order.placed' AND "resource_id" = $1 AND "audience" = 'customer'`,
+        [order.id]
+      )
       assert.equal(n, 1, "one message for the event, however often it is delivered")
     } finally {
       fanoutFault.set(undefined)
@@ -251,9 +273,11 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       const firstId = await broadcast("outage", "outage one")
       const host = new URL(outage.origin).host
       const config = async () =>
-        (await store.http.expect<{ config: { paused_push_services: PausedService[] } }>(200, "GET", "/admin/push/config", {
-          apiToken: store.admin.apiToken,
-        })).config.paused_push_services
+        (
+          await store.http.expect<{ config: { paused_push_services: PausedService[] } }>(200, "GET", "/admin/push/config", {
+            apiToken: store.admin.apiToken,
+          })
+        ).config.paused_push_services
 
       const paused = await eventually("the push service paused", async () => (await config()).find((p) => p.host === host))
       assert.match(paused.reason, /^vapid_rejected HTTP 403: \d+ of \d+ requests failed$/)
@@ -263,9 +287,9 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
       assert.ok(pausedUntil > engineNow + PAUSE_MS - 60_000 && pausedUntil <= engineNow + PAUSE_MS, "paused for push_service_pause_ms")
 
       const rows = async (messageId: string) =>
-        db.query(`SELECT "status", "attempts", "next_attempt_at", "last_error" FROM "push_delivery" WHERE "message_id" = $1`, [messageId]) as Promise<
-          Array<{ status: string; attempts: number; next_attempt_at: Date; last_error: string }>
-        >
+        db.query(`SELECT "status", "attempts", "next_attempt_at", "last_error" FROM "push_delivery" WHERE "message_id" = $1`, [
+          messageId,
+        ]) as Promise<Array<{ status: string; attempts: number; next_attempt_at: Date; last_error: string }>>
       const first = await eventually("every delivery kept for the pause", async () => {
         const r = await rows(firstId)
         return r.length === 12 && r.every((d) => d.status === "retrying") ? r : undefined
@@ -388,7 +412,9 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const orphans = await settled("pushmsg_orphans")
     assert.equal(orphans.status, "done")
     assert.equal(orphans.gone_count, 1500)
-    const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM "push_delivery" WHERE "message_id" = 'pushmsg_orphans' AND "status" <> 'gone'`)
+    const [{ open }] = await db.query(
+      `SELECT count(*)::int AS open FROM "push_delivery" WHERE "message_id" = 'pushmsg_orphans' AND "status" <> 'gone'`
+    )
     assert.equal(open, 0)
   })
 
@@ -396,7 +422,10 @@ describe("delivery engine health: retire rule, push-service pause, fan-out resum
     const users = store.app.container.resolve<{ delete(id: string): Promise<void> }>("userService")
     const leaver = await createAdmin(store.app.container, "retry-leaver@teststore.dev")
     const laptop = store.push.createDevice("retry-leaver-laptop")
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: leaver.apiToken, body: { subscription: laptop.subscription } })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: leaver.apiToken,
+      body: { subscription: laptop.subscription },
+    })
     store.push.respondWith(laptop.id, [{ status: 503 }])
     const deliveryId = await withFrozenClock(async () => {
       await store.http.expect(200, "POST", "/admin/push/test", { apiToken: leaver.apiToken, body: {} })

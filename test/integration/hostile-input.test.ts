@@ -22,14 +22,20 @@ const FCM = "https://fcm.googleapis.com/fcm/send/abc:APA91b"
 const BATCHES = 200
 const PER_BATCH = 10
 
-const refused = (reason: string) => (err: unknown): boolean => err instanceof EndpointForbiddenError && err.reason === reason
+const refused =
+  (reason: string) =>
+  (err: unknown): boolean =>
+    err instanceof EndpointForbiddenError && err.reason === reason
 
 describe("SSRF cases, pure: every notation, names resolving inside, DNS rebinding", () => {
   const policy = createEndpointPolicy()
 
   for (const [name, endpoint] of SSRF_ENDPOINTS) {
     it(`refuses ${name}`, () => {
-      assert.throws(() => checkEndpointSyntax(endpoint, policy), (err: unknown) => err instanceof EndpointForbiddenError)
+      assert.throws(
+        () => checkEndpointSyntax(endpoint, policy),
+        (err: unknown) => err instanceof EndpointForbiddenError
+      )
     })
   }
 
@@ -74,10 +80,14 @@ describe("SSRF cases, pure: every notation, names resolving inside, DNS rebindin
 function adminRoutes(): Array<{ method: string; path: string }> {
   const root = path.join(REPO_ROOT, "src", "api", "admin")
   const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : []))
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : []))
   return walk(root).flatMap((file) => {
     const url = `/admin/${path.relative(root, path.dirname(file)).split(path.sep).join("/")}`.replace(/\[[^\]]+\]/g, "pushmsg_01ANY")
-    const methods = [...fs.readFileSync(file, "utf8").matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1])
+    const methods = [...fs.readFileSync(file, "utf8").matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g)].map(
+      (m) => m[1]
+    )
     return methods.map((method) => ({ method, path: url }))
   })
 }
@@ -94,7 +104,9 @@ describe("hostile input against the real store", () => {
   const freshIp = (): Record<string, string> => ({ "x-forwarded-for": `198.51.100.${++ipSeq % 250}` })
 
   const counts = async (): Promise<Record<string, number>> =>
-    Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, (await db.query(`SELECT count(*)::int AS n FROM "${t}"`))[0].n as number])))
+    Object.fromEntries(
+      await Promise.all(TABLES.map(async (t) => [t, (await db.query(`SELECT count(*)::int AS n FROM "${t}"`))[0].n as number]))
+    )
 
   before(async () => {
     store = await startTestStore("hostile_input", {
@@ -152,26 +164,37 @@ describe("hostile input against the real store", () => {
         return
       }
       const body = res.body as { type?: unknown; message?: unknown }
-      assert.ok(body && typeof body === "object" && typeof body.type === "string" && typeof body.message === "string", `a JSON error: ${what}`)
+      assert.ok(
+        body && typeof body === "object" && typeof body.type === "string" && typeof body.message === "string",
+        `a JSON error: ${what}`
+      )
       assert.doesNotMatch(text, /at .*\.[jt]s:\d+|node_modules|\bstack\b/, `no stack trace: ${what}`)
       assert.ok(!text.includes(MARK), `the answer repeats a submitted value: ${what}`)
       if (res.status === 429) assert.match(res.headers.get("retry-after") ?? "", /^\d+$/, what)
     }
     await fc.assert(
-      fc.asyncProperty(fc.array(hostileRequests({ subscription: valid.subscription, adminRoutes: adminRoutes() }), { minLength: PER_BATCH, maxLength: PER_BATCH }), async (requests) => {
-        const answers = await Promise.all(requests.map(send))
-        requests.forEach((r, i) => {
-          sent++
-          statuses.set(answers[i].status, (statuses.get(answers[i].status) ?? 0) + 1)
-          check(r, answers[i])
-        })
-      }),
+      fc.asyncProperty(
+        fc.array(hostileRequests({ subscription: valid.subscription, adminRoutes: adminRoutes() }), {
+          minLength: PER_BATCH,
+          maxLength: PER_BATCH,
+        }),
+        async (requests) => {
+          const answers = await Promise.all(requests.map(send))
+          requests.forEach((r, i) => {
+            sent++
+            statuses.set(answers[i].status, (statuses.get(answers[i].status) ?? 0) + 1)
+            check(r, answers[i])
+          })
+        }
+      ),
       { numRuns: BATCHES, includeErrorInReport: true }
     )
     assert.ok(sent >= 1000, `${sent} requests`)
     assert.deepEqual(await counts(), before, "rejected requests stored nothing")
     await store.http.expect(200, "GET", "/store/push/vapid-public-key")
-    t.diagnostic(`${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`)
+    t.diagnostic(
+      `${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`
+    )
   })
 
   it("every SSRF notation is refused at subscribe time, naming the field", async () => {
@@ -190,13 +213,26 @@ describe("hostile input against the real store", () => {
   it("a 302 from a push service is not followed: the delivery is rejected as redirect_refused", async () => {
     const device = store.push.createDevice("admin-redirecting")
     const target = store.push.createDevice("redirect-target")
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: store.admin.apiToken, body: { subscription: device.subscription } })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: store.admin.apiToken,
+      body: { subscription: device.subscription },
+    })
     secrets.add(device.endpoint).add(device.keys.auth).add(target.endpoint)
     store.push.respondWith(device.id, [{ status: 302, headers: { location: target.endpoint } }])
-    const { message } = await store.http.expect<{ message: { id: string; failed_count: number } }>(200, "POST", "/admin/push/test", { apiToken: store.admin.apiToken })
+    const { message } = await store.http.expect<{ message: { id: string; failed_count: number } }>(200, "POST", "/admin/push/test", {
+      apiToken: store.admin.apiToken,
+    })
     assert.equal(message.failed_count, 1)
-    const detail = await store.http.expect<{ deliveries: Array<{ last_status_code: number; last_error: string }> }>(200, "GET", `/admin/push/messages/${message.id}`, { apiToken: store.admin.apiToken })
-    assert.deepEqual(detail.deliveries.map((d) => [d.last_status_code, d.last_error]), [[302, "redirect_refused"]])
+    const detail = await store.http.expect<{ deliveries: Array<{ last_status_code: number; last_error: string }> }>(
+      200,
+      "GET",
+      `/admin/push/messages/${message.id}`,
+      { apiToken: store.admin.apiToken }
+    )
+    assert.deepEqual(
+      detail.deliveries.map((d) => [d.last_status_code, d.last_error]),
+      [[302, "redirect_refused"]]
+    )
     // The test send answered after its delivery was recorded: a followed redirect would have come before.
     assert.equal(store.push.attempts.filter((a) => a.deviceId === target.id).length, 0, "the redirect target was never contacted")
   })
@@ -205,7 +241,10 @@ describe("hostile input against the real store", () => {
     const bad = { subscription: { ...valid.subscription, endpoint: "https://evil.example/x" } }
     const ip = freshIp()
     for (let i = 0; i < 5; i++) await store.http.expect(400, "POST", "/store/push/subscriptions", { headers: ip, body: bad })
-    const limited = await store.http.request<{ type: string; message: string }>("POST", "/store/push/subscriptions/renew", { headers: ip, body: bad })
+    const limited = await store.http.request<{ type: string; message: string }>("POST", "/store/push/subscriptions/renew", {
+      headers: ip,
+      body: bad,
+    })
     assert.equal(limited.status, 429, "renew shares the subscribe allowance")
     assert.equal(limited.body.type, "rate_limited")
     const retryAfter = Number(limited.headers.get("retry-after"))
@@ -216,13 +255,19 @@ describe("hostile input against the real store", () => {
     const other = await registerCustomer(store.http, `limited-${process.pid}@teststore.dev`)
     secrets.add(other.token)
     const answers: number[] = []
-    for (let i = 0; i < 7; i++) answers.push((await store.http.request("POST", "/store/push/subscriptions", { headers: freshIp(), token: other.token, body: bad })).status)
+    for (let i = 0; i < 7; i++)
+      answers.push(
+        (await store.http.request("POST", "/store/push/subscriptions", { headers: freshIp(), token: other.token, body: bad })).status
+      )
     assert.deepEqual(answers, [400, 400, 400, 400, 400, 429, 429])
 
     const contactIp = freshIp()
     const contact = { name: "Flooder", email: "flood@shop.dev" }
     for (let i = 0; i < 3; i++) await store.http.expect(400, "POST", "/store/contact-messages", { headers: contactIp, body: contact })
-    const contactLimited = await store.http.request<{ type: string }>("POST", "/store/contact-messages", { headers: contactIp, body: { ...contact, message: "hi" } })
+    const contactLimited = await store.http.request<{ type: string }>("POST", "/store/contact-messages", {
+      headers: contactIp,
+      body: { ...contact, message: "hi" },
+    })
     assert.equal(contactLimited.status, 429)
     assert.ok(Number(contactLimited.headers.get("retry-after")) > 60, "the contact allowance refills per hour")
   })
@@ -234,19 +279,37 @@ describe("hostile input against the real store", () => {
     const devices = [1, 2, 3, 4].map((i) => store.push.createDevice(`owner-${i}`))
     for (const d of devices) {
       secrets.add(d.endpoint).add(d.keys.auth)
-      await store.http.expect(201, "POST", "/store/push/subscriptions", { headers: freshIp(), token: owner.token, body: { subscription: d.subscription } })
+      await store.http.expect(201, "POST", "/store/push/subscriptions", {
+        headers: freshIp(),
+        token: owner.token,
+        body: { subscription: d.subscription },
+      })
     }
     const mine = await store.http.expect<{ count: number }>(200, "GET", "/store/push/subscriptions", { token: owner.token })
     assert.equal(mine.count, 3)
-    const stored: Array<{ endpoint: string }> = await db.query(`SELECT "endpoint" FROM "push_subscription" WHERE "customer_id" = $1`, [owner.id])
-    assert.deepEqual(stored.map((r) => r.endpoint).sort(), devices.slice(1).map((d) => d.endpoint).sort(), "the first device was replaced")
+    const stored: Array<{ endpoint: string }> = await db.query(`SELECT "endpoint" FROM "push_subscription" WHERE "customer_id" = $1`, [
+      owner.id,
+    ])
+    assert.deepEqual(
+      stored.map((r) => r.endpoint).sort(),
+      devices
+        .slice(1)
+        .map((d) => d.endpoint)
+        .sort(),
+      "the first device was replaced"
+    )
     const theirs = await store.http.expect<{ count: number }>(200, "GET", "/store/push/subscriptions", { token: stranger.token })
     assert.equal(theirs.count, 0, "another customer sees none of them")
     // Removing needs the auth secret, not just the endpoint.
     const wrongAuth = Buffer.alloc(16, 9).toString("base64url")
-    await store.http.expect(404, "DELETE", "/store/push/subscriptions", { headers: freshIp(), token: stranger.token, body: { endpoint: devices[3].endpoint, auth: wrongAuth } })
+    await store.http.expect(404, "DELETE", "/store/push/subscriptions", {
+      headers: freshIp(),
+      token: stranger.token,
+      body: { endpoint: devices[3].endpoint, auth: wrongAuth },
+    })
     const text = JSON.stringify(mine)
-    for (const d of devices) assert.ok(!text.includes(d.endpoint) && !text.includes(d.keys.auth), "no endpoint or auth secret in the answer")
+    for (const d of devices)
+      assert.ok(!text.includes(d.endpoint) && !text.includes(d.keys.auth), "no endpoint or auth secret in the answer")
   })
 
   it("every admin route file answers 401 without an admin, also to a signed-in customer", async () => {
@@ -278,10 +341,17 @@ describe("hostile input against the real store", () => {
         `SELECT "event_name", "payload"->>'title' AS "title" FROM "push_message"
          WHERE "event_name" IN ('contact_message.created', 'contact_message.summary') ORDER BY "created_at"`
       )
-    await eventually("two single alerts and a summary", async () => {
-      const now = await alerts()
-      return now.filter((a) => a.event_name === "contact_message.created").length >= 2 && now.some((a) => a.event_name === "contact_message.summary")
-    }, 15_000)
+    await eventually(
+      "two single alerts and a summary",
+      async () => {
+        const now = await alerts()
+        return (
+          now.filter((a) => a.event_name === "contact_message.created").length >= 2 &&
+          now.some((a) => a.event_name === "contact_message.summary")
+        )
+      },
+      15_000
+    )
     // Nothing left to wait for: the local event bus does not await its subscribers, so give the
     // other six events' handlers time to finish before checking that they added no alert.
     await pause(1_000)

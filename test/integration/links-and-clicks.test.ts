@@ -84,7 +84,10 @@ describe("links stay home; a click needs its delivery's token", () => {
     // Placeholders in a path on the storefront, the admin's origin and an allowlisted host pass.
     await store.http.expect(200, "POST", path, { ...admin(), body: { url: "/account/orders/{{order.id}}" } })
     await store.http.expect(200, "POST", path, { ...admin(), body: { locale: "fr", url: "https://help.partner.example/fr/{{order.id}}" } })
-    await store.http.expect(200, "POST", "/admin/push/templates/order.placed/admin", { ...admin(), body: { url: "https://admin.teststore.dev/a/orders/{{order.id}}" } })
+    await store.http.expect(200, "POST", "/admin/push/templates/order.placed/admin", {
+      ...admin(),
+      body: { url: "https://admin.teststore.dev/a/orders/{{order.id}}" },
+    })
     assert.equal(await count("push_template"), 3)
     await store.http.expect(200, "DELETE", path, admin())
     await store.http.expect(200, "DELETE", "/admin/push/templates/order.placed/admin", admin())
@@ -135,10 +138,14 @@ describe("links stay home; a click needs its delivery's token", () => {
   })
 
   it("a stored message whose link no longer follows the rule is not resent", async () => {
-    const [message] = await db.query(`SELECT "id" FROM "push_message" WHERE "event_name" = 'web_push.broadcast' ORDER BY "created_at" DESC LIMIT 1`)
+    const [message] = await db.query(
+      `SELECT "id" FROM "push_message" WHERE "event_name" = 'web_push.broadcast' ORDER BY "created_at" DESC LIMIT 1`
+    )
     assert.ok(message, "the broadcast of the previous test is recorded")
     // As if recorded before the rule, or before the host left link_allowlist.
-    await db.query(`UPDATE "push_message" SET "payload" = jsonb_set("payload", '{url}', '"https://evil.example/x"') WHERE "id" = $1`, [message.id])
+    await db.query(`UPDATE "push_message" SET "payload" = jsonb_set("payload", '{url}', '"https://evil.example/x"') WHERE "id" = $1`, [
+      message.id,
+    ])
     const before = await count("push_message")
     const res = await store.http.request<{ field?: string }>("POST", `/admin/push/messages/${message.id}/resend`, admin())
     assert.equal(res.status, 400, JSON.stringify(res.body))

@@ -70,10 +70,17 @@ describe("the package a store owner installs", () => {
 
   it("packs dist/ (plugin, CLI, storefront snippet), README and LICENSE, and nothing else", async () => {
     const { stdout } = await run("tar", ["tzf", tarball])
-    const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""))
+    const files = stdout
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""))
     const outside = files.filter((f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f))
     assert.deepEqual(outside, [])
-    assert.deepEqual(files.filter((f) => f.endsWith(".map")), [], "no source maps pointing at sources that are not shipped")
+    assert.deepEqual(
+      files.filter((f) => f.endsWith(".map")),
+      [],
+      "no source maps pointing at sources that are not shipped"
+    )
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> }
     assert.deepEqual(Object.keys(pkg.dependencies ?? {}), [], "no runtime dependencies: the transport is Node's own")
     for (const needed of [
@@ -91,7 +98,10 @@ describe("the package a store owner installs", () => {
   })
 
   /** `medusa start` in the fresh store (with `nodeDir` first on PATH: that Node runs it); resolves once the plugin's route answers. */
-  async function startStore(env: NodeJS.ProcessEnv, nodeDir?: string): Promise<{ url: string; output: () => string; stop(): Promise<void> }> {
+  async function startStore(
+    env: NodeJS.ProcessEnv,
+    nodeDir?: string
+  ): Promise<{ url: string; output: () => string; stop(): Promise<void> }> {
     const port = await freePort()
     const PATH = nodeDir ? `${nodeDir}${path.delimiter}${env.PATH ?? ""}` : env.PATH
     const child = spawn(path.join(STORE, "node_modules", ".bin", "medusa"), ["start"], {
@@ -109,7 +119,10 @@ describe("the package a store owner installs", () => {
     const url = `http://127.0.0.1:${port}`
     const deadline = Date.now() + 120_000
     for (;;) {
-      const ok = await fetch(`${url}/store/push/vapid-public-key`).then((r) => r.ok, () => false)
+      const ok = await fetch(`${url}/store/push/vapid-public-key`).then(
+        (r) => r.ok,
+        () => false
+      )
       if (ok) return { url, output: () => output, stop }
       if (child.exitCode !== null || Date.now() > deadline) {
         await stop()
@@ -163,8 +176,17 @@ describe("the package a store owner installs", () => {
 }
 `
     )
-    const env: NodeJS.ProcessEnv = { ...process.env, WEB_PUSH_VAPID_PUBLIC_KEY: keys.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: keys.privateKey, NODE_ENV: "development" }
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: STORE, env, maxBuffer: 64 << 20 })
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      WEB_PUSH_VAPID_PUBLIC_KEY: keys.publicKey,
+      WEB_PUSH_VAPID_PRIVATE_KEY: keys.privateKey,
+      NODE_ENV: "development",
+    }
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: STORE,
+      env,
+      maxBuffer: 64 << 20,
+    })
 
     const bin = (name: string): string => path.join(STORE, "node_modules", ".bin", name)
     const vapid = await run(bin("medusa-plugin-web-push"), ["vapid"], { cwd: STORE, env })
@@ -172,7 +194,9 @@ describe("the package a store owner installs", () => {
     const priv = /WEB_PUSH_VAPID_PRIVATE_KEY=(\S+)/.exec(vapid.stdout)?.[1]
     assert.doesNotThrow(() => validateVapidKeys(pub, priv), "the CLI prints a valid, matching key pair")
 
-    const before = await run(bin("medusa-plugin-web-push"), ["doctor"], { cwd: STORE, env }).catch((e: { stdout: string; code: number }) => e)
+    const before = await run(bin("medusa-plugin-web-push"), ["doctor"], { cwd: STORE, env }).catch(
+      (e: { stdout: string; code: number }) => e
+    )
     assert.equal((before as { code?: number }).code, 1, "doctor fails before the migrations")
     assert.match(before.stdout, /medusa migrations run/)
 
@@ -184,9 +208,13 @@ describe("the package a store owner installs", () => {
     const db = new Client({ connectionString: url })
     await db.connect()
     try {
-      const [last] = (await db.query(`SELECT "timestamp", "name" FROM "migrations" WHERE "name" LIKE 'WebPush%' ORDER BY "timestamp" DESC LIMIT 1`)).rows
+      const [last] = (
+        await db.query(`SELECT "timestamp", "name" FROM "migrations" WHERE "name" LIKE 'WebPush%' ORDER BY "timestamp" DESC LIMIT 1`)
+      ).rows
       await db.query(`DELETE FROM "migrations" WHERE "timestamp" = $1`, [last.timestamp])
-      const stale = await run(bin("medusa-plugin-web-push"), ["doctor"], { cwd: STORE, env }).catch((e: { stdout: string; code: number }) => e)
+      const stale = await run(bin("medusa-plugin-web-push"), ["doctor"], { cwd: STORE, env }).catch(
+        (e: { stdout: string; code: number }) => e
+      )
       assert.equal((stale as { code?: number }).code, 1, "doctor fails while a migration is missing")
       assert.match(stale.stdout, new RegExp(`migrations not applied: ${String(last.timestamp)}-`))
       await db.query(`INSERT INTO "migrations" ("timestamp", "name") VALUES ($1, $2)`, [last.timestamp, last.name])
@@ -217,7 +245,9 @@ describe("the package a store owner installs", () => {
       assert.ok(storeEnv, "the install test ran first")
       const nodeDir = await nodeBinDir(version)
       // `medusa` starts with `#!/usr/bin/env node`: with this PATH, that is this Node.
-      const { stdout: reported } = await run("env", ["node", "--version"], { env: { ...process.env, PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ""}` } })
+      const { stdout: reported } = await run("env", ["node", "--version"], {
+        env: { ...process.env, PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ""}` },
+      })
       assert.equal(reported.trim(), `v${version}`)
       const certs = ensureTestCertificates(CERT_DIR)
       const keys = { publicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY as string }
@@ -248,14 +278,21 @@ describe("the package a store owner installs", () => {
   it("tried as a new user, in the packed store: a cross-site form broadcast with the admin's cookie and a stranger holding the order lookup both get nothing", async () => {
     assert.ok(storeEnv, "the install test ran first")
     const certs = ensureTestCertificates(CERT_DIR)
-    const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY })
+    const push = await startPushService({
+      key: certs.keyPem,
+      cert: certs.certPem,
+      expectedVapidPublicKey: storeEnv.WEB_PUSH_VAPID_PUBLIC_KEY,
+    })
     const store = await startStore({ ...storeEnv, NODE_EXTRA_CA_CERTS: trustBundle() })
     const db = new Client({ connectionString: storeDatabaseUrl })
     await db.connect()
     try {
       const http = new HttpClient(store.url)
       const email = "owner@fresh-store.dev"
-      await run(path.join(STORE, "node_modules", ".bin", "medusa"), ["user", "-e", email, "-p", "supersecret"], { cwd: STORE, env: storeEnv })
+      await run(path.join(STORE, "node_modules", ".bin", "medusa"), ["user", "-e", email, "-p", "supersecret"], {
+        cwd: STORE,
+        env: storeEnv,
+      })
       await db.query(`UPDATE "user" SET "api_token" = 'trial-admin-token' WHERE "email" = $1`, [email])
       const admin = { id: "", email, apiToken: "trial-admin-token" }
       const catalog = await seedCatalog(http, admin)
@@ -295,7 +332,11 @@ describe("the package a store owner installs", () => {
 
       // A stranger who knows the customer's e-mail finds the order number and its cart_id.
       const first = await placeOrder(http, catalog, { token: victim.token, email: victim.email })
-      const lookup = await http.expect<{ order: { cart_id: string } }>(200, "GET", `/store/orders?display_id=${first.displayId}&email=${encodeURIComponent(victim.email)}`)
+      const lookup = await http.expect<{ order: { cart_id: string } }>(
+        200,
+        "GET",
+        `/store/orders?display_id=${first.displayId}&email=${encodeURIComponent(victim.email)}`
+      )
       assert.equal(lookup.order.cart_id, first.cartId, "Medusa reveals the cart_id")
       const strangerPhone = push.createDevice("stranger-phone")
       const claim = await http.request<{ message: string }>("POST", "/store/push/subscriptions", {
@@ -309,7 +350,11 @@ describe("the package a store owner installs", () => {
       await shipOrder(http, admin, next.id, { trackingNumber: "TRIAL-1" })
       await push.waitForMessages((m) => m.deviceId === victimPhone.id && /shipped/i.test((m.payload as { title: string }).title), 1, 30_000)
       assert.deepEqual(push.messagesFor(strangerPhone.id), [])
-      assert.equal(push.messagesFor(victimPhone.id).filter((m) => /sale/i.test((m.payload as { title: string }).title)).length, 0, "no forged sale")
+      assert.equal(
+        push.messagesFor(victimPhone.id).filter((m) => /sale/i.test((m.payload as { title: string }).title)).length,
+        0,
+        "no forged sale"
+      )
     } finally {
       await db.end()
       await store.stop()

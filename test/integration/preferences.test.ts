@@ -89,7 +89,10 @@ describe("preferences, languages and timing", () => {
     })
     await pause(1500) // nothing to wait for: give the order's event handlers time to finish
     assert.equal(store.push.messagesFor(device.id).length, 0)
-    assert.equal((await db.query(`SELECT * FROM "push_message" WHERE "resource_id" = $1 AND "audience" = 'customer'`, [order.id])).length, 0)
+    assert.equal(
+      (await db.query(`SELECT * FROM "push_message" WHERE "resource_id" = $1 AND "audience" = 'customer'`, [order.id])).length,
+      0
+    )
   })
 
   it("a promotion at 03:00 for the reader waits for the window's opening (clock injected)", async () => {
@@ -118,8 +121,14 @@ describe("preferences, languages and timing", () => {
   it("a broadcast says how many readers get it now and how many wait for their window, and until when (clock injected)", async () => {
     clock.freeze(new Date("2026-11-30T10:00:00Z")) // 19:00 in Tokyo (inside the window), 05:00 in New York (outside)
     const opening = "2026-11-30T14:00:00.000Z" // 09:00 in New York
-    const { device: tokyo } = await customerDevice("owl-tokyo@teststore.dev", "owl-tokyo", { categories: ["night_owls"], time_zone: "Asia/Tokyo" })
-    const { device: newYork } = await customerDevice("owl-ny@teststore.dev", "owl-ny", { categories: ["night_owls"], time_zone: "America/New_York" })
+    const { device: tokyo } = await customerDevice("owl-tokyo@teststore.dev", "owl-tokyo", {
+      categories: ["night_owls"],
+      time_zone: "Asia/Tokyo",
+    })
+    const { device: newYork } = await customerDevice("owl-ny@teststore.dev", "owl-ny", {
+      categories: ["night_owls"],
+      time_zone: "America/New_York",
+    })
     const apiToken = store.admin.apiToken
     const body = { title: "Owl sale", body: "Only tonight", category: "night_owls" }
 
@@ -135,7 +144,11 @@ describe("preferences, languages and timing", () => {
     assert.equal(free.next_window_opens_at, null)
 
     const headers = { "Idempotency-Key": "owl-sale-0001" }
-    const { message, ...reach } = await store.http.expect<{ message: { id: string } }>(202, "POST", "/admin/push/broadcasts", { apiToken, body, headers })
+    const { message, ...reach } = await store.http.expect<{ message: { id: string } }>(202, "POST", "/admin/push/broadcasts", {
+      apiToken,
+      body,
+      headers,
+    })
     assert.deepEqual(reach, { recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
     await store.push.waitForMessages((m) => m.deviceId === tokyo.id && payloadOf(m).title === "Owl sale", 1)
 
@@ -148,13 +161,18 @@ describe("preferences, languages and timing", () => {
     assert.equal(waiting.status, "sending")
     assert.equal(waiting.held_count, 1)
     assert.equal(waiting.next_window_opens_at, opening)
-    const list = await store.http.expect<{ messages: View[] }>(200, "GET", "/admin/push/messages?audience=broadcast&limit=100", { apiToken })
+    const list = await store.http.expect<{ messages: View[] }>(200, "GET", "/admin/push/messages?audience=broadcast&limit=100", {
+      apiToken,
+    })
     const listed = list.messages.find((m) => m.id === message.id)
     assert.equal(listed?.held_count, 1)
     assert.equal(listed?.next_window_opens_at, opening)
     // The same request retried answers the recorded message's numbers.
     const again = await store.http.expect<Record<string, unknown>>(202, "POST", "/admin/push/broadcasts", { apiToken, body, headers })
-    assert.deepEqual({ ...again, message: undefined }, { message: undefined, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
+    assert.deepEqual(
+      { ...again, message: undefined },
+      { message: undefined, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening }
+    )
     clock.freeze(new Date("2026-11-30T13:59:59Z")) // a second before the window opens
     await runDueWork(store)
     assert.equal((await deliveryOf(message.id, newYork)).status, "scheduled", "still held")
@@ -205,7 +223,10 @@ describe("preferences, languages and timing", () => {
     const fourth = await deliveryOf(ids[3], device)
     assert.equal(fourth.status, "skipped")
     assert.match(fourth.last_error, /frequency_cap: at most 3 flash_sales per week/)
-    const titles = store.push.messagesFor(device.id).map((m) => payloadOf(m).title).filter((t) => t.startsWith("Deal"))
+    const titles = store.push
+      .messagesFor(device.id)
+      .map((m) => payloadOf(m).title)
+      .filter((t) => t.startsWith("Deal"))
     assert.deepEqual(titles, ["Deal #1", "Deal #2", "Deal #3"])
     clock.freeze(new Date("2026-11-30T12:00:00Z"))
   })
@@ -216,7 +237,10 @@ describe("preferences, languages and timing", () => {
     const pickyDevice = store.push.createDevice("picky-admin")
     const allDevice = store.push.createDevice("all-admin")
     await store.http.expect(201, "POST", "/admin/push/subscriptions", { token, body: { subscription: pickyDevice.subscription } })
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: store.admin.apiToken, body: { subscription: allDevice.subscription } })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: store.admin.apiToken,
+      body: { subscription: allDevice.subscription },
+    })
     const prefs = await store.http.expect<{ events: string[] }>(200, "GET", "/admin/push/preferences", { token })
     assert.ok(prefs.events.includes("order.placed"), "an admin gets every store event by default")
     await store.http.expect(200, "POST", "/admin/push/preferences", { token, body: { events: ["contact_message.created"] } })
@@ -241,15 +265,25 @@ describe("preferences, languages and timing", () => {
     )
     assert.equal(templates.length, 10)
     for (const t of templates) {
-      const english = await store.http.expect<{ notification: { title: string; body: string } }>(200, "POST", "/admin/push/templates/preview", {
-        apiToken: store.admin.apiToken,
-        body: { event: t.event, audience: t.audience, locale: "en" },
-      })
-      for (const locale of ["fr", "de", "es"]) {
-        const { notification } = await store.http.expect<{ notification: { title: string; body: string } }>(200, "POST", "/admin/push/templates/preview", {
+      const english = await store.http.expect<{ notification: { title: string; body: string } }>(
+        200,
+        "POST",
+        "/admin/push/templates/preview",
+        {
           apiToken: store.admin.apiToken,
-          body: { event: t.event, audience: t.audience, locale },
-        })
+          body: { event: t.event, audience: t.audience, locale: "en" },
+        }
+      )
+      for (const locale of ["fr", "de", "es"]) {
+        const { notification } = await store.http.expect<{ notification: { title: string; body: string } }>(
+          200,
+          "POST",
+          "/admin/push/templates/preview",
+          {
+            apiToken: store.admin.apiToken,
+            body: { event: t.event, audience: t.audience, locale },
+          }
+        )
         const text = `${notification.title} ${notification.body}`
         assert.doesNotMatch(text, /\{\{|undefined|null|\[object/, `${t.event} ${t.audience} ${locale}: ${text}`)
         assert.notEqual(notification.title, english.notification.title, `${t.event} ${t.audience} is translated into ${locale}`)

@@ -60,14 +60,23 @@ describe("rate limits on clicks, preferences and removal (one store, in memory)"
   const customerDevice = async (label: string) => {
     const customer = await registerCustomer(store.http, `${label}-${process.pid}@teststore.dev`)
     const device = store.push.createDevice(label)
-    await store.http.expect(201, "POST", "/store/push/subscriptions", { headers: client(), token: customer.token, body: { subscription: device.subscription } })
+    await store.http.expect(201, "POST", "/store/push/subscriptions", {
+      headers: client(),
+      token: customer.token,
+      body: { subscription: device.subscription },
+    })
     return { customer, device }
   }
 
   it("a click over the limit: 429 with Retry-After and a JSON message, and the click is not recorded", async () => {
     const device = store.push.createDevice("admin-clicks")
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: store.admin.apiToken, body: { subscription: device.subscription } })
-    const { message } = await store.http.expect<{ message: { id: string } }>(200, "POST", "/admin/push/test", { apiToken: store.admin.apiToken })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: store.admin.apiToken,
+      body: { subscription: device.subscription },
+    })
+    const { message } = await store.http.expect<{ message: { id: string } }>(200, "POST", "/admin/push/test", {
+      apiToken: store.admin.apiToken,
+    })
     const [delivery] = await db.query(`SELECT "id" FROM "push_delivery" WHERE "message_id" = $1`, [message.id])
     assert.ok(delivery, "the test push made a delivery")
 
@@ -90,9 +99,14 @@ describe("rate limits on clicks, preferences and removal (one store, in memory)"
     const { device } = await customerDevice("prefs-limited")
     const [before] = await db.query(`SELECT "categories", "locale" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
     const me = client()
-    for (let i = 0; i < 3; i++) assert.equal((await store.http.request("POST", "/store/push/preferences", { headers: me, body: {} })).status, 400)
+    for (let i = 0; i < 3; i++)
+      assert.equal((await store.http.request("POST", "/store/push/preferences", { headers: me, body: {} })).status, 400)
     const change = { endpoint: device.endpoint, auth: device.keys.auth, categories: ["announcements"], locale: "fr" }
-    assertLimited(await store.http.request("POST", "/store/push/preferences", { headers: me, body: change }), 20, "the 4th preference change")
+    assertLimited(
+      await store.http.request("POST", "/store/push/preferences", { headers: me, body: change }),
+      20,
+      "the 4th preference change"
+    )
     const [after] = await db.query(`SELECT "categories", "locale" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
     assert.deepEqual(after, before, "nothing changed")
     await store.http.expect(200, "POST", "/store/push/preferences", { headers: client(), body: change })
@@ -101,16 +115,30 @@ describe("rate limits on clicks, preferences and removal (one store, in memory)"
   it("removing a device over the limit: 429 and the device stays; per customer across addresses too", async () => {
     const { customer, device } = await customerDevice("delete-limited")
     const proof = { endpoint: device.endpoint, auth: device.keys.auth }
-    const stored = async () => (await db.query(`SELECT count(*)::int AS n FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint]))[0].n as number
+    const stored = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint]))[0].n as number
 
     const me = client()
     for (let i = 0; i < 3; i++) await store.http.expect(404, "DELETE", "/store/push/subscriptions", { headers: me, body: unknownProof() })
-    assertLimited(await store.http.request("DELETE", "/store/push/subscriptions", { headers: me, body: proof }), 20, "the 4th removal from one address")
+    assertLimited(
+      await store.http.request("DELETE", "/store/push/subscriptions", { headers: me, body: proof }),
+      20,
+      "the 4th removal from one address"
+    )
     assert.equal(await stored(), 1, "the device is still there")
 
     // The signed-in customer's own allowance holds whatever address each request comes from.
-    for (let i = 0; i < 3; i++) await store.http.expect(404, "DELETE", "/store/push/subscriptions", { headers: client(), token: customer.token, body: unknownProof() })
-    assertLimited(await store.http.request("DELETE", "/store/push/subscriptions", { headers: client(), token: customer.token, body: proof }), 20, "the customer's 4th removal")
+    for (let i = 0; i < 3; i++)
+      await store.http.expect(404, "DELETE", "/store/push/subscriptions", {
+        headers: client(),
+        token: customer.token,
+        body: unknownProof(),
+      })
+    assertLimited(
+      await store.http.request("DELETE", "/store/push/subscriptions", { headers: client(), token: customer.token, body: proof }),
+      20,
+      "the customer's 4th removal"
+    )
     assert.equal(await stored(), 1, "the device is still there")
 
     await store.http.expect(200, "DELETE", "/store/push/subscriptions", { headers: client(), body: proof })
@@ -119,10 +147,18 @@ describe("rate limits on clicks, preferences and removal (one store, in memory)"
 
   it("the admin's removal by proof is limited per admin across addresses; the device stays", async () => {
     const device = store.push.createDevice("admin-delete-limited")
-    await store.http.expect(201, "POST", "/admin/push/subscriptions", { apiToken: store.admin.apiToken, body: { subscription: device.subscription } })
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: store.admin.apiToken,
+      body: { subscription: device.subscription },
+    })
     const auth = { apiToken: store.admin.apiToken }
-    for (let i = 0; i < 3; i++) await store.http.expect(404, "DELETE", "/admin/push/subscriptions", { ...auth, headers: client(), body: unknownProof() })
-    const limited = await store.http.request("DELETE", "/admin/push/subscriptions", { ...auth, headers: client(), body: { endpoint: device.endpoint, auth: device.keys.auth } })
+    for (let i = 0; i < 3; i++)
+      await store.http.expect(404, "DELETE", "/admin/push/subscriptions", { ...auth, headers: client(), body: unknownProof() })
+    const limited = await store.http.request("DELETE", "/admin/push/subscriptions", {
+      ...auth,
+      headers: client(),
+      body: { endpoint: device.endpoint, auth: device.keys.auth },
+    })
     assertLimited(limited, 20, "the admin's 4th removal")
     const rows = await db.query(`SELECT "id" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
     assert.equal(rows.length, 1, "the admin device is still there")
@@ -137,9 +173,17 @@ describe("rate limits on clicks, preferences and removal (one store, in memory)"
     }
     assert.deepEqual(answers, [404, 404, 404, 429, 429])
     // Through one proxy only, the one entry is the client (fewer entries than trusted hops).
-    await store.http.expect(404, "DELETE", "/store/push/subscriptions", { headers: { "x-forwarded-for": "192.0.2.51" }, body: unknownProof() })
+    await store.http.expect(404, "DELETE", "/store/push/subscriptions", {
+      headers: { "x-forwarded-for": "192.0.2.51" },
+      body: unknownProof(),
+    })
     assert.equal(
-      (await store.http.request("DELETE", "/store/push/subscriptions", { headers: { "x-forwarded-for": "192.0.2.50" }, body: unknownProof() })).status,
+      (
+        await store.http.request("DELETE", "/store/push/subscriptions", {
+          headers: { "x-forwarded-for": "192.0.2.50" },
+          body: unknownProof(),
+        })
+      ).status,
       429,
       "the same client without the first proxy is still the same client"
     )
@@ -235,7 +279,11 @@ describe("rate limits shared through Redis (two stores on one Redis)", () => {
     const warningsBefore = logs.filter((l) => l.level === "warn").length
     redis().disconnect()
     try {
-      await eventually(() => `the Redis client closed (it is ${redis().status})`, () => redis().status === "end", { timeoutMs: 5000, intervalMs: 50 })
+      await eventually(
+        () => `the Redis client closed (it is ${redis().status})`,
+        () => redis().status === "end",
+        { timeoutMs: 5000, intervalMs: 50 }
+      )
       const ip = freshClient()
       const statuses: number[] = []
       for (let i = 0; i < LIMIT + 2; i++) statuses.push((await remove(first.http, ip)).status)
@@ -251,7 +299,10 @@ describe("rate limits shared through Redis (two stores on one Redis)", () => {
     const ip = freshClient()
     await first.http.expect(404, "DELETE", "/store/push/subscriptions", { headers: { "x-forwarded-for": ip }, body: unknownProof() })
     assert.equal(limiterShared(), true, "back on Redis after one request")
-    assert.ok(logs.some((l) => l.level === "info" && /shared through Redis again/.test(l.line)), "the return is logged")
+    assert.ok(
+      logs.some((l) => l.level === "info" && /shared through Redis again/.test(l.line)),
+      "the return is logged"
+    )
     assert.ok((await redis().pttl(`web-push:rl:unsubscribe:${clientKey(ip)}`)) > 0, "the new request's bucket is in Redis")
   })
 })

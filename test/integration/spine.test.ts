@@ -89,8 +89,12 @@ describe("spine: store events become encrypted web pushes", () => {
       assert.doesNotMatch(JSON.stringify(payload), /undefined|null|\[object Object\]|\{\{/)
     }
     // Both deliveries are recorded as delivered, against one message (recorded just after the send).
-    await eventually("the shipment message done", async () =>
-      (await count("push_message", `"event_name" = 'order.shipment_created' AND "resource_id" = $1 AND "status" = 'done'`, [order.id])) === 1
+    await eventually(
+      "the shipment message done",
+      async () =>
+        (await count("push_message", `"event_name" = 'order.shipment_created' AND "resource_id" = $1 AND "status" = 'done'`, [
+          order.id,
+        ])) === 1
     )
     const deliveries = await db.query(
       `SELECT d."status", d."subscription_id" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id"
@@ -101,7 +105,9 @@ describe("spine: store events become encrypted web pushes", () => {
     assert.ok(deliveries.every((d: { status: string }) => d.status === "delivered"))
 
     // The order confirmation went out too, in the order's currency.
-    const placed = store.push.messages.filter((m) => payloadOf(m).title.includes(`#${order.displayId}`) && /confirmed/i.test(payloadOf(m).title))
+    const placed = store.push.messages.filter(
+      (m) => payloadOf(m).title.includes(`#${order.displayId}`) && /confirmed/i.test(payloadOf(m).title)
+    )
     assert.equal(placed.length, 2)
     assert.match(payloadOf(placed[0]).body, /€/)
   })
@@ -147,9 +153,15 @@ describe("spine: store events become encrypted web pushes", () => {
     const order = await placeOrder(store.http, store.catalog, customer)
     const [received] = await store.push.waitForMessages((m) => m.label === "linus-fresh", 1)
     assert.match(payloadOf(received).title, new RegExp(`#${order.displayId}`))
-    await eventually("the gone subscription removed", async () => (await count("push_subscription", `"customer_id" = $1`, [customer.id])) === 1)
+    await eventually(
+      "the gone subscription removed",
+      async () => (await count("push_subscription", `"customer_id" = $1`, [customer.id])) === 1
+    )
     const [gone] = await eventually("the 410 delivery recorded", () =>
-      db.query(`SELECT "status", "last_status_code" FROM "push_delivery" WHERE "subscription_id" NOT IN (SELECT "id" FROM "push_subscription") AND "last_status_code" = 410`)
+      db
+        .query(
+          `SELECT "status", "last_status_code" FROM "push_delivery" WHERE "subscription_id" NOT IN (SELECT "id" FROM "push_subscription") AND "last_status_code" = 410`
+        )
         .then((rows: Array<{ status: string }>) => (rows.length ? rows : undefined))
     )
     assert.equal(gone.status, "gone")

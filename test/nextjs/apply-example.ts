@@ -69,11 +69,17 @@ function runReadmeCommands(readme: string, starterDir: string): string[] {
   const cli = path.join(REPO_ROOT, "dist", "cli.js")
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run proof:nextjs does)`)
   const changed: string[] = []
-  for (const line of block.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of block
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [command, ...args] = line.split(/\s+/)
     if (command === "npx" && args[0] === "medusa-plugin-web-push") {
       const out = execFileSync(process.execPath, [cli, ...args.slice(1)], { cwd: starterDir, encoding: "utf8" })
-      const wrote = out.split("\n").filter((l) => l.startsWith("wrote ")).map((l) => path.relative(starterDir, path.resolve(starterDir, l.slice(6))))
+      const wrote = out
+        .split("\n")
+        .filter((l) => l.startsWith("wrote "))
+        .map((l) => path.relative(starterDir, path.resolve(starterDir, l.slice(6))))
       if (wrote.length === 0) throw new Error(`\`${line}\` wrote nothing`)
       changed.push(...wrote)
     } else if (command === "mv" && args.length === 2) {
@@ -127,7 +133,10 @@ export function applyExample(starterDir: string): AppliedExample {
   const overview = "return <Overview customer={customer} orders={orders} />"
   edit(starterDir, ACCOUNT_PAGE, (text) => {
     if (!text.includes(overview)) throw new ReadmeMismatch(`${ACCOUNT_PAGE} has no \`${overview}\``)
-    const withButton = text.replace(overview, `return (\n    <>\n      <Overview customer={customer} orders={orders} />\n      ${account.line}\n    </>\n  )`)
+    const withButton = text.replace(
+      overview,
+      `return (\n    <>\n      <Overview customer={customer} orders={orders} />\n      ${account.line}\n    </>\n  )`
+    )
     return addImports(withButton, account.imports, ACCOUNT_PAGE)
   })
   changed.push(ACCOUNT_PAGE)

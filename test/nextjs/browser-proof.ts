@@ -58,9 +58,15 @@ async function waitForButton(page: Page, label: string): Promise<void> {
     await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${JSON.stringify(label)}])`, { timeout: 30_000 })
   } catch (err) {
     const shown = await page
-      .evaluate(() => Array.from(document.querySelectorAll("button.contrast-btn")).map((b) => b.parentElement?.innerText.replace(/\s+/g, " ")).join(" | "))
+      .evaluate(() =>
+        Array.from(document.querySelectorAll("button.contrast-btn"))
+          .map((b) => b.parentElement?.innerText.replace(/\s+/g, " "))
+          .join(" | ")
+      )
       .catch(() => "(page unreadable)")
-    throw new Error(`the button "${label}" did not appear; the opt-in shows: ${shown || "nothing"} (${(err as Error).message})`, { cause: err })
+    throw new Error(`the button "${label}" did not appear; the opt-in shows: ${shown || "nothing"} (${(err as Error).message})`, {
+      cause: err,
+    })
   }
 }
 
@@ -128,7 +134,10 @@ export async function runBrowserProof(ctx: ProofContext): Promise<void> {
     check(!!row && more.length === 0, `expected one push_subscription row, got ${more.length + (row ? 1 : 0)}`)
     check(row.order_id === guestOrder.id, `the row's order_id is ${row.order_id}, not the guest order ${guestOrder.id}`)
     check(row.customer_id === null, "a guest's device belongs to no customer row")
-    check([...push.channels.values()].some((c) => c.endpoint === row.endpoint), "the saved endpoint is the one Firefox registered")
+    check(
+      [...push.channels.values()].some((c) => c.endpoint === row.endpoint),
+      "the saved endpoint is the one Firefox registered"
+    )
     return row
   })
 
@@ -140,10 +149,7 @@ export async function runBrowserProof(ctx: ProofContext): Promise<void> {
     check(ack.code === 100, `Firefox acked the push with ${ack.code}, not 100 (delivered)`)
     const shipped = await shown(`#${guestOrder.displayId} has shipped`)
     check(/NEXT-4711/.test(shipped.body), `the body names the tracking number: ${shipped.body}`)
-    check(
-      shipped.data?.url === `${origin}/order/confirmed/${guestOrder.id}`,
-      `the notification opens ${String(shipped.data?.url)}`
-    )
+    check(shipped.data?.url === `${origin}/order/confirmed/${guestOrder.id}`, `the notification opens ${String(shipped.data?.url)}`)
   })
 
   await step("opt-out on the same page removes the device at the store", async () => {

@@ -67,10 +67,18 @@ export function nextBuild(starterDir: string, logFile: string): Promise<BuildRes
       fs.closeSync(log)
       const seconds = (Date.now() - started) / 1000
       if (code === 0) return resolve({ ok: true, seconds })
-      const output = fs.readFileSync(logFile, "utf8").replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n")
+      const output = fs
+        .readFileSync(logFile, "utf8")
+        .replace(/\x1b\[[0-9;]*m/g, "")
+        .trim()
+        .split("\n")
       // Next prints the failing step last ("Failed to compile", "Type error", "Error occurred prerendering")
       const start = output.findIndex((l) => /Failed to compile|Type error|Error occurred prerendering|Build error occurred|Error:/.test(l))
-      resolve({ ok: false, seconds, error: error ?? output.slice(start >= 0 ? start : -25, (start >= 0 ? start : output.length) + 25).join("\n") })
+      resolve({
+        ok: false,
+        seconds,
+        error: error ?? output.slice(start >= 0 ? start : -25, (start >= 0 ? start : output.length) + 25).join("\n"),
+      })
     }
     child.on("error", (err) => done(null, err.message))
     child.on("exit", (code) => done(code))
@@ -106,7 +114,10 @@ export async function nextStart(starterDir: string, port: number, logFile: strin
       throw new Error(`next start exited (${child.exitCode}); see ${logFile}`)
     }
     // /favicon.ico is outside the middleware's matcher: it answers without a round trip to the store
-    const up = await fetch(`${origin}/favicon.ico`).then((r) => r.ok, () => false)
+    const up = await fetch(`${origin}/favicon.ico`).then(
+      (r) => r.ok,
+      () => false
+    )
     if (up) return { origin, logFile, stop }
     if (Date.now() > deadline) {
       await stop()

@@ -78,9 +78,17 @@ async function main(): Promise<number> {
   facts.push(["starter", `nextjs-starter-medusa @ ${source.commit} (${source.from})`], ["starter folder", STARTER_DIR])
 
   try {
-    await steps.run("examples/nextjs/README.md applied to the starter", () => applyExample(STARTER_DIR), (a) => `${a.changed.length} files`)
+    await steps.run(
+      "examples/nextjs/README.md applied to the starter",
+      () => applyExample(STARTER_DIR),
+      (a) => `${a.changed.length} files`
+    )
     if (installer === "npm") {
-      const overrides = await steps.run("the starter's yarn `resolutions` as npm `overrides`", () => yarnResolutionsAsNpmOverrides(STARTER_DIR), (c) => c.join(", ") || "none needed")
+      const overrides = await steps.run(
+        "the starter's yarn `resolutions` as npm `overrides`",
+        () => yarnResolutionsAsNpmOverrides(STARTER_DIR),
+        (c) => c.join(", ") || "none needed"
+      )
       facts.push(["package.json", overrides.length ? `for npm: ${overrides.join(", ")}` : "as shipped"])
     }
     const install = await steps.run(`${installer} install in the starter`, () =>
@@ -104,21 +112,38 @@ async function main(): Promise<number> {
     writeStarterEnv(STARTER_DIR, { backendUrl: ready.store.app.baseUrl, storefrontOrigin: origin })
 
     const build = await nextBuild(STARTER_DIR, path.join(LOG_DIR, "next-build.log"))
-    steps.record({ name: "next build (the store running)", status: build.ok ? "ok" : "failed", seconds: build.seconds, detail: build.error })
-    facts.push(["next build", `${build.ok ? "passed" : "FAILED"} in ${build.seconds.toFixed(1)} s (log: ${path.join(LOG_DIR, "next-build.log")})`])
+    steps.record({
+      name: "next build (the store running)",
+      status: build.ok ? "ok" : "failed",
+      seconds: build.seconds,
+      detail: build.error,
+    })
+    facts.push([
+      "next build",
+      `${build.ok ? "passed" : "FAILED"} in ${build.seconds.toFixed(1)} s (log: ${path.join(LOG_DIR, "next-build.log")})`,
+    ])
     if (!build.ok) return 1
 
-    const next: NextServer = await steps.run(`next start on ${origin}`, () => nextStart(STARTER_DIR, port, path.join(LOG_DIR, "next-start.log")))
+    const next: NextServer = await steps.run(`next start on ${origin}`, () =>
+      nextStart(STARTER_DIR, port, path.join(LOG_DIR, "next-start.log"))
+    )
     stops.push(() => next.stop())
 
     if (!fs.existsSync(FIREFOX_PATH)) {
-      steps.record({ name: "Firefox ESR steps", status: process.env.CI === "true" ? "failed" : "skipped", seconds: 0, detail: `no Firefox at ${FIREFOX_PATH} (Debian's firefox-esr)` })
+      steps.record({
+        name: "Firefox ESR steps",
+        status: process.env.CI === "true" ? "failed" : "skipped",
+        seconds: 0,
+        detail: `no Firefox at ${FIREFOX_PATH} (Debian's firefox-esr)`,
+      })
       return steps.failed ? 1 : 0
     }
     const certs = ensureTestCertificates(CERT_DIR)
     const push: AutopushServer = await startAutopushServer(certs)
     stops.push(() => push.close())
-    const firefox: FirefoxSession = await steps.run("Firefox ESR with the local push service", () => launchFirefox({ pushServerUrl: push.wsUrl }))
+    const firefox: FirefoxSession = await steps.run("Firefox ESR with the local push service", () =>
+      launchFirefox({ pushServerUrl: push.wsUrl })
+    )
     stops.push(() => firefox.close())
     await runBrowserProof({ store: ready.store, catalog: ready.catalog, push, firefox, origin, step: steps.run })
     return 0

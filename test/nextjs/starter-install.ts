@@ -21,7 +21,18 @@ export type Installer = "yarn" | "npm"
  * yarn.lock where it can but hoists its own way and ignores `resolutions`).
  */
 export const INSTALL_COMMANDS: Record<Installer, string[]> = {
-  yarn: ["npx", "--yes", "yarn@1.22.22", "install", "--frozen-lockfile", "--non-interactive", "--registry", "https://registry.npmjs.org", "--network-timeout", "600000"],
+  yarn: [
+    "npx",
+    "--yes",
+    "yarn@1.22.22",
+    "install",
+    "--frozen-lockfile",
+    "--non-interactive",
+    "--registry",
+    "https://registry.npmjs.org",
+    "--network-timeout",
+    "600000",
+  ],
   npm: ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
 }
 

@@ -35,7 +35,9 @@ export class Steps {
   record(result: StepResult): void {
     this.results.push(result)
     const extra = result.detail ? `: ${result.detail}` : ""
-    this.say(`${result.status === "ok" ? "ok  " : result.status === "failed" ? "FAIL" : "skip"} ${result.name} (${result.seconds.toFixed(1)} s)${extra}`)
+    this.say(
+      `${result.status === "ok" ? "ok  " : result.status === "failed" ? "FAIL" : "skip"} ${result.name} (${result.seconds.toFixed(1)} s)${extra}`
+    )
   }
 
   get failed(): boolean {

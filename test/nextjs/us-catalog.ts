@@ -32,7 +32,12 @@ export async function addUsRegion(http: HttpClient, admin: Admin, europe: Catalo
       amount: 800,
     },
   })
-  const { variants } = await http.expect<{ variants: Array<{ product_id: string }> }>(200, "GET", `/admin/variants?id=${europe.variantId}`, auth)
+  const { variants } = await http.expect<{ variants: Array<{ product_id: string }> }>(
+    200,
+    "GET",
+    `/admin/variants?id=${europe.variantId}`,
+    auth
+  )
   await http.expect(200, "POST", `/admin/products/${variants[0].product_id}/variants/${europe.variantId}`, {
     ...auth,
     body: {

@@ -30,7 +30,8 @@ export interface AdminBuild {
 export function adminBuildDir(): string {
   const bundle = path.join(REPO_ROOT, "dist", "admin", "_virtual_entry.js")
   if (!fs.existsSync(bundle)) throw new Error("dist/admin is missing: run `npm run build` first")
-  const version = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), "utf8")).version
+  const version = (pkg: string) =>
+    JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), "utf8")).version
   const hash = createHash("sha256")
     .update(fs.readFileSync(bundle))
     .update(version("@medusajs/admin"))
@@ -77,7 +78,7 @@ async function buildUnlocked(storeDir: string, outDir: string): Promise<AdminBui
   const started = Date.now()
   const cli = require.resolve("@medusajs/admin/bin/medusa-admin.js", { paths: [REPO_ROOT] })
   // /usr/bin/time reports the build's peak memory when it is there.
-  const time = fs.existsSync("/usr/bin/time") ? ["/usr/bin/time", ["-f", "MAXRSS_KB=%M", process.execPath]] as const : undefined
+  const time = fs.existsSync("/usr/bin/time") ? (["/usr/bin/time", ["-f", "MAXRSS_KB=%M", process.execPath]] as const) : undefined
   const [command, args] = time ? [time[0], [...time[1], cli, "build"]] : [process.execPath, [cli, "build"]]
   const { stderr } = await run(command, args, {
     cwd: storeDir,

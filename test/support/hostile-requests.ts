@@ -38,7 +38,7 @@ const nasty = fc.constantFrom(
   "\u0000",
   "\u0000\u0007\u001b[31m",
   "'; DROP TABLE push_subscription; --",
-  "\" OR \"1\"=\"1",
+  '" OR "1"="1',
   "<script>alert(1)</script>",
   "{{constructor.constructor('return process')()}}",
   "${process.env}",
@@ -104,21 +104,33 @@ const hostileEndpoint = fc.oneof(
   fc.constantFrom(...SSRF_ENDPOINTS.map(([, e]) => e)),
   fc.tuple(fc.constantFrom(...SSRF_ENDPOINTS.map(([, e]) => e)), marked).map(([e, m]) => `${e}/${encodeURIComponent(m)}`),
   fc.webUrl().map((u) => `${u}/${MARK}`),
-  fc.ipV4().map((ip) => `https://${ip}/${MARK}`).filter((u) => !u.startsWith("https://127.")),
-  fc.integer({ min: 1, max: 65535 }).filter((p) => p !== 443).map((p) => `https://fcm.googleapis.com:${p}/${MARK}`),
+  fc
+    .ipV4()
+    .map((ip) => `https://${ip}/${MARK}`)
+    .filter((u) => !u.startsWith("https://127.")),
+  fc
+    .integer({ min: 1, max: 65535 })
+    .filter((p) => p !== 443)
+    .map((p) => `https://fcm.googleapis.com:${p}/${MARK}`),
   anyString.filter((s) => !/localhost|127\.|\[::1\]/i.test(s)),
   notString
 )
 
 const badP256dh = fc.oneof(
-  fc.uint8Array({ minLength: 0, maxLength: 100 }).filter((b) => b.length !== 65).map(b64),
+  fc
+    .uint8Array({ minLength: 0, maxLength: 100 })
+    .filter((b) => b.length !== 65)
+    .map(b64),
   // 65 bytes with the uncompressed prefix: a random point is (all but surely) not on the curve
   fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => b64(Uint8Array.from([4, ...b]))),
   anyString.filter((s) => s.length !== 87),
   notString
 )
 const badAuth = fc.oneof(
-  fc.uint8Array({ minLength: 0, maxLength: 40 }).filter((b) => b.length !== 16).map(b64),
+  fc
+    .uint8Array({ minLength: 0, maxLength: 40 })
+    .filter((b) => b.length !== 16)
+    .map(b64),
   marked.map((m) => `${m}+/`),
   anyString.filter((s) => s.length !== 22),
   notString
@@ -146,15 +158,22 @@ function deletePath(body: Record<string, unknown>, path: string): void {
   if (node && typeof node === "object") delete (node as Record<string, unknown>)[parts[parts.length - 1]]
 }
 
-const set = (path: string, value: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> => value.map((v) => (b: Record<string, unknown>) => setPath(b, path, v))
-const remove = (...paths: string[]): fc.Arbitrary<Mutation> => fc.constantFrom(...paths).map((p) => (b: Record<string, unknown>) => deletePath(b, p))
+const set = (path: string, value: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
+  value.map((v) => (b: Record<string, unknown>) => setPath(b, path, v))
+const remove = (...paths: string[]): fc.Arbitrary<Mutation> =>
+  fc.constantFrom(...paths).map((p) => (b: Record<string, unknown>) => deletePath(b, p))
 /** A field the route does not accept, at the top or nested. */
 const unknownField = (...objects: string[]): fc.Arbitrary<Mutation> =>
   fc
     .tuple(fc.constantFrom(...objects), fc.constantFrom("customer_id", "user_id", "id", "admin", "is_admin", "__proto__", "x"), anyValue)
     .map(([at, key, v]) => (b: Record<string, unknown>) => {
-      const target = at === "" ? b : (at.split(".").reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], b) as Record<string, unknown> | undefined)
-      if (target && typeof target === "object" && !Array.isArray(target)) Object.defineProperty(target, key, { value: v, enumerable: true, writable: true, configurable: true })
+      const target =
+        at === ""
+          ? b
+          : (at.split(".").reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], b) as
+              Record<string, unknown> | undefined)
+      if (target && typeof target === "object" && !Array.isArray(target))
+        Object.defineProperty(target, key, { value: v, enumerable: true, writable: true, configurable: true })
       else setPath(b, `${at ? `${at}.` : ""}extra_field`, v)
     })
 
@@ -162,13 +181,44 @@ const subscriptionMutations = (prefix: string, withCartId: boolean): Array<fc.Ar
   set(`${prefix}subscription.endpoint`, hostileEndpoint),
   set(`${prefix}subscription.keys.p256dh`, badP256dh),
   set(`${prefix}subscription.keys.auth`, badAuth),
-  set(`${prefix}subscription.expirationTime`, fc.oneof(anyString, fc.constantFrom(-1, 9e15, true), fc.array(fc.integer(), { maxLength: 2 }))),
-  set(`${prefix}subscription`, anyValue.filter((v) => v === null || typeof v !== "object" || Array.isArray(v))),
-  set(`${prefix}subscription.keys`, anyValue.filter((v) => v === null || typeof v !== "object" || Array.isArray(v))),
-  set(`${prefix}locale`, fc.oneof(fc.constantFrom("<script>", "", "e", "en_US", "english-language-tag-way-too-long", "en-"), notString, fc.constant(null))),
-  set(`${prefix}categories`, fc.oneof(anyString, fc.array(fc.constantFrom("A", "", "a b", "x".repeat(41), "<b>"), { minLength: 1, maxLength: 3 }), fc.constant(Array.from({ length: 21 }, (_, i) => `c${i}`)), fc.integer())),
-  set(`${prefix}cart_id`, withCartId ? fc.oneof(fc.constantFrom("' OR 1=1 --", "cart_", "cart_x-y", `cart_${"a".repeat(61)}`, "CART_123"), notString) : fc.constant("cart_01ABC")),
-  remove(`${prefix}subscription`, `${prefix}subscription.endpoint`, `${prefix}subscription.keys`, `${prefix}subscription.keys.p256dh`, `${prefix}subscription.keys.auth`),
+  set(
+    `${prefix}subscription.expirationTime`,
+    fc.oneof(anyString, fc.constantFrom(-1, 9e15, true), fc.array(fc.integer(), { maxLength: 2 }))
+  ),
+  set(
+    `${prefix}subscription`,
+    anyValue.filter((v) => v === null || typeof v !== "object" || Array.isArray(v))
+  ),
+  set(
+    `${prefix}subscription.keys`,
+    anyValue.filter((v) => v === null || typeof v !== "object" || Array.isArray(v))
+  ),
+  set(
+    `${prefix}locale`,
+    fc.oneof(fc.constantFrom("<script>", "", "e", "en_US", "english-language-tag-way-too-long", "en-"), notString, fc.constant(null))
+  ),
+  set(
+    `${prefix}categories`,
+    fc.oneof(
+      anyString,
+      fc.array(fc.constantFrom("A", "", "a b", "x".repeat(41), "<b>"), { minLength: 1, maxLength: 3 }),
+      fc.constant(Array.from({ length: 21 }, (_, i) => `c${i}`)),
+      fc.integer()
+    )
+  ),
+  set(
+    `${prefix}cart_id`,
+    withCartId
+      ? fc.oneof(fc.constantFrom("' OR 1=1 --", "cart_", "cart_x-y", `cart_${"a".repeat(61)}`, "CART_123"), notString)
+      : fc.constant("cart_01ABC")
+  ),
+  remove(
+    `${prefix}subscription`,
+    `${prefix}subscription.endpoint`,
+    `${prefix}subscription.keys`,
+    `${prefix}subscription.keys.p256dh`,
+    `${prefix}subscription.keys.auth`
+  ),
   unknownField("", "subscription", "subscription.keys"),
 ]
 
@@ -180,8 +230,34 @@ const proofMutations: Array<fc.Arbitrary<Mutation>> = [
 ]
 
 const contactMutations: Array<fc.Arbitrary<Mutation>> = [
-  set("name", fc.oneof(notString, fc.constantFrom("", "   ", "\u0000\u0007", "\u202e\u200b"), fc.string({ minLength: 201, maxLength: 260 }).filter((s) => s.trim().length > 200 && !/[\u0000-\u001f\u007f-\u009f]/.test(s)).map((s) => `${MARK}${s}`))),
-  set("email", fc.oneof(notString, fc.constantFrom("", "not-an-email", "a@b", "a@@b.dev", "<a@b.dev>", "a@b.dev\r\nBcc: c@d.dev", "a\u0000@b.dev", `${"a".repeat(65)}@b.dev`), marked.map((m) => `${m} @@`))),
+  set(
+    "name",
+    fc.oneof(
+      notString,
+      fc.constantFrom("", "   ", "\u0000\u0007", "\u202e\u200b"),
+      fc
+        .string({ minLength: 201, maxLength: 260 })
+        .filter((s) => s.trim().length > 200 && !/[\u0000-\u001f\u007f-\u009f]/.test(s))
+        .map((s) => `${MARK}${s}`)
+    )
+  ),
+  set(
+    "email",
+    fc.oneof(
+      notString,
+      fc.constantFrom(
+        "",
+        "not-an-email",
+        "a@b",
+        "a@@b.dev",
+        "<a@b.dev>",
+        "a@b.dev\r\nBcc: c@d.dev",
+        "a\u0000@b.dev",
+        `${"a".repeat(65)}@b.dev`
+      ),
+      marked.map((m) => `${m} @@`)
+    )
+  ),
   set("subject", fc.oneof(notString, fc.constant(`${MARK}${"s".repeat(201)}`))),
   set("message", fc.oneof(notString, fc.constantFrom("", " \u0000 ", "\u200b"), fc.constant(`${MARK}${"m".repeat(5001)}`))),
   remove("name", "email", "message"),
@@ -224,7 +300,10 @@ const clickMutations: Array<fc.Arbitrary<Mutation>> = [
 ]
 
 /** A valid body with at least one mutation that makes it invalid, or something that is not a usable body at all. */
-function mutatedBody(valid: () => Record<string, unknown>, mutations: Array<fc.Arbitrary<Mutation>>): fc.Arbitrary<{ body?: unknown; rawBody?: string }> {
+function mutatedBody(
+  valid: () => Record<string, unknown>,
+  mutations: Array<fc.Arbitrary<Mutation>>
+): fc.Arbitrary<{ body?: unknown; rawBody?: string }> {
   const mutated = fc.array(fc.oneof(...mutations), { minLength: 1, maxLength: 3 }).map((ms) => {
     const body = valid()
     for (const m of ms) m(body)
@@ -232,7 +311,7 @@ function mutatedBody(valid: () => Record<string, unknown>, mutations: Array<fc.A
   })
   const broken = fc.oneof(
     anyValue.filter((v) => v === null || typeof v !== "object" || Array.isArray(v)).map((body) => ({ body })),
-    fc.constantFrom("{", '{"a":', "[1,2", "nul", "{\"subscription\": {\"endpoint\": \"\\ud800\"", "\u0000").map((rawBody) => ({ rawBody })),
+    fc.constantFrom("{", '{"a":', "[1,2", "nul", '{"subscription": {"endpoint": "\\ud800"', "\u0000").map((rawBody) => ({ rawBody })),
     fc.constant({ rawBody: JSON.stringify({ ...valid(), pad: `${MARK}${"x".repeat(20_000)}` }) })
   )
   return fc.oneof({ weight: 5, arbitrary: mutated }, { weight: 1, arbitrary: broken })
@@ -242,7 +321,8 @@ function mutatedBody(valid: () => Record<string, unknown>, mutations: Array<fc.A
 const encode = (value: unknown): string =>
   String(value).replace(/[\s\S]/gu, (ch) => {
     const code = ch.charCodeAt(0)
-    if (ch.length === 1 && code >= 0xd800 && code <= 0xdfff) return `%ED%${(0xa0 + ((code >> 6) & 0x1f)).toString(16).toUpperCase()}%${(0x80 + (code & 0x3f)).toString(16).toUpperCase()}`
+    if (ch.length === 1 && code >= 0xd800 && code <= 0xdfff)
+      return `%ED%${(0xa0 + ((code >> 6) & 0x1f)).toString(16).toUpperCase()}%${(0x80 + (code & 0x3f)).toString(16).toUpperCase()}`
     return encodeURIComponent(ch)
   })
 
@@ -253,14 +333,29 @@ const query = (pairs: Array<[string, unknown]>): string =>
 function badQuery(params: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<string> {
   const bad = fc.oneof(...Object.entries(params).map(([k, v]) => v.map((x) => [k, x] as [string, unknown])))
   return fc
-    .tuple(fc.array(bad, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.constantFrom("q", "expand", "fields", "order"), anyString), { maxLength: 2 }))
+    .tuple(
+      fc.array(bad, { minLength: 1, maxLength: 3 }),
+      fc.array(fc.tuple(fc.constantFrom("q", "expand", "fields", "order"), anyString), { maxLength: 2 })
+    )
     .map(([b, extra]) => `?${query([...extra, ...b])}`)
 }
 
-const xForwardedFor = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom("unknown", "1.2.3.4, 5.6.7.8", "::ffff:10.0.0.1", "[::1]:80", "999.999.999.999"))
+const xForwardedFor = fc.oneof(
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.constantFrom("unknown", "1.2.3.4, 5.6.7.8", "::ffff:10.0.0.1", "[::1]:80", "999.999.999.999")
+)
 const contentType = fc.oneof(
   { weight: 8, arbitrary: fc.constant("application/json") },
-  { weight: 1, arbitrary: fc.constantFrom("text/plain", "application/json; charset=latin1", "application/x-www-form-urlencoded", "application/json; charset=utf-16") }
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "text/plain",
+      "application/json; charset=latin1",
+      "application/x-www-form-urlencoded",
+      "application/json; charset=utf-16"
+    ),
+  }
 )
 const storeAuth = fc.constantFrom<Auth>("none", "none", "bogus", "customer")
 const anyAuth = fc.constantFrom<Auth>("none", "bogus", "customer", "admin", "admin", "admin")
@@ -287,41 +382,103 @@ function request(
 /** Every route of the plugin, store and admin, each with invalid input of its own kind. */
 export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest> {
   const subscribe = () => ({ subscription: structuredClone(valid.subscription) })
-  const renew = () => ({ previous: { endpoint: "https://fcm.googleapis.com/fcm/send/old", auth: valid.subscription.keys.auth }, subscription: structuredClone(valid.subscription) })
+  const renew = () => ({
+    previous: { endpoint: "https://fcm.googleapis.com/fcm/send/old", auth: valid.subscription.keys.auth },
+    subscription: structuredClone(valid.subscription),
+  })
   const proof = () => ({ endpoint: valid.subscription.endpoint, auth: valid.subscription.keys.auth })
   const contact = () => ({ name: "Ada", email: "ada@shop.dev", subject: "Hi", message: "Hello" })
   const broadcast = () => ({ title: "Sale", body: "Everything must go", category: "promotions", dry_run: false })
   const click = () => ({ delivery_id: "pushdel_01NOSUCHDELIVERY", click_token: "A".repeat(43) })
   const fixed = (p: string) => fc.constant(p)
   const messageId = fc
-    .oneof(fc.string({ minLength: 1, maxLength: 30 }).map(encode), fc.constantFrom("%E0%A4%A", "%", "%zz", "pushmsg_01NOSUCH", "pushmsg_%00", "%2F..%2F"), marked.map(encode))
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 30 }).map(encode),
+      fc.constantFrom("%E0%A4%A", "%", "%zz", "pushmsg_01NOSUCH", "pushmsg_%00", "%2F..%2F"),
+      marked.map(encode)
+    )
     .filter((s) => s !== "." && s !== "..")
   return fc.oneof(
-    request("store subscribe", "POST", fixed("/store/push/subscriptions"), storeAuth, mutatedBody(subscribe, subscriptionMutations("", true))),
-    request("store renew", "POST", fixed("/store/push/subscriptions/renew"), storeAuth, mutatedBody(renew, [...subscriptionMutations("", false), set("previous", fc.oneof(anyString, fc.integer()))])),
+    request(
+      "store subscribe",
+      "POST",
+      fixed("/store/push/subscriptions"),
+      storeAuth,
+      mutatedBody(subscribe, subscriptionMutations("", true))
+    ),
+    request(
+      "store renew",
+      "POST",
+      fixed("/store/push/subscriptions/renew"),
+      storeAuth,
+      mutatedBody(renew, [...subscriptionMutations("", false), set("previous", fc.oneof(anyString, fc.integer()))])
+    ),
     request("store unsubscribe", "DELETE", fixed("/store/push/subscriptions"), storeAuth, mutatedBody(proof, proofMutations)),
-    request("store list", "GET", badQuery({ limit: badLimit, offset: badOffset }).map((q) => `/store/push/subscriptions${q}`), storeAuth),
+    request(
+      "store list",
+      "GET",
+      badQuery({ limit: badLimit, offset: badOffset }).map((q) => `/store/push/subscriptions${q}`),
+      storeAuth
+    ),
     request("store click", "POST", fixed("/store/push/clicks"), storeAuth, mutatedBody(click, clickMutations)),
     request("store contact", "POST", fixed("/store/contact-messages"), storeAuth, mutatedBody(contact, contactMutations)),
-    request("admin subscribe", "POST", fixed("/admin/push/subscriptions"), anyAuth, mutatedBody(subscribe, subscriptionMutations("", false))),
+    request(
+      "admin subscribe",
+      "POST",
+      fixed("/admin/push/subscriptions"),
+      anyAuth,
+      mutatedBody(subscribe, subscriptionMutations("", false))
+    ),
     request("admin unsubscribe", "DELETE", fixed("/admin/push/subscriptions"), anyAuth, mutatedBody(proof, proofMutations)),
     request(
       "admin list devices",
       "GET",
-      badQuery({ customer_id: fc.constantFrom("", "cus-1", "' OR 1=1", "x".repeat(81)), user_id: fc.constantFrom("", "usr 1", "%"), owner_type: fc.constantFrom("robot", "", "Admin"), limit: badLimit, offset: badOffset }).map((q) => `/admin/push/subscriptions${q}`),
+      badQuery({
+        customer_id: fc.constantFrom("", "cus-1", "' OR 1=1", "x".repeat(81)),
+        user_id: fc.constantFrom("", "usr 1", "%"),
+        owner_type: fc.constantFrom("robot", "", "Admin"),
+        limit: badLimit,
+        offset: badOffset,
+      }).map((q) => `/admin/push/subscriptions${q}`),
       anyAuth
     ),
-    request("admin test", "POST", fixed("/admin/push/test"), anyAuth, fc.oneof(fc.constant({}), anyValue.map((body) => ({ body })))),
+    request(
+      "admin test",
+      "POST",
+      fixed("/admin/push/test"),
+      anyAuth,
+      fc.oneof(
+        fc.constant({}),
+        anyValue.map((body) => ({ body }))
+      )
+    ),
     request("admin broadcast", "POST", fixed("/admin/push/broadcasts"), anyAuth, mutatedBody(broadcast, broadcastMutations)),
     request(
       "admin messages",
       "GET",
-      badQuery({ event_name: fc.constantFrom("", "a b", "x".repeat(101), "order.placed'--"), status: fc.constantFrom("fail", ""), audience: fc.constantFrom("everyone", ""), resource_id: fc.constantFrom("", "a-b", "x".repeat(81)), limit: badLimit, offset: badOffset }).map((q) => `/admin/push/messages${q}`),
+      badQuery({
+        event_name: fc.constantFrom("", "a b", "x".repeat(101), "order.placed'--"),
+        status: fc.constantFrom("fail", ""),
+        audience: fc.constantFrom("everyone", ""),
+        resource_id: fc.constantFrom("", "a-b", "x".repeat(81)),
+        limit: badLimit,
+        offset: badOffset,
+      }).map((q) => `/admin/push/messages${q}`),
       anyAuth
     ),
-    request("admin message", "GET", messageId.map((id) => `/admin/push/messages/${id}`), anyAuth),
+    request(
+      "admin message",
+      "GET",
+      messageId.map((id) => `/admin/push/messages/${id}`),
+      anyAuth
+    ),
     fc
-      .record({ route: fc.constantFrom(...valid.adminRoutes), auth: fc.constantFrom<Auth>("none", "bogus", "customer"), body: anyValue, xff: xForwardedFor })
+      .record({
+        route: fc.constantFrom(...valid.adminRoutes),
+        auth: fc.constantFrom<Auth>("none", "bogus", "customer"),
+        body: anyValue,
+        xff: xForwardedFor,
+      })
       .map(({ route, auth, body, xff }) => ({
         route: "any admin route without an admin",
         method: route.method,
@@ -330,6 +487,13 @@ export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest
         ...(route.method === "GET" ? {} : { body }),
         headers: { "x-forwarded-for": xff, ...(route.method === "GET" ? {} : { "content-type": "application/json" }) },
       })),
-    request("admin contact messages", "GET", badQuery({ unread: fc.constantFrom("yes", "1", "", "TRUE"), limit: badLimit, offset: badOffset }).map((q) => `/admin/contact-messages${q}`), anyAuth)
+    request(
+      "admin contact messages",
+      "GET",
+      badQuery({ unread: fc.constantFrom("yes", "1", "", "TRUE"), limit: badLimit, offset: badOffset }).map(
+        (q) => `/admin/contact-messages${q}`
+      ),
+      anyAuth
+    )
   )
 }

@@ -45,11 +45,7 @@ export async function runMigrations(storeDir: string): Promise<void> {
  * `port` 0 picks a free one. `mount` adds routes of the caller's (the demo's page) to the same
  * express app, after Medusa's.
  */
-export async function startMedusa(
-  storeDir: string,
-  port = 0,
-  mount?: (app: import("express").Express) => void
-): Promise<MedusaApp> {
+export async function startMedusa(storeDir: string, port = 0, mount?: (app: import("express").Express) => void): Promise<MedusaApp> {
   // Loaded lazily: importing Medusa costs seconds and pure tests should not pay it.
   const express = require("express") as () => import("express").Express
   const loaders = require("@medusajs/medusa/dist/loaders").default as (opts: {

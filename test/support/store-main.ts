@@ -17,9 +17,7 @@ async function main(): Promise<void> {
   }
   if (process.env.STORE_FAULT === "hang-before-fanout") {
     // Every fan-out stops right after its message was recorded, as if the process died there.
-    app.container
-      .resolve<{ set(hook: () => Promise<void>): void }>("webPushFanoutFault")
-      .set(() => new Promise<void>(() => undefined))
+    app.container.resolve<{ set(hook: () => Promise<void>): void }>("webPushFanoutFault").set(() => new Promise<void>(() => undefined))
   }
   process.stdout.write(`READY ${app.baseUrl}\n`)
   const stop = (): void => {

@@ -47,7 +47,12 @@ export function writeStore(config: StoreConfig): string {
       "medusa-payment-manual",
       { resolve: REPO_ROOT, options: config.pluginOptions },
       ...(config.admin
-        ? [{ resolve: "@medusajs/admin", options: { serve: true, autoRebuild: false, path: config.admin.path, outDir: config.admin.outDir } }]
+        ? [
+            {
+              resolve: "@medusajs/admin",
+              options: { serve: true, autoRebuild: false, path: config.admin.path, outDir: config.admin.outDir },
+            },
+          ]
         : []),
     ],
     modules: {

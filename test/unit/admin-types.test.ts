@@ -100,7 +100,11 @@ function allowsNull(schema: Schema): boolean {
 function loadTypes(): { checker: ts.TypeChecker; interfaces: Map<string, ts.Type> } {
   const program = ts.createProgram([TYPES_FILE], { strict: true, noEmit: true, types: [], lib: ["lib.es2020.d.ts"] })
   const diagnostics = ts.getPreEmitDiagnostics(program)
-  assert.equal(diagnostics.length, 0, ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }))
+  assert.equal(
+    diagnostics.length,
+    0,
+    ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" })
+  )
   const checker = program.getTypeChecker()
   const source = program.getSourceFile(TYPES_FILE)
   assert.ok(source)
@@ -133,8 +137,12 @@ function differences(type: ts.Type, schema: Schema, at: string, leftOut: string[
   const literals = stringLiterals(value)
   const allowed = s.enum ?? (s.const === undefined ? undefined : [s.const])
   if (literals && allowed) {
-    const expected = allowed.filter((v) => v !== null).map(String).sort()
-    if (JSON.stringify(literals) !== JSON.stringify(expected)) problems.push(`${at}: the type allows ${literals.join(" | ")}, openapi.json ${expected.join(" | ")}`)
+    const expected = allowed
+      .filter((v) => v !== null)
+      .map(String)
+      .sort()
+    if (JSON.stringify(literals) !== JSON.stringify(expected))
+      problems.push(`${at}: the type allows ${literals.join(" | ")}, openapi.json ${expected.join(" | ")}`)
   }
 
   if (s.properties) {
@@ -152,10 +160,13 @@ function differences(type: ts.Type, schema: Schema, at: string, leftOut: string[
       }
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0
       const required = (s.required ?? []).includes(name)
-      if (optional === required) problems.push(`${where}: ${required ? "required" : "optional"} in openapi.json, ${optional ? "optional" : "required"} in the type`)
+      if (optional === required)
+        problems.push(`${where}: ${required ? "required" : "optional"} in openapi.json, ${optional ? "optional" : "required"} in the type`)
       const propertyType = checker.getTypeOfSymbol(property)
       if (includesNull(propertyType) !== allowsNull(propertySchema)) {
-        problems.push(`${where}: ${allowsNull(propertySchema) ? "may be null" : "is never null"} in openapi.json, ${includesNull(propertyType) ? "nullable" : "not nullable"} in the type`)
+        problems.push(
+          `${where}: ${allowsNull(propertySchema) ? "may be null" : "is never null"} in openapi.json, ${includesNull(propertyType) ? "nullable" : "not nullable"} in the type`
+        )
       }
       problems.push(...differences(propertyType, propertySchema, where))
     }
@@ -172,8 +183,16 @@ function differences(type: ts.Type, schema: Schema, at: string, leftOut: string[
 
 test("every interface in the admin's types.ts is mapped to its schema in openapi.json", () => {
   const mapped = new Set(MAPPINGS.map((m) => m.type))
-  assert.deepEqual([...interfaces.keys()].filter((name) => !mapped.has(name)), [], "add the interface to MAPPINGS")
-  assert.deepEqual([...mapped].filter((name) => !interfaces.has(name)), [], "MAPPINGS names interfaces types.ts no longer has")
+  assert.deepEqual(
+    [...interfaces.keys()].filter((name) => !mapped.has(name)),
+    [],
+    "add the interface to MAPPINGS"
+  )
+  assert.deepEqual(
+    [...mapped].filter((name) => !interfaces.has(name)),
+    [],
+    "MAPPINGS names interfaces types.ts no longer has"
+  )
 })
 
 test("the admin's types of the server's answers match openapi.json", () => {
@@ -188,7 +207,11 @@ test("the comparison sees a property openapi.json has and a type lacks, and one 
   const device = interfaces.get("Device")
   assert.ok(device)
   const subscription = pointer("#/components/schemas/Subscription")
-  const extra = { ...subscription, properties: { ...subscription.properties, nickname: { type: "string" } }, required: [...(subscription.required ?? []), "nickname"] }
+  const extra = {
+    ...subscription,
+    properties: { ...subscription.properties, nickname: { type: "string" } },
+    required: [...(subscription.required ?? []), "nickname"],
+  }
   assert.deepEqual(differences(device, extra, "Device"), ["Device.nickname: in openapi.json, missing from the type"])
   const { time_zone: _dropped, ...fewer } = subscription.properties ?? {}
   const less = { ...subscription, properties: fewer, required: (subscription.required ?? []).filter((n) => n !== "time_zone") }

@@ -1,18 +1,18 @@
-import { test } from 'node:test'
-import assert from 'node:assert/strict'
-import { audienceColumns, audienceOf, type AudienceSpec } from '../../src/core/delivery/audience'
-import { audienceCondition } from '../../src/delivery/audience-sql'
-import { ownerKey } from '../../src/core/subscriptions/subscription-owner'
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { audienceColumns, audienceOf, type AudienceSpec } from "../../src/core/delivery/audience"
+import { audienceCondition } from "../../src/delivery/audience-sql"
+import { ownerKey } from "../../src/core/subscriptions/subscription-owner"
 
-const AT = new Date('2026-11-30T12:00:00Z')
+const AT = new Date("2026-11-30T12:00:00Z")
 
 const specs: AudienceSpec[] = [
-  { kind: 'customer', customerId: 'cus_1', orderId: 'order_1', at: AT, category: 'order_updates' },
-  { kind: 'customer', customerId: null, orderId: 'order_2', at: AT, category: 'order_updates' },
-  { kind: 'customer', customerId: 'cus_3', orderId: null, at: AT, category: 'order_updates' },
-  { kind: 'admin', category: 'order.placed' },
-  { kind: 'user', userId: 'usr_1' },
-  { kind: 'broadcast', category: 'promotions' },
+  { kind: "customer", customerId: "cus_1", orderId: "order_1", at: AT, category: "order_updates" },
+  { kind: "customer", customerId: null, orderId: "order_2", at: AT, category: "order_updates" },
+  { kind: "customer", customerId: "cus_3", orderId: null, at: AT, category: "order_updates" },
+  { kind: "admin", category: "order.placed" },
+  { kind: "user", userId: "usr_1" },
+  { kind: "broadcast", category: "promotions" },
 ]
 
 for (const spec of specs) {
@@ -23,27 +23,30 @@ for (const spec of specs) {
 
 test("a customer audience is the customer's devices or the order's guest devices unexpired at its time", () => {
   const { sql, params } = audienceCondition(specs[0], 3)
-  assert.deepEqual(params, ['cus_1', 'order_1', AT, 'order_updates'])
+  assert.deepEqual(params, ["cus_1", "order_1", AT, "order_updates"])
   assert.match(sql, /s\."customer_id" = \$3::text/)
   assert.match(sql, /s\."order_id" = \$4::text AND s\."guest_expires_at" > COALESCE\(\$5::timestamptz, now\(\)\)/)
   assert.match(sql, /\$6 = ANY\(s\."categories"\)/)
 })
 
-test('a resend takes the guest devices subscribed at its own time', () => {
-  const later = new Date('2027-01-15T00:00:00Z')
+test("a resend takes the guest devices subscribed at its own time", () => {
+  const later = new Date("2027-01-15T00:00:00Z")
   const audience = audienceOf(audienceColumns(specs[0]), later)
-  assert.equal(audience.kind === 'customer' && audience.at, later)
+  assert.equal(audience.kind === "customer" && audience.at, later)
 })
 
-test('admin and single-user audiences leave out deleted or missing admins; broadcasts leave out guests', () => {
+test("admin and single-user audiences leave out deleted or missing admins; broadcasts leave out guests", () => {
   for (const spec of [specs[3], specs[4]]) {
-    assert.match(audienceCondition(spec, 1).sql, /EXISTS \(SELECT 1 FROM "user" u WHERE u\."id" = s\."user_id" AND u\."deleted_at" IS NULL\)/)
+    assert.match(
+      audienceCondition(spec, 1).sql,
+      /EXISTS \(SELECT 1 FROM "user" u WHERE u\."id" = s\."user_id" AND u\."deleted_at" IS NULL\)/
+    )
   }
   assert.match(audienceCondition(specs[5], 1).sql, /s\."customer_id" IS NOT NULL/)
 })
 
-test('devices are capped per customer, per guest order, per admin', () => {
-  assert.deepEqual(ownerKey({ customer_id: 'cus_1' }), ['customer_id', 'cus_1'])
-  assert.deepEqual(ownerKey({ order_id: 'order_1', guest_expires_at: AT }), ['order_id', 'order_1'])
-  assert.deepEqual(ownerKey({ user_id: 'usr_1' }), ['user_id', 'usr_1'])
+test("devices are capped per customer, per guest order, per admin", () => {
+  assert.deepEqual(ownerKey({ customer_id: "cus_1" }), ["customer_id", "cus_1"])
+  assert.deepEqual(ownerKey({ order_id: "order_1", guest_expires_at: AT }), ["order_id", "order_1"])
+  assert.deepEqual(ownerKey({ user_id: "usr_1" }), ["user_id", "usr_1"])
 })

@@ -1,7 +1,7 @@
-import { test } from 'node:test'
-import assert from 'node:assert/strict'
-import { setTimeout as delay } from 'node:timers/promises'
-import { forEachConcurrent } from '../../src/core/concurrency/for-each-concurrent'
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { setTimeout as delay } from "node:timers/promises"
+import { forEachConcurrent } from "../../src/core/concurrency/for-each-concurrent"
 
 /** Work that records how many calls are in flight, each taking a few (varying) milliseconds. */
 function tracker() {
@@ -32,12 +32,15 @@ for (const [count, limit] of cases) {
     const { state, work } = tracker()
     await forEachConcurrent(items, limit, work)
     assert.equal(state.peak, Math.min(limit, count))
-    assert.deepEqual([...state.done].sort((a, b) => a - b), items)
-    assert.deepEqual(state.started, items, 'started in input order')
+    assert.deepEqual(
+      [...state.done].sort((a, b) => a - b),
+      items
+    )
+    assert.deepEqual(state.started, items, "started in input order")
   })
 }
 
-test('an empty list resolves without calling the work', async () => {
+test("an empty list resolves without calling the work", async () => {
   let calls = 0
   await forEachConcurrent([], 5, async () => {
     calls++
@@ -45,18 +48,18 @@ test('an empty list resolves without calling the work', async () => {
   assert.equal(calls, 0)
 })
 
-test('a limit below 1 still processes every item, one at a time', async () => {
+test("a limit below 1 still processes every item, one at a time", async () => {
   const { state, work } = tracker()
   await forEachConcurrent([1, 2, 3], 0, work)
   assert.equal(state.peak, 1)
   assert.deepEqual(state.done, [1, 2, 3])
 })
 
-test('a throwing item does not stop the others; the first error is rethrown after all finished', async () => {
+test("a throwing item does not stop the others; the first error is rethrown after all finished", async () => {
   const items = Array.from({ length: 10 }, (_, i) => i)
   const { state, work } = tracker()
-  const first = new Error('item 2 failed')
-  const second = new Error('item 6 failed')
+  const first = new Error("item 2 failed")
+  const second = new Error("item 6 failed")
   let settledBeforeRejection = -1
   const run = forEachConcurrent(items, 3, async (item) => {
     if (item === 2) {
@@ -70,21 +73,24 @@ test('a throwing item does not stop the others; the first error is rethrown afte
     run.finally(() => {
       settledBeforeRejection = state.done.length
     }),
-    (err: unknown) => err === first,
+    (err: unknown) => err === first
   )
-  assert.equal(settledBeforeRejection, 8, 'the eight other items had finished before the rejection')
-  assert.deepEqual([...state.done].sort((a, b) => a - b), [0, 1, 3, 4, 5, 7, 8, 9])
+  assert.equal(settledBeforeRejection, 8, "the eight other items had finished before the rejection")
+  assert.deepEqual(
+    [...state.done].sort((a, b) => a - b),
+    [0, 1, 3, 4, 5, 7, 8, 9]
+  )
 })
 
-test('a synchronous throw in the work is caught the same way', async () => {
+test("a synchronous throw in the work is caught the same way", async () => {
   const seen: number[] = []
   await assert.rejects(
     forEachConcurrent([1, 2, 3], 2, (item) => {
       seen.push(item)
-      if (item === 1) throw new TypeError('sync')
+      if (item === 1) throw new TypeError("sync")
       return Promise.resolve()
     }),
-    TypeError,
+    TypeError
   )
   assert.deepEqual(seen, [1, 2, 3])
 })

@@ -17,7 +17,10 @@ test("a 0700 folder on the way stops another user, and is the one named", () => 
     fs.chmodSync(base, 0o755)
     fs.chmodSync(privateDir, 0o700)
     assert.equal(unreachableFolder(inside, stranger), privateDir)
-    assert.match(new EmbeddedPostgresAccessError(privateDir).message, new RegExp(`cannot enter ${privateDir} \\(mode 0700\\).*chmod o\\+x.*DATABASE_URL`))
+    assert.match(
+      new EmbeddedPostgresAccessError(privateDir).message,
+      new RegExp(`cannot enter ${privateDir} \\(mode 0700\\).*chmod o\\+x.*DATABASE_URL`)
+    )
     // the owner itself gets through; so does anyone once the folder may be entered
     const me = { uid: fs.statSync(privateDir).uid, gid: -1 }
     assert.equal(unreachableFolder(inside, me), undefined)

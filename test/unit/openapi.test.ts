@@ -1,7 +1,7 @@
-import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
-import { test } from 'node:test'
+import assert from "node:assert/strict"
+import fs from "node:fs"
+import path from "node:path"
+import { test } from "node:test"
 
 /**
  * openapi.json against the routes the plugin really serves. The routes are read from the source
@@ -10,13 +10,13 @@ import { test } from 'node:test'
  * per run.
  */
 
-const root = path.join(__dirname, '..', '..')
-const apiDir = path.join(root, 'src', 'api')
-const doc = JSON.parse(fs.readFileSync(path.join(root, 'openapi.json'), 'utf8')) as OpenApi
+const root = path.join(__dirname, "..", "..")
+const apiDir = path.join(root, "src", "api")
+const doc = JSON.parse(fs.readFileSync(path.join(root, "openapi.json"), "utf8")) as OpenApi
 
 /** Medusa v1's HTTP_METHODS (loaders/helpers/routing/types). */
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const
-const ADMIN_SCHEMES = ['admin_session', 'admin_bearer', 'admin_api_token']
+const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"] as const
+const ADMIN_SCHEMES = ["admin_session", "admin_bearer", "admin_api_token"]
 
 interface Operation {
   summary?: string
@@ -52,7 +52,11 @@ function exportedNames(file: string, source: string): string[] {
   const names: string[] = []
   for (const m of source.matchAll(/^export\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/gm)) names.push(m[1])
   for (const m of source.matchAll(/^export\s*\{([^}]*)\}/gm)) {
-    for (const part of m[1].split(',').map((p) => p.trim()).filter(Boolean)) names.push(part.split(/\s+as\s+/).pop() as string)
+    for (const part of m[1]
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean))
+      names.push(part.split(/\s+as\s+/).pop() as string)
   }
   const unread = source.match(/^export\s+(?:\*|default)\b.*$/m)
   assert.equal(unread, null, `${path.relative(root, file)}: cannot tell which methods "${unread?.[0]}" exports`)
@@ -61,10 +65,10 @@ function exportedNames(file: string, source: string): string[] {
 
 function readRoutes(): Route[] {
   return routeFiles(apiDir).map((file) => {
-    const source = fs.readFileSync(file, 'utf8')
+    const source = fs.readFileSync(file, "utf8")
     const names = exportedNames(file, source)
     const segments = path.relative(apiDir, path.dirname(file)).split(path.sep)
-    const urlPath = '/' + segments.map((s) => s.replace(/^\[(.+)\]$/, '{$1}')).join('/')
+    const urlPath = "/" + segments.map((s) => s.replace(/^\[(.+)\]$/, "{$1}")).join("/")
     return {
       file: path.relative(root, file),
       path: urlPath,
@@ -82,11 +86,11 @@ const operations = Object.entries(doc.paths).flatMap(([p, item]) =>
 )
 
 function resolvePointer(ref: string): unknown {
-  assert.ok(ref.startsWith('#/'), `only local references are used: ${ref}`)
+  assert.ok(ref.startsWith("#/"), `only local references are used: ${ref}`)
   let node: unknown = doc
-  for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~')
-    if (node === null || typeof node !== 'object' || !(key in node)) return undefined
+  for (const raw of ref.slice(2).split("/")) {
+    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~")
+    if (node === null || typeof node !== "object" || !(key in node)) return undefined
     node = (node as Record<string, unknown>)[key]
   }
   return node
@@ -95,15 +99,15 @@ function resolvePointer(ref: string): unknown {
 /** Follows a `$ref` (one level is all openapi.json uses for parameters and responses). */
 function deref<T>(value: T): T {
   const ref = (value as { $ref?: unknown } | undefined)?.$ref
-  return typeof ref === 'string' ? (resolvePointer(ref) as T) : value
+  return typeof ref === "string" ? (resolvePointer(ref) as T) : value
 }
 
-test('openapi.json is an OpenAPI 3.1 document', () => {
+test("openapi.json is an OpenAPI 3.1 document", () => {
   assert.match(doc.openapi, /^3\.1\.\d+$/)
-  assert.ok(routes.length > 0, 'route files were found under src/api')
+  assert.ok(routes.length > 0, "route files were found under src/api")
 })
 
-test('openapi.json documents exactly the routes the plugin serves', () => {
+test("openapi.json documents exactly the routes the plugin serves", () => {
   const served = new Set(routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)))
   const documented = new Set(operations.map((o) => o.key))
   const undocumented = [...served].filter((k) => !documented.has(k)).sort()
@@ -111,11 +115,11 @@ test('openapi.json documents exactly the routes the plugin serves', () => {
   assert.deepEqual(
     { undocumented, notServed },
     { undocumented: [], notServed: [] },
-    `openapi.json is out of step with src/api:\n  served but not documented: ${undocumented.join(', ') || 'none'}\n  documented but not served: ${notServed.join(', ') || 'none'}`
+    `openapi.json is out of step with src/api:\n  served but not documented: ${undocumented.join(", ") || "none"}\n  documented but not served: ${notServed.join(", ") || "none"}`
   )
 })
 
-test('every operation has a summary, a unique operationId and a success response', () => {
+test("every operation has a summary, a unique operationId and a success response", () => {
   const ids = new Set<string>()
   for (const { key, operation } of operations) {
     assert.ok(operation.summary?.trim(), `${key} has a summary`)
@@ -123,40 +127,43 @@ test('every operation has a summary, a unique operationId and a success response
     assert.ok(!ids.has(operation.operationId as string), `${key}: operationId ${operation.operationId} is unique`)
     ids.add(operation.operationId as string)
     const statuses = Object.keys(operation.responses ?? {})
-    assert.ok(statuses.some((s) => /^2\d\d$/.test(s)), `${key} documents a 2xx response (has ${statuses.join(', ')})`)
+    assert.ok(
+      statuses.some((s) => /^2\d\d$/.test(s)),
+      `${key} documents a 2xx response (has ${statuses.join(", ")})`
+    )
     if (operation.requestBody !== undefined) {
-      assert.ok(statuses.includes('400'), `${key} takes a body, so documents its 400 answer`)
-      assert.ok(statuses.includes('413'), `${key} takes a body, so documents its 413 answer (16 kB limit)`)
+      assert.ok(statuses.includes("400"), `${key} takes a body, so documents its 400 answer`)
+      assert.ok(statuses.includes("413"), `${key} takes a body, so documents its 413 answer (16 kB limit)`)
     }
   }
 })
 
-test('every path parameter is declared and every declared one is in the path', () => {
+test("every path parameter is declared and every declared one is in the path", () => {
   for (const { key, path: p, operation } of operations) {
     const inPath = [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort()
-    const declared = [...(doc.paths[p].parameters as Operation['parameters'] ?? []), ...(operation.parameters ?? [])]
+    const declared = [...((doc.paths[p].parameters as Operation["parameters"]) ?? []), ...(operation.parameters ?? [])]
       .map((param) => deref(param))
-      .filter((param) => param.in === 'path')
+      .filter((param) => param.in === "path")
     for (const param of declared) assert.equal(param.required, true, `${key}: path parameter ${String(param.name)} is required`)
     assert.deepEqual(declared.map((param) => String(param.name)).sort(), inPath, `${key} declares its path parameters`)
   }
 })
 
-test('every $ref resolves', () => {
+test("every $ref resolves", () => {
   const broken: string[] = []
   const walk = (node: unknown, where: string): void => {
     if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${where}/${i}`))
-    if (node === null || typeof node !== 'object') return
+    if (node === null || typeof node !== "object") return
     for (const [k, v] of Object.entries(node)) {
-      if (k === '$ref' && typeof v === 'string' && resolvePointer(v) === undefined) broken.push(`${where}: ${v}`)
+      if (k === "$ref" && typeof v === "string" && resolvePointer(v) === undefined) broken.push(`${where}: ${v}`)
       walk(v, `${where}/${k}`)
     }
   }
-  walk(doc, '#')
-  assert.deepEqual(broken, [], 'unresolved $ref')
+  walk(doc, "#")
+  assert.deepEqual(broken, [], "unresolved $ref")
 })
 
-test('admin operations require an admin and document 401; public ones say so', () => {
+test("admin operations require an admin and document 401; public ones say so", () => {
   const schemes = Object.keys(doc.components.securitySchemes)
   for (const { key, path: p, method, operation } of operations) {
     for (const requirement of operation.security ?? []) {
@@ -166,7 +173,7 @@ test('admin operations require an admin and document 401; public ones say so', (
     if (!route) continue // reported by the route-set test
     // Medusa v1 puts every route whose path starts with /admin (even /admin-push-sw) behind
     // admin authentication unless the file exports AUTHENTICATE = false.
-    if (!p.startsWith('/admin')) {
+    if (!p.startsWith("/admin")) {
       const admin = (operation.security ?? []).some((r) => Object.keys(r).some((n) => ADMIN_SCHEMES.includes(n)))
       assert.ok(!admin, `${key} is not an admin route, so does not declare admin security`)
       continue
@@ -177,34 +184,40 @@ test('admin operations require an admin and document 401; public ones say so', (
     }
     const security = operation.security ?? []
     assert.ok(security.length > 0, `${key} declares security`)
-    assert.ok(security.every((r) => Object.keys(r).length > 0), `${key}: an admin is not optional`)
+    assert.ok(
+      security.every((r) => Object.keys(r).length > 0),
+      `${key}: an admin is not optional`
+    )
     for (const name of ADMIN_SCHEMES) {
-      assert.ok(security.some((r) => name in r), `${key} accepts ${name}`)
+      assert.ok(
+        security.some((r) => name in r),
+        `${key} accepts ${name}`
+      )
     }
-    assert.ok(operation.responses?.['401'], `${key} documents 401`)
+    assert.ok(operation.responses?.["401"], `${key} documents 401`)
   }
 })
 
-test('the rate-limited routes document 429 with Retry-After', () => {
-  const middlewares = fs.readFileSync(path.join(apiDir, 'middlewares.ts'), 'utf8')
+test("the rate-limited routes document 429 with Retry-After", () => {
+  const middlewares = fs.readFileSync(path.join(apiDir, "middlewares.ts"), "utf8")
   const limited = [...middlewares.matchAll(/matcher:\s*"([^"]+)",\s*method:\s*\[([^\]]*)\],\s*middlewares:\s*\[rateLimit\(/g)]
-  assert.ok(limited.length > 0, 'middlewares.ts has rate-limited routes')
+  assert.ok(limited.length > 0, "middlewares.ts has rate-limited routes")
   for (const [, matcher, methods] of limited) {
     for (const method of [...methods.matchAll(/"([A-Z]+)"/g)].map((m) => m[1])) {
       const operation = doc.paths[matcher]?.[method.toLowerCase()]
       assert.ok(operation, `${method} ${matcher} (rate-limited) is documented`)
-      const answer = deref(operation.responses?.['429'])
+      const answer = deref(operation.responses?.["429"])
       assert.ok(answer, `${method} ${matcher} documents 429`)
-      assert.ok(answer.headers?.['Retry-After'], `${method} ${matcher}: its 429 has a Retry-After header`)
+      assert.ok(answer.headers?.["Retry-After"], `${method} ${matcher}: its 429 has a Retry-After header`)
     }
   }
 })
 
-test('every state change documents the JSON-only (415) and Origin (403) answers', () => {
-  const changes = operations.filter((o) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(o.method))
+test("every state change documents the JSON-only (415) and Origin (403) answers", () => {
+  const changes = operations.filter((o) => ["POST", "PUT", "PATCH", "DELETE"].includes(o.method))
   assert.ok(changes.length > 0)
   for (const { key, operation } of changes) {
-    assert.ok(deref(operation.responses?.['415']), `${key} documents 415 (bodies other than application/json)`)
-    assert.ok(deref(operation.responses?.['403']), `${key} documents 403 (session cookie from a foreign origin)`)
+    assert.ok(deref(operation.responses?.["415"]), `${key} documents 415 (bodies other than application/json)`)
+    assert.ok(deref(operation.responses?.["403"]), `${key} documents 403 (session cookie from a foreign origin)`)
   }
 })

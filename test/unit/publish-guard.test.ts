@@ -9,7 +9,8 @@ import os from "node:os"
 import path from "node:path"
 import { describe, it } from "node:test"
 
-const guard = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.prepublishOnly
+const guard = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { scripts: Record<string, string> })
+  .scripts.prepublishOnly
 
 function runGuard(pkg: object): { status: number | null; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wp-publish-guard-"))

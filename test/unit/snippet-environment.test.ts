@@ -5,7 +5,11 @@ import { createWebPush, needsHomeScreen, WebPushClientError } from "../../storef
 // The helper reads `window` and `navigator` at call time: each case sets the browser it stands for.
 function browser(nav: Record<string, unknown>, win: Record<string, unknown> = {}): void {
   Object.defineProperty(globalThis, "navigator", { value: nav, configurable: true, writable: true })
-  Object.defineProperty(globalThis, "window", { value: { isSecureContext: true, matchMedia: () => ({ matches: false }), ...win }, configurable: true, writable: true })
+  Object.defineProperty(globalThis, "window", {
+    value: { isSecureContext: true, matchMedia: () => ({ matches: false }), ...win },
+    configurable: true,
+    writable: true,
+  })
 }
 
 afterEach(() => {
@@ -13,7 +17,8 @@ afterEach(() => {
   Object.defineProperty(globalThis, "navigator", { value: undefined, configurable: true, writable: true })
 })
 
-const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+const IPHONE =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 const MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
 
 test("iPhone and iPad in a Safari tab need the Home Screen; a Home Screen app, a Mac and other phones do not", () => {
@@ -21,9 +26,19 @@ test("iPhone and iPad in a Safari tab need the Home Screen; a Home Screen app, a
     ["iPhone tab", { userAgent: IPHONE, platform: "iPhone", maxTouchPoints: 5 }, {}, true],
     ["iPad with a desktop user agent", { userAgent: MAC, platform: "MacIntel", maxTouchPoints: 5 }, {}, true],
     ["iPhone Home Screen app", { userAgent: IPHONE, platform: "iPhone", maxTouchPoints: 5, standalone: true }, {}, false],
-    ["iPhone, display-mode standalone", { userAgent: IPHONE, platform: "iPhone", maxTouchPoints: 5 }, { matchMedia: () => ({ matches: true }) }, false],
+    [
+      "iPhone, display-mode standalone",
+      { userAgent: IPHONE, platform: "iPhone", maxTouchPoints: 5 },
+      { matchMedia: () => ({ matches: true }) },
+      false,
+    ],
     ["Mac Safari", { userAgent: MAC, platform: "MacIntel", maxTouchPoints: 0 }, {}, false],
-    ["Android Chrome", { userAgent: "Mozilla/5.0 (Linux; Android 14) Chrome/124.0 Mobile", platform: "Linux armv8l", maxTouchPoints: 5 }, {}, false],
+    [
+      "Android Chrome",
+      { userAgent: "Mozilla/5.0 (Linux; Android 14) Chrome/124.0 Mobile", platform: "Linux armv8l", maxTouchPoints: 5 },
+      {},
+      false,
+    ],
   ]
   for (const [name, nav, win, expected] of cases) {
     browser(nav, win)

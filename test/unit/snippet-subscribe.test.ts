@@ -47,7 +47,8 @@ function browser(language: string): Array<{ method: string; path: string; body: 
   return requests
 }
 
-const saveBody = (requests: ReturnType<typeof browser>) => requests.find((r) => r.method === "POST" && r.path === "/store/push/subscriptions")?.body
+const saveBody = (requests: ReturnType<typeof browser>) =>
+  requests.find((r) => r.method === "POST" && r.path === "/store/push/subscriptions")?.body
 
 test("subscribe() sends the browser's language when it is a language tag", async () => {
   const requests = browser("fr-CA")

@@ -1,13 +1,13 @@
-import { test } from 'node:test'
-import assert from 'node:assert/strict'
-import { createPublicKey, verify } from 'node:crypto'
-import { generateVapidKeys } from '../../src/core/keys/keys'
-import { VapidHeaderCache } from '../../src/core/transport/vapid-header'
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { createPublicKey, verify } from "node:crypto"
+import { generateVapidKeys } from "../../src/core/keys/keys"
+import { VapidHeaderCache } from "../../src/core/transport/vapid-header"
 
 const keys = generateVapidKeys()
-const vapid = { subject: 'mailto:ops@teststore.dev', ...keys }
-const FCM = 'https://fcm.googleapis.com'
-const MOZILLA = 'https://updates.push.services.mozilla.com'
+const vapid = { subject: "mailto:ops@teststore.dev", ...keys }
+const FCM = "https://fcm.googleapis.com"
+const MOZILLA = "https://updates.push.services.mozilla.com"
 const HOUR_MS = 60 * 60 * 1000
 
 interface Parsed {
@@ -21,33 +21,33 @@ function parse(value: string): Parsed {
   const match = /^vapid t=([^,]+), k=(.+)$/.exec(value)
   assert.ok(match, `unexpected header ${value}`)
   const [token, key] = [match[1], match[2]]
-  const [h, c, s] = token.split('.')
-  const raw = Buffer.from(key, 'base64url')
+  const [h, c, s] = token.split(".")
+  const raw = Buffer.from(key, "base64url")
   const publicKey = createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') },
-    format: 'jwk',
+    key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") },
+    format: "jwk",
   })
-  const signature = Buffer.from(s, 'base64url')
-  assert.equal(signature.length, 64, 'ES256 signature in IEEE P1363 form')
-  assert.ok(verify('sha256', Buffer.from(`${h}.${c}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature))
+  const signature = Buffer.from(s, "base64url")
+  assert.equal(signature.length, 64, "ES256 signature in IEEE P1363 form")
+  assert.ok(verify("sha256", Buffer.from(`${h}.${c}`), { key: publicKey, dsaEncoding: "ieee-p1363" }, signature))
   return {
     token,
     key,
-    header: JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>,
-    claims: JSON.parse(Buffer.from(c, 'base64url').toString()) as Parsed['claims'],
+    header: JSON.parse(Buffer.from(h, "base64url").toString()) as Record<string, unknown>,
+    claims: JSON.parse(Buffer.from(c, "base64url").toString()) as Parsed["claims"],
   }
 }
 
-test('header: RFC 8292 vapid scheme, ES256 JWT signed by the VAPID key, aud = origin, exp 12 h ahead', () => {
+test("header: RFC 8292 vapid scheme, ES256 JWT signed by the VAPID key, aud = origin, exp 12 h ahead", () => {
   const now = Date.UTC(2030, 0, 1, 12)
   const cache = new VapidHeaderCache(vapid, { now: () => now })
   const parsed = parse(cache.header(FCM))
   assert.equal(parsed.key, keys.publicKey)
-  assert.deepEqual(parsed.header, { typ: 'JWT', alg: 'ES256' })
+  assert.deepEqual(parsed.header, { typ: "JWT", alg: "ES256" })
   assert.deepEqual(parsed.claims, { aud: FCM, exp: now / 1000 + 12 * 3600, sub: vapid.subject })
 })
 
-test('header: reused per origin, distinct per origin', () => {
+test("header: reused per origin, distinct per origin", () => {
   let now = Date.now()
   const cache = new VapidHeaderCache(vapid, { now: () => now })
   const first = cache.header(FCM)
@@ -58,7 +58,7 @@ test('header: reused per origin, distinct per origin', () => {
   assert.equal(parse(other).claims.aud, MOZILLA)
 })
 
-test('header: renewed once less than one hour of its lifetime is left', () => {
+test("header: renewed once less than one hour of its lifetime is left", () => {
   const start = Date.now()
   let now = start
   const cache = new VapidHeaderCache(vapid, { now: () => now })
@@ -72,7 +72,7 @@ test('header: renewed once less than one hour of its lifetime is left', () => {
   assert.equal(cache.header(FCM), renewed)
 })
 
-test('invalidate: the next header for that origin is signed again', () => {
+test("invalidate: the next header for that origin is signed again", () => {
   const cache = new VapidHeaderCache(vapid)
   const first = cache.header(FCM)
   const mozilla = cache.header(MOZILLA)
@@ -82,7 +82,7 @@ test('invalidate: the next header for that origin is signed again', () => {
   assert.equal(cache.header(MOZILLA), mozilla)
 })
 
-test('options: lifetime within 24 h, renewal margin below the lifetime', () => {
+test("options: lifetime within 24 h, renewal margin below the lifetime", () => {
   assert.throws(() => new VapidHeaderCache(vapid, { lifetimeSeconds: 24 * 3600 + 1 }), RangeError)
   assert.throws(() => new VapidHeaderCache(vapid, { lifetimeSeconds: 0 }), RangeError)
   assert.throws(() => new VapidHeaderCache(vapid, { lifetimeSeconds: 3600, renewBeforeSeconds: 3600 }), RangeError)

@@ -25,7 +25,9 @@ export function SendProgress({ message }: { message: PushMessage }) {
       </div>
       <Text size="small" className="text-ui-fg-subtle mt-2">
         {state}: {message.delivered_count} delivered, {message.failed_count} failed, {message.gone_count} gone, {pending} pending of {total}
-        {held > 0 && message.status !== "done" && `; ${held} waiting for their delivery window, next opening ${dateTime(message.next_window_opens_at)}`}
+        {held > 0 &&
+          message.status !== "done" &&
+          `; ${held} waiting for their delivery window, next opening ${dateTime(message.next_window_opens_at)}`}
       </Text>
     </div>
   )

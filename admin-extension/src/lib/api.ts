@@ -66,14 +66,21 @@ export function useAdminAction<TResponse>(method: Method) {
 /** A GET whose path is only known at render time, through the admin's client. */
 export function useAdminGet() {
   const { client } = useMedusa()
-  return useCallback(<T,>(path: string, query?: Record<string, unknown>) => client.admin.custom.get(path, query) as unknown as Promise<T>, [client])
+  return useCallback(
+    <T>(path: string, query?: Record<string, unknown>) => client.admin.custom.get(path, query) as unknown as Promise<T>,
+    [client]
+  )
 }
 
 /**
  * A message (`GET /admin/push/messages/:id`), polled while it is still being sent so counts and
  * progress bars move until it is done.
  */
-export function usePolledMessage<T extends { message: { status: string } }>(id: string | undefined, query?: Record<string, unknown>, intervalMs = 1000) {
+export function usePolledMessage<T extends { message: { status: string } }>(
+  id: string | undefined,
+  query?: Record<string, unknown>,
+  intervalMs = 1000
+) {
   const get = useAdminGet()
   return useQuery<T, Error>({
     queryKey: [...keys.message(id ?? "none"), query ?? {}],

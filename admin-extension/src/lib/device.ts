@@ -15,10 +15,7 @@ import type { Device, PushConfig } from "./types"
 const STORAGE_KEY = "medusa-web-push:admin-device"
 
 export type DeviceState =
-  | { kind: "unsupported"; reason: string }
-  | { kind: "blocked" }
-  | { kind: "off" }
-  | { kind: "on"; deviceId: string | null }
+  { kind: "unsupported"; reason: string } | { kind: "blocked" } | { kind: "off" } | { kind: "on"; deviceId: string | null }
 
 export interface SubscribeBody {
   subscription: { endpoint: string; expirationTime: number | null; keys: { p256dh: string; auth: string } }

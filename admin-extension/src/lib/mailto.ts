@@ -5,6 +5,7 @@
  */
 export function mailtoHref(address: string, subject?: string): string {
   const at = address.lastIndexOf("@")
-  const encoded = at > 0 ? `${encodeURIComponent(address.slice(0, at))}@${encodeURIComponent(address.slice(at + 1))}` : encodeURIComponent(address)
+  const encoded =
+    at > 0 ? `${encodeURIComponent(address.slice(0, at))}@${encodeURIComponent(address.slice(at + 1))}` : encodeURIComponent(address)
   return subject === undefined ? `mailto:${encoded}` : `mailto:${encoded}?subject=${encodeURIComponent(subject)}`
 }

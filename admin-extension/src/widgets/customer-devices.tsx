@@ -8,14 +8,20 @@ import type { Device } from "../lib/types"
 /** On a customer's page: the devices where they allowed push notifications, with remove. */
 const CustomerDevices = ({ customer, notify }: CustomerDetailsWidgetProps) => {
   const query = { customer_id: customer.id, limit: 50 }
-  const devices = useAdminCustomQuery<typeof query, { subscriptions: Device[] }>("/push/subscriptions", keys.devices({ customer_id: customer.id }), query)
+  const devices = useAdminCustomQuery<typeof query, { subscriptions: Device[] }>(
+    "/push/subscriptions",
+    keys.devices({ customer_id: customer.id }),
+    query
+  )
   const remove = useAdminAction<unknown>("delete")
   const list = devices.data?.subscriptions ?? []
   return (
     <Container className="flex flex-col gap-y-4" data-testid="customer-devices">
       <Heading level="h2">Push devices</Heading>
       {devices.isError && <Text className="text-ui-fg-error">{errorMessage(devices.error)}</Text>}
-      {!list.length && !devices.isLoading && <Text className="text-ui-fg-subtle">This customer has not enabled push notifications on any device.</Text>}
+      {!list.length && !devices.isLoading && (
+        <Text className="text-ui-fg-subtle">This customer has not enabled push notifications on any device.</Text>
+      )}
       {!!list.length && (
         <Table>
           <Table.Header>

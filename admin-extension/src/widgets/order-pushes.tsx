@@ -10,7 +10,11 @@ import type { PushMessage } from "../lib/types"
 /** On an order's page: the push notifications sent about it, with their outcome, and resend. */
 const OrderPushes = ({ order, notify }: OrderDetailsWidgetProps) => {
   const query = { resource_id: order.id, limit: 50 }
-  const messages = useAdminCustomQuery<typeof query, { messages: PushMessage[]; count: number }>("/push/messages", keys.messages(query), query)
+  const messages = useAdminCustomQuery<typeof query, { messages: PushMessage[]; count: number }>(
+    "/push/messages",
+    keys.messages(query),
+    query
+  )
   const resend = useAdminAction<{ message: PushMessage }>("post")
   const list = messages.data?.messages ?? []
   return (

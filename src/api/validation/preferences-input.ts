@@ -3,7 +3,10 @@ import { categories, checkCategories, locale, objectBody, onlyKnown, timeZone } 
 import { parseEndpointProof, EndpointProof } from "./request-validation"
 
 /** `POST /store/push/preferences`: `{ endpoint, auth, categories?, locale?, time_zone? }`. */
-export function parsePreferencesBody(raw: unknown, knownCategories: readonly string[]): { proof: EndpointProof; preferences: DevicePreferences } {
+export function parsePreferencesBody(
+  raw: unknown,
+  knownCategories: readonly string[]
+): { proof: EndpointProof; preferences: DevicePreferences } {
   const body = objectBody(raw)
   onlyKnown(body, ["endpoint", "auth", "categories", "locale", "time_zone"])
   const proof = parseEndpointProof({ endpoint: body.endpoint, auth: body.auth })

@@ -66,7 +66,12 @@ function expiration(value: unknown): Date | null {
 /** `POST .../push/subscriptions`: `{ subscription: {endpoint, expirationTime?, keys}, categories?, locale?, cart_id? }`. */
 export function parseSubscriptionBody(raw: unknown, policy: EndpointPolicy, opts: { allowCartId: boolean }): SubscriptionInput {
   const body = objectBody(raw, "body")
-  onlyKnown(body, opts.allowCartId ? ["subscription", "categories", "locale", "time_zone", "cart_id"] : ["subscription", "categories", "locale", "time_zone"])
+  onlyKnown(
+    body,
+    opts.allowCartId
+      ? ["subscription", "categories", "locale", "time_zone", "cart_id"]
+      : ["subscription", "categories", "locale", "time_zone"]
+  )
   const subscription = objectBody(body.subscription, "subscription")
   onlyKnown(subscription, ["endpoint", "expirationTime", "keys"], "subscription.")
   const endpoint = checkEndpointSyntax(subscription.endpoint, policy).toString()

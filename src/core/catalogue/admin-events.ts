@@ -1,16 +1,16 @@
-import { eventNames } from './event-rules'
-import type { EventRule } from './event-types'
+import { eventNames } from "./event-rules"
+import type { EventRule } from "./event-types"
 
 /** The store events that alert admins (an admin device's categories are these names), in rule order. */
 export function adminEventNames(rules: readonly EventRule[]): string[] {
-  return eventNames(rules.filter((r) => r.audience === 'admin'))
+  return eventNames(rules.filter((r) => r.audience === "admin"))
 }
 
 /** Store events an admin gets by default, by Medusa user role; `null` means every admin event. */
 const ROLE_DEFAULTS: Readonly<Record<string, readonly string[] | null>> = {
   admin: null,
-  member: ['order.placed', 'contact_message.created', 'order.return_requested'],
-  developer: ['order.payment_capture_failed'],
+  member: ["order.placed", "contact_message.created", "order.return_requested"],
+  developer: ["order.payment_capture_failed"],
 }
 
 /**
@@ -18,7 +18,7 @@ const ROLE_DEFAULTS: Readonly<Record<string, readonly string[] | null>> = {
  * them for the `admin` role, a missing role or one this plugin does not know.
  */
 export function roleDefaultEvents(role: string | null | undefined, adminEvents: readonly string[]): string[] {
-  const key = role ?? 'admin'
+  const key = role ?? "admin"
   const defaults = Object.prototype.hasOwnProperty.call(ROLE_DEFAULTS, key) ? ROLE_DEFAULTS[key] : null
   return defaults === null ? [...adminEvents] : adminEvents.filter((e) => defaults.includes(e))
 }

@@ -1,5 +1,5 @@
-import { EVENT_CATALOGUE } from './default-events'
-import { PluginOptionsError } from '../errors/plugin-errors'
+import { EVENT_CATALOGUE } from "./default-events"
+import { PluginOptionsError } from "../errors/plugin-errors"
 import {
   AUDIENCES,
   MAX_TTL_SECONDS,
@@ -13,21 +13,21 @@ import {
   type EventRuleOverride,
   type EventsOption,
   type TemplateFields,
-} from './event-types'
+} from "./event-types"
 
-const STRING_FIELDS = ['category', 'title', 'body', 'url', 'icon', 'badge', 'image', 'tag'] as const
-const OVERRIDE_KEYS = new Set<string>(['enabled', 'loads', 'ttl', 'urgency', 'locales', ...STRING_FIELDS])
-const LOCALE_KEYS = new Set<string>(['title', 'body', 'url', 'icon', 'image'])
+const STRING_FIELDS = ["category", "title", "body", "url", "icon", "badge", "image", "tag"] as const
+const OVERRIDE_KEYS = new Set<string>(["enabled", "loads", "ttl", "urgency", "locales", ...STRING_FIELDS])
+const LOCALE_KEYS = new Set<string>(["title", "body", "url", "icon", "image"])
 const EVENT_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return typeof value === "object" && value !== null && !Array.isArray(value)
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'string' ? `"${value}"` : `${typeof value} ${String(value)}`
+  if (value === null) return "null"
+  if (Array.isArray(value)) return "an array"
+  return typeof value === "string" ? `"${value}"` : `${typeof value} ${String(value)}`
 }
 
 /** Checks one override object and returns it typed; errors name `path.<field>`. */
@@ -37,25 +37,25 @@ function validateOverride(value: unknown, path: string): EventRuleOverride {
   }
   for (const key of Object.keys(value)) {
     if (!OVERRIDE_KEYS.has(key)) {
-      throw new PluginOptionsError(`${path}.${key}`, `is not a known setting (use ${[...OVERRIDE_KEYS].join(', ')})`)
+      throw new PluginOptionsError(`${path}.${key}`, `is not a known setting (use ${[...OVERRIDE_KEYS].join(", ")})`)
     }
   }
   const { enabled, loads, ttl, urgency } = value
-  if (enabled !== undefined && typeof enabled !== 'boolean') {
+  if (enabled !== undefined && typeof enabled !== "boolean") {
     throw new PluginOptionsError(`${path}.enabled`, `must be true or false, got ${describe(enabled)}`)
   }
   if (loads !== undefined && !(RESOURCE_KINDS as readonly unknown[]).includes(loads)) {
-    throw new PluginOptionsError(`${path}.loads`, `must be one of ${RESOURCE_KINDS.join(', ')}, got ${describe(loads)}`)
+    throw new PluginOptionsError(`${path}.loads`, `must be one of ${RESOURCE_KINDS.join(", ")}, got ${describe(loads)}`)
   }
   if (ttl !== undefined && !isTtlSeconds(ttl)) {
     throw new PluginOptionsError(`${path}.ttl`, `must be a whole number of seconds from 0 to ${MAX_TTL_SECONDS}, got ${describe(ttl)}`)
   }
   if (urgency !== undefined && !(URGENCIES as readonly unknown[]).includes(urgency)) {
-    throw new PluginOptionsError(`${path}.urgency`, `must be one of ${URGENCIES.join(', ')}, got ${describe(urgency)}`)
+    throw new PluginOptionsError(`${path}.urgency`, `must be one of ${URGENCIES.join(", ")}, got ${describe(urgency)}`)
   }
   for (const field of STRING_FIELDS) {
     const v = value[field]
-    if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
+    if (v !== undefined && (typeof v !== "string" || v.trim() === "")) {
       throw new PluginOptionsError(`${path}.${field}`, `must be a non-empty string, got ${describe(v)}`)
     }
   }
@@ -75,14 +75,14 @@ function validateLocales(value: unknown, path: string): void {
       canonical = undefined
     }
     if (canonical !== tag) {
-      throw new PluginOptionsError(`${path}.${tag}`, `is not a language tag written as "${canonical ?? 'fr-CA'}"`)
+      throw new PluginOptionsError(`${path}.${tag}`, `is not a language tag written as "${canonical ?? "fr-CA"}"`)
     }
     if (!isPlainObject(texts)) throw new PluginOptionsError(`${path}.${tag}`, `must be an object, got ${describe(texts)}`)
     for (const [field, text] of Object.entries(texts)) {
       if (!LOCALE_KEYS.has(field)) {
-        throw new PluginOptionsError(`${path}.${tag}.${field}`, `is not a translatable field (use ${[...LOCALE_KEYS].join(', ')})`)
+        throw new PluginOptionsError(`${path}.${tag}.${field}`, `is not a translatable field (use ${[...LOCALE_KEYS].join(", ")})`)
       }
-      if (typeof text !== 'string' || text.trim() === '') {
+      if (typeof text !== "string" || text.trim() === "") {
         throw new PluginOptionsError(`${path}.${tag}.${field}`, `must be a non-empty string, got ${describe(text)}`)
       }
     }
@@ -91,7 +91,7 @@ function validateLocales(value: unknown, path: string): void {
 
 function applyOverride(base: EventRule, o: EventRuleOverride): EventRule {
   const template: TemplateFields = { ...base.template }
-  for (const field of ['title', 'body', 'url', 'icon', 'badge', 'image', 'tag'] as const) {
+  for (const field of ["title", "body", "url", "icon", "badge", "image", "tag"] as const) {
     const v = o[field]
     if (v !== undefined) template[field] = v
   }
@@ -108,7 +108,7 @@ function applyOverride(base: EventRule, o: EventRuleOverride): EventRule {
 }
 
 function newRule(event: string, audience: Audience, o: EventRuleOverride, path: string): EventRule {
-  for (const field of ['title', 'body'] as const) {
+  for (const field of ["title", "body"] as const) {
     if (o[field] === undefined) {
       throw new PluginOptionsError(`${path}.${field}`, `is required: "${event}" is not in the built-in catalogue`)
     }
@@ -116,10 +116,10 @@ function newRule(event: string, audience: Audience, o: EventRuleOverride, path: 
   const base: EventRule = {
     event,
     audience,
-    loads: 'none',
+    loads: "none",
     // Admins opt into store events by name; customers into categories.
-    category: audience === 'admin' ? event : 'order_updates',
-    template: { title: '', body: '', url: '/', ttl: 86400, urgency: 'normal' },
+    category: audience === "admin" ? event : "order_updates",
+    template: { title: "", body: "", url: "/", ttl: 86400, urgency: "normal" },
   }
   return applyOverride(base, o)
 }
@@ -137,7 +137,7 @@ export function buildEventRules(events: EventsOption | undefined): EventRule[] {
   }
   if (events === undefined) return [...rules.values()]
   if (!isPlainObject(events)) {
-    throw new PluginOptionsError('events', `must be an object keyed by event name, got ${describe(events)}`)
+    throw new PluginOptionsError("events", `must be an object keyed by event name, got ${describe(events)}`)
   }
   for (const [event, perAudience] of Object.entries(events as Record<string, unknown>)) {
     const eventPath = `events.${event}`

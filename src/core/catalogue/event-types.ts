@@ -1,18 +1,11 @@
 /** Who a notification is for: the customer the event concerns, or store admins. */
-export type Audience = 'customer' | 'admin'
+export type Audience = "customer" | "admin"
 
 /** RFC 8030 `Urgency` header values. */
-export type Urgency = 'very-low' | 'low' | 'normal' | 'high'
+export type Urgency = "very-low" | "low" | "normal" | "high"
 
 /** What the orchestrator loads to build the template context for an event. */
-export type ResourceKind =
-  | 'order'
-  | 'order_shipment'
-  | 'swap_shipment'
-  | 'claim_shipment'
-  | 'order_refund'
-  | 'contact_message'
-  | 'none'
+export type ResourceKind = "order" | "order_shipment" | "swap_shipment" | "claim_shipment" | "order_refund" | "contact_message" | "none"
 
 /** Template strings (see `renderTemplate`) and delivery settings for one notification. */
 export interface TemplateFields {
@@ -85,23 +78,23 @@ export interface EventRule {
   locales?: Readonly<Record<string, LocaleTexts>>
 }
 
-export const AUDIENCES: readonly Audience[] = ['customer', 'admin']
-export const URGENCIES: readonly Urgency[] = ['very-low', 'low', 'normal', 'high']
+export const AUDIENCES: readonly Audience[] = ["customer", "admin"]
+export const URGENCIES: readonly Urgency[] = ["very-low", "low", "normal", "high"]
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
-  'order',
-  'order_shipment',
-  'swap_shipment',
-  'claim_shipment',
-  'order_refund',
-  'contact_message',
-  'none',
+  "order",
+  "order_shipment",
+  "swap_shipment",
+  "claim_shipment",
+  "order_refund",
+  "contact_message",
+  "none",
 ]
 /** Longest TTL push services accept: 28 days. */
 export const MAX_TTL_SECONDS = 2419200
 
 /** Whether `value` is a TTL a push service accepts: whole seconds from 0 to `MAX_TTL_SECONDS`. */
 export function isTtlSeconds(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TTL_SECONDS
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_TTL_SECONDS
 }
 
 /**
@@ -111,7 +104,7 @@ export function isTtlSeconds(value: unknown): value is number {
 export const CATEGORY_NAME = /^[a-z0-9][a-z0-9_.-]{0,79}$/
 
 /** How `CATEGORY_NAME` reads in an error message. */
-export const CATEGORY_NAME_RULE = 'lower-case letters, digits, _, - and .'
+export const CATEGORY_NAME_RULE = "lower-case letters, digits, _, - and ."
 
 /**
  * One notification of the catalogue: a store event for one audience, written `order.placed:customer`

@@ -3,11 +3,7 @@
  * `work` must not throw (callers classify failures into results); if it does, the error is rethrown
  * after the other items finished.
  */
-export async function forEachConcurrent<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>
-): Promise<void> {
+export async function forEachConcurrent<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0
   let firstError: unknown
   const worker = async (): Promise<void> => {

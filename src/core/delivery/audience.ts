@@ -67,4 +67,3 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
       return { kind: "broadcast", category: message.category ?? "" }
   }
 }
-

@@ -22,7 +22,5 @@ export function backoffDelayMs(attempt: number, opts: BackoffOptions = {}): numb
   const cap = Math.min(maxMs, baseMs * 2 ** Math.min(n - 1, 52))
   const jittered = Math.floor(Math.min(Math.max(random(), 0), 1) * cap)
   const retryAfter = opts.retryAfterMs
-  return retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter > jittered
-    ? Math.ceil(retryAfter)
-    : jittered
+  return retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter > jittered ? Math.ceil(retryAfter) : jittered
 }

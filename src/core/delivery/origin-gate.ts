@@ -65,7 +65,15 @@ export class OriginGate {
     private readonly now: () => Date
   ) {
     for (const [origin, row] of snapshot) {
-      this.states.set(origin, { pausedUntil: row.paused_until, pauses: row.pauses, probation: true, total: 0, faults: 0, badRequests: 0, held: [] })
+      this.states.set(origin, {
+        pausedUntil: row.paused_until,
+        pauses: row.pauses,
+        probation: true,
+        total: 0,
+        faults: 0,
+        badRequests: 0,
+        held: [],
+      })
     }
   }
 

@@ -22,7 +22,13 @@ export type OutcomeSignal = "delivered" | "gone" | "device" | "push_service" | "
 const DEVICE_LABELS: ReadonlySet<string> = new Set(["bad_request"])
 
 /** Reason labels that point at the push service or the path to it. */
-const SERVICE_LABELS: ReadonlySet<string> = new Set(["vapid_rejected", "push_service_error", "timeout", "network_error", "unexpected_error"])
+const SERVICE_LABELS: ReadonlySet<string> = new Set([
+  "vapid_rejected",
+  "push_service_error",
+  "timeout",
+  "network_error",
+  "unexpected_error",
+])
 
 /** The stable label of a reason: `vapid_rejected: HTTP 403 ...` -> `vapid_rejected`. */
 export function reasonLabel(reason: string): string {

@@ -38,7 +38,13 @@ export interface AttemptRecord {
  * backoff (a longer `Retry-After` wins), which becomes `failed` once `max_attempts` are used up.
  * `random` feeds the backoff's jitter (tests pass a fixed one).
  */
-export function recordFor(delivery: AttemptedDelivery, result: PushResult, policy: RetryPolicy, now: Date, random?: () => number): AttemptRecord {
+export function recordFor(
+  delivery: AttemptedDelivery,
+  result: PushResult,
+  policy: RetryPolicy,
+  now: Date,
+  random?: () => number
+): AttemptRecord {
   const { outcome } = result
   const attempts = delivery.attempts + 1
   let status: DeliveryStatus = outcome.kind === "retry" ? DELIVERY.retrying : outcome.kind
@@ -63,7 +69,13 @@ export function recordFor(delivery: AttemptedDelivery, result: PushResult, polic
  * is, so a delivery held again and again (a pause that keeps failing its probe) ends `failed`
  * after `max_attempts`.
  */
-export function pausedRecord(delivery: AttemptedDelivery, pausedUntil: Date, policy: RetryPolicy, now: Date, sent?: PushResult): AttemptRecord {
+export function pausedRecord(
+  delivery: AttemptedDelivery,
+  pausedUntil: Date,
+  policy: RetryPolicy,
+  now: Date,
+  sent?: PushResult
+): AttemptRecord {
   const why = sent && sent.outcome.kind !== "delivered" ? `: ${sent.outcome.reason}` : ""
   const counted = delivery.paused_before
   const failed = counted && delivery.attempts + 1 >= policy.maxAttempts

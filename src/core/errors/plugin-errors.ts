@@ -1,4 +1,4 @@
-import { ApiError } from './api-errors'
+import { ApiError } from "./api-errors"
 
 /**
  * Typed errors raised by the framework-free core. Each carries a stable
@@ -6,18 +6,18 @@ import { ApiError } from './api-errors'
  */
 
 export type WebPushErrorCode =
-  | 'invalid_option'
-  | 'invalid_subscription'
-  | 'endpoint_forbidden'
-  | 'payload_too_large'
-  | 'subscription_gone'
-  | 'rate_limited'
-  | 'push_service_error'
-  | 'push_rejected'
-  | 'network_error'
-  | 'timeout'
-  | 'template_error'
-  | 'unsupported_runtime'
+  | "invalid_option"
+  | "invalid_subscription"
+  | "endpoint_forbidden"
+  | "payload_too_large"
+  | "subscription_gone"
+  | "rate_limited"
+  | "push_service_error"
+  | "push_rejected"
+  | "network_error"
+  | "timeout"
+  | "template_error"
+  | "unsupported_runtime"
 
 export interface WebPushErrorOptions {
   /** Path of the offending input, e.g. `subscription.keys.auth`. */
@@ -43,7 +43,7 @@ export class WebPushPluginError extends Error {
 /** A plugin option is missing or invalid; `field` is its path. */
 export class PluginOptionsError extends WebPushPluginError {
   constructor(field: string, problem: string, opts: { cause?: unknown } = {}) {
-    super('invalid_option', `medusa-plugin-web-push: option "${field}" ${problem}`, {
+    super("invalid_option", `medusa-plugin-web-push: option "${field}" ${problem}`, {
       field,
       cause: opts.cause,
     })
@@ -53,7 +53,7 @@ export class PluginOptionsError extends WebPushPluginError {
 /** A push subscription (keys, shape) sent by a browser is not usable. */
 export class InvalidSubscriptionError extends WebPushPluginError {
   constructor(field: string, message: string, opts: { cause?: unknown } = {}) {
-    super('invalid_subscription', message, { field, cause: opts.cause })
+    super("invalid_subscription", message, { field, cause: opts.cause })
   }
 }
 
@@ -63,8 +63,8 @@ export class EndpointForbiddenError extends WebPushPluginError {
   readonly reason: string
 
   constructor(reason: string, message: string, opts: { field?: string; cause?: unknown } = {}) {
-    super('endpoint_forbidden', message, {
-      field: opts.field ?? 'subscription.endpoint',
+    super("endpoint_forbidden", message, {
+      field: opts.field ?? "subscription.endpoint",
       cause: opts.cause,
     })
     this.reason = reason
@@ -77,7 +77,7 @@ export class PayloadTooLargeError extends WebPushPluginError {
   readonly maxBytes: number
 
   constructor(bytes: number, maxBytes: number) {
-    super('payload_too_large', `push payload is ${bytes} bytes, limit is ${maxBytes}`)
+    super("payload_too_large", `push payload is ${bytes} bytes, limit is ${maxBytes}`)
     this.bytes = bytes
     this.maxBytes = maxBytes
   }
@@ -91,7 +91,7 @@ export class PayloadTooLargeError extends WebPushPluginError {
 export function describeError(err: unknown): string {
   if (err instanceof WebPushPluginError || err instanceof ApiError) return `${err.name}: ${err.message}`
   const e = err as { name?: unknown; code?: unknown } | null | undefined
-  const name = typeof e?.name === 'string' && /^[A-Za-z][\w.]{0,60}$/.test(e.name) ? e.name : 'Error'
-  const code = typeof e?.code === 'string' || typeof e?.code === 'number' ? String(e.code) : ''
+  const name = typeof e?.name === "string" && /^[A-Za-z][\w.]{0,60}$/.test(e.name) ? e.name : "Error"
+  const code = typeof e?.code === "string" || typeof e?.code === "number" ? String(e.code) : ""
   return /^[A-Za-z0-9_.-]{1,40}$/.test(code) ? `${name} (${code})` : name
 }

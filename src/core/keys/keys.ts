@@ -1,7 +1,7 @@
-import { createECDH } from 'node:crypto'
-import { decodeBase64Url, encodeBase64Url } from './base64url'
-import { InvalidSubscriptionError, PluginOptionsError } from '../errors/plugin-errors'
-import { deriveP256PublicKey, isP256Point, P256_POINT_BYTES, P256_PRIVATE_BYTES } from './p256'
+import { createECDH } from "node:crypto"
+import { decodeBase64Url, encodeBase64Url } from "./base64url"
+import { InvalidSubscriptionError, PluginOptionsError } from "../errors/plugin-errors"
+import { deriveP256PublicKey, isP256Point, P256_POINT_BYTES, P256_PRIVATE_BYTES } from "./p256"
 
 /** Browser-supplied subscription keys, normalised to unpadded base64url. */
 export interface SubscriptionKeys {
@@ -25,7 +25,7 @@ export interface VapidKeys {
 const AUTH_BYTES = 16
 
 function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
+  if (typeof value !== "string" || value.length === 0) {
     throw new InvalidSubscriptionError(field, `${field} must be a non-empty base64url string`)
   }
   return value
@@ -36,8 +36,8 @@ function requireString(value: unknown, field: string): string {
  * on the curve (65 bytes), `auth` exactly 16 bytes.
  */
 export function validateSubscriptionKeys(keys: { p256dh: unknown; auth: unknown }): SubscriptionKeys {
-  const p256dhField = 'subscription.keys.p256dh'
-  const authField = 'subscription.keys.auth'
+  const p256dhField = "subscription.keys.p256dh"
+  const authField = "subscription.keys.auth"
   const p256dh = decodeBase64Url(requireString(keys.p256dh, p256dhField), p256dhField)
   if (p256dh.length !== P256_POINT_BYTES || p256dh[0] !== 0x04) {
     throw new InvalidSubscriptionError(p256dhField, `${p256dhField} must be a 65-byte uncompressed P-256 public key`)
@@ -53,13 +53,13 @@ export function validateSubscriptionKeys(keys: { p256dh: unknown; auth: unknown 
 }
 
 function decodeOption(value: unknown, field: string): Buffer {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new PluginOptionsError(field, 'is required (base64url; generate a pair with `npx medusa-plugin-web-push vapid`)')
+  if (typeof value !== "string" || value.length === 0) {
+    throw new PluginOptionsError(field, "is required (base64url; generate a pair with `npx medusa-plugin-web-push vapid`)")
   }
   try {
     return decodeBase64Url(value, field)
   } catch (cause) {
-    throw new PluginOptionsError(field, 'is not valid base64url', { cause })
+    throw new PluginOptionsError(field, "is not valid base64url", { cause })
   }
 }
 
@@ -68,27 +68,30 @@ function decodeOption(value: unknown, field: string): Buffer {
  * 32-byte scalar that derives exactly that public key.
  */
 export function validateVapidKeys(publicKey: unknown, privateKey: unknown): VapidKeys {
-  const pub = decodeOption(publicKey, 'vapid_public_key')
+  const pub = decodeOption(publicKey, "vapid_public_key")
   if (pub.length !== P256_POINT_BYTES || !isP256Point(pub)) {
-    throw new PluginOptionsError('vapid_public_key', 'must be a 65-byte uncompressed P-256 public key (base64url)')
+    throw new PluginOptionsError("vapid_public_key", "must be a 65-byte uncompressed P-256 public key (base64url)")
   }
-  const priv = decodeOption(privateKey, 'vapid_private_key')
+  const priv = decodeOption(privateKey, "vapid_private_key")
   if (priv.length !== P256_PRIVATE_BYTES) {
-    throw new PluginOptionsError('vapid_private_key', `must be a ${P256_PRIVATE_BYTES}-byte P-256 private key (base64url), got ${priv.length} bytes`)
+    throw new PluginOptionsError(
+      "vapid_private_key",
+      `must be a ${P256_PRIVATE_BYTES}-byte P-256 private key (base64url), got ${priv.length} bytes`
+    )
   }
   const derived = deriveP256PublicKey(priv)
   if (derived === undefined) {
-    throw new PluginOptionsError('vapid_private_key', 'is not a valid P-256 private key')
+    throw new PluginOptionsError("vapid_private_key", "is not a valid P-256 private key")
   }
   if (!derived.equals(pub)) {
-    throw new PluginOptionsError('vapid_private_key', 'does not match vapid_public_key (they must be generated as one pair)')
+    throw new PluginOptionsError("vapid_private_key", "does not match vapid_public_key (they must be generated as one pair)")
   }
   return { publicKey: encodeBase64Url(pub), privateKey: encodeBase64Url(priv) }
 }
 
 /** Generates a fresh VAPID key pair (P-256), unpadded base64url. */
 export function generateVapidKeys(): VapidKeys {
-  const ecdh = createECDH('prime256v1')
+  const ecdh = createECDH("prime256v1")
   ecdh.generateKeys()
   let priv = ecdh.getPrivateKey()
   // OpenSSL may return a scalar with leading zero bytes stripped.

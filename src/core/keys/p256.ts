@@ -1,4 +1,4 @@
-import { createECDH, createPublicKey } from 'node:crypto'
+import { createECDH, createPublicKey } from "node:crypto"
 
 /** Length of an uncompressed P-256 point: 0x04 || X (32) || Y (32). */
 export const P256_POINT_BYTES = 65
@@ -14,12 +14,12 @@ export function isP256Point(point: Buffer): boolean {
     // OpenSSL refuses coordinates that are not on the curve.
     createPublicKey({
       key: {
-        kty: 'EC',
-        crv: 'P-256',
-        x: point.subarray(1, 33).toString('base64url'),
-        y: point.subarray(33).toString('base64url'),
+        kty: "EC",
+        crv: "P-256",
+        x: point.subarray(1, 33).toString("base64url"),
+        y: point.subarray(33).toString("base64url"),
       },
-      format: 'jwk',
+      format: "jwk",
     })
     return true
   } catch {
@@ -36,7 +36,7 @@ export function deriveP256PublicKey(privateKey: Buffer): Buffer | undefined {
     return undefined
   }
   try {
-    const ecdh = createECDH('prime256v1')
+    const ecdh = createECDH("prime256v1")
     ecdh.setPrivateKey(privateKey)
     return ecdh.getPublicKey()
   } catch {

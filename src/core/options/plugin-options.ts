@@ -431,4 +431,3 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     },
   }
 }
-

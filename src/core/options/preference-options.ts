@@ -55,7 +55,8 @@ export function resolvePreferenceOptions(options: PreferenceOptions): ResolvedPr
   if (!defaultLocale) throw new PluginOptionsError("default_locale", 'must be a language tag such as "en" or "fr-CA"')
   const categories = [...new Set([...BUILT_IN_CATEGORIES, ...categoryList(options.categories, "categories", [])])]
   const window = options.delivery_window ?? { start: "09:00", end: "21:00" }
-  if (typeof window !== "object" || window === null) throw new PluginOptionsError("delivery_window", 'must be { start: "09:00", end: "21:00" }')
+  if (typeof window !== "object" || window === null)
+    throw new PluginOptionsError("delivery_window", 'must be { start: "09:00", end: "21:00" }')
   const start = minutes(window.start, "delivery_window.start")
   const end = minutes(window.end, "delivery_window.end")
   if (start === end) throw new PluginOptionsError("delivery_window", "start and end must differ")

@@ -4,7 +4,10 @@ import { WebPushPluginError } from "../errors/plugin-errors"
 export const MINIMUM_NODE = "18.17.0"
 
 function parts(version: string): number[] {
-  return version.replace(/^v/, "").split(".").map((p) => Number.parseInt(p, 10) || 0)
+  return version
+    .replace(/^v/, "")
+    .split(".")
+    .map((p) => Number.parseInt(p, 10) || 0)
 }
 
 /** Whether `version` (such as "18.20.8" or "v20.11.1") is at least {@link MINIMUM_NODE}. */

@@ -74,7 +74,10 @@ export class TokenBuckets {
  */
 export function clientKey(ip: string | undefined): string {
   if (!ip) return "ip:unknown"
-  const bare = ip.trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "")
+  const bare = ip
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "")
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)
   if (mapped) return `ip:${mapped[1]}`
   if (isIPv6(bare)) return `ip6:${ipv6Groups(bare).slice(0, 4).join(":")}`

@@ -96,8 +96,10 @@ export class RedisTokenBuckets {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SharedBucketsUnavailable(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
     })
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer)).catch((err: unknown) => {
-      throw err instanceof SharedBucketsUnavailable ? err : new SharedBucketsUnavailable("command failed", { cause: err })
-    })
+    return Promise.race([work, timeout])
+      .finally(() => clearTimeout(timer))
+      .catch((err: unknown) => {
+        throw err instanceof SharedBucketsUnavailable ? err : new SharedBucketsUnavailable("command failed", { cause: err })
+      })
   }
 }

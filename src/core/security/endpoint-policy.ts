@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
-import { EndpointForbiddenError } from '../errors/plugin-errors'
-import { isPublicAddress } from './ip-address'
-
+import { lookup } from "node:dns/promises"
+import { isIP } from "node:net"
+import { EndpointForbiddenError } from "../errors/plugin-errors"
+import { isPublicAddress } from "./ip-address"
 
 /** Which push endpoints the plugin is willing to send to. */
 export interface EndpointPolicy {
@@ -25,14 +24,14 @@ export interface EndpointPolicy {
 
 /** The real browser push services: FCM (Chrome/Edge/Opera), Mozilla, Apple, Microsoft (WNS). */
 export const DEFAULT_PUSH_HOSTS: readonly string[] = [
-  'fcm.googleapis.com',
-  'updates.push.services.mozilla.com',
-  '*.push.apple.com',
-  '*.notify.windows.com',
+  "fcm.googleapis.com",
+  "updates.push.services.mozilla.com",
+  "*.push.apple.com",
+  "*.notify.windows.com",
 ]
 
-const FIELD = 'subscription.endpoint'
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+const FIELD = "subscription.endpoint"
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
 
 export function createEndpointPolicy(opts: Partial<EndpointPolicy> = {}): EndpointPolicy {
   return {
@@ -48,7 +47,7 @@ function forbid(reason: string, message: string): never {
 }
 
 function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '')
+  return host.toLowerCase().replace(/\.$/, "")
 }
 
 /** Matches a hostname against `name` or `*.suffix` patterns, case-insensitively. */
@@ -56,7 +55,7 @@ export function hostMatches(hostname: string, patterns: readonly string[]): bool
   const host = normaliseHost(hostname)
   return patterns.some((raw) => {
     const pattern = normaliseHost(raw)
-    if (pattern.startsWith('*.')) {
+    if (pattern.startsWith("*.")) {
       const suffix = pattern.slice(1) // ".push.apple.com"
       return host.length > suffix.length && host.endsWith(suffix)
     }
@@ -67,7 +66,7 @@ export function hostMatches(hostname: string, patterns: readonly string[]): bool
 function isIpLiteral(hostname: string): boolean {
   // WHATWG URL already rewrites decimal, hex, octal and short IPv4 forms
   // (2130706433, 0x7f.1, 0177.0.0.1, 127.1) to dotted form, and IPv6 is bracketed.
-  return hostname.startsWith('[') || isIP(hostname) !== 0 || /^[0-9.]+$/.test(hostname)
+  return hostname.startsWith("[") || isIP(hostname) !== 0 || /^[0-9.]+$/.test(hostname)
 }
 
 /** True when the URL is the loopback exception and the policy allows it. */
@@ -82,37 +81,37 @@ export function isLoopbackException(url: URL, policy: EndpointPolicy): boolean {
  * contains the endpoint itself (it is a capability URL).
  */
 export function checkEndpointSyntax(endpoint: unknown, policy: EndpointPolicy): URL {
-  if (typeof endpoint !== 'string' || endpoint.length === 0) {
-    forbid('malformed', 'must be a non-empty string')
+  if (typeof endpoint !== "string" || endpoint.length === 0) {
+    forbid("malformed", "must be a non-empty string")
   }
   if (endpoint.length > policy.maxLength) {
-    forbid('too_long', `is longer than ${policy.maxLength} characters`)
+    forbid("too_long", `is longer than ${policy.maxLength} characters`)
   }
   let url: URL
   try {
     url = new URL(endpoint)
   } catch {
-    forbid('malformed', 'is not a valid URL')
+    forbid("malformed", "is not a valid URL")
   }
-  if (url.protocol !== 'https:') {
-    forbid('not_https', 'must use https:')
+  if (url.protocol !== "https:") {
+    forbid("not_https", "must use https:")
   }
-  if (url.username !== '' || url.password !== '') {
-    forbid('userinfo', 'must not contain credentials')
+  if (url.username !== "" || url.password !== "") {
+    forbid("userinfo", "must not contain credentials")
   }
   if (isLoopbackException(url, policy)) {
     return url
   }
   const hostname = normaliseHost(url.hostname)
   if (isIpLiteral(hostname)) {
-    forbid('ip_literal', 'must use a host name, not an IP address')
+    forbid("ip_literal", "must use a host name, not an IP address")
   }
   if (!hostMatches(hostname, policy.allowedHosts)) {
-    forbid('host_not_allowed', `host "${hostname}" is not an allowed push service`)
+    forbid("host_not_allowed", `host "${hostname}" is not an allowed push service`)
   }
-  const port = url.port === '' ? 443 : Number(url.port)
+  const port = url.port === "" ? 443 : Number(url.port)
   if (!policy.allowedPorts.includes(port)) {
-    forbid('port_not_allowed', `port ${port} is not allowed`)
+    forbid("port_not_allowed", `port ${port} is not allowed`)
   }
   return url
 }
@@ -127,7 +126,7 @@ export const systemResolver: HostResolver = async (hostname) => {
 }
 
 /** Resolver answers meaning the name has no address at all (not a passing failure). */
-const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'ENONAME', 'NXDOMAIN'])
+const NO_SUCH_NAME = new Set(["ENOTFOUND", "ENODATA", "ENONAME", "NXDOMAIN"])
 
 /**
  * {@link checkEndpointSyntax}, then (except for the loopback exception)
@@ -135,11 +134,7 @@ const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'ENONAME', 'NXDOMAIN'])
  * name does not exist (`unresolvable`). Other resolver failures (EAI_AGAIN,
  * timeouts) propagate unchanged so callers can treat them as transient.
  */
-export async function checkEndpoint(
-  endpoint: unknown,
-  policy: EndpointPolicy,
-  resolver: HostResolver = systemResolver,
-): Promise<URL> {
+export async function checkEndpoint(endpoint: unknown, policy: EndpointPolicy, resolver: HostResolver = systemResolver): Promise<URL> {
   const url = checkEndpointSyntax(endpoint, policy)
   if (isLoopbackException(url, policy)) {
     return url
@@ -149,14 +144,14 @@ export async function checkEndpoint(
   try {
     addresses = await resolver(hostname)
   } catch (err) {
-    if (NO_SUCH_NAME.has(String((err as NodeJS.ErrnoException)?.code))) forbid('unresolvable', `host "${hostname}" has no address`)
+    if (NO_SUCH_NAME.has(String((err as NodeJS.ErrnoException)?.code))) forbid("unresolvable", `host "${hostname}" has no address`)
     throw err
   }
   if (addresses.length === 0) {
-    forbid('unresolvable', `host "${hostname}" has no address`)
+    forbid("unresolvable", `host "${hostname}" has no address`)
   }
   if (!addresses.every(isPublicAddress)) {
-    forbid('private_address', `host "${hostname}" resolves to a non-public address`)
+    forbid("private_address", `host "${hostname}" resolves to a non-public address`)
   }
   return url
 }

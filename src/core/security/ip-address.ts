@@ -1,26 +1,26 @@
-import { isIPv4, isIPv6 } from 'node:net'
+import { isIPv4, isIPv6 } from "node:net"
 
 /** [network, prefix length] pairs of IPv4 space that is not publicly routable. */
 const NON_PUBLIC_V4: ReadonlyArray<readonly [string, number]> = [
-  ['0.0.0.0', 8], // "this" network, unspecified
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local (cloud metadata lives here)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.0.2.0', 24], // documentation
-  ['192.88.99.0', 24], // 6to4 relay anycast
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['198.51.100.0', 24], // documentation
-  ['203.0.113.0', 24], // documentation
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, includes broadcast 255.255.255.255
+  ["0.0.0.0", 8], // "this" network, unspecified
+  ["10.0.0.0", 8], // private
+  ["100.64.0.0", 10], // carrier-grade NAT
+  ["127.0.0.0", 8], // loopback
+  ["169.254.0.0", 16], // link-local (cloud metadata lives here)
+  ["172.16.0.0", 12], // private
+  ["192.0.0.0", 24], // IETF protocol assignments
+  ["192.0.2.0", 24], // documentation
+  ["192.88.99.0", 24], // 6to4 relay anycast
+  ["192.168.0.0", 16], // private
+  ["198.18.0.0", 15], // benchmarking
+  ["198.51.100.0", 24], // documentation
+  ["203.0.113.0", 24], // documentation
+  ["224.0.0.0", 4], // multicast
+  ["240.0.0.0", 4], // reserved, includes broadcast 255.255.255.255
 ]
 
 function v4ToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)
+  return ip.split(".").reduce((acc, part) => acc * 256 + Number(part), 0)
 }
 
 function v4InRange(ip: number, network: string, prefix: number): boolean {
@@ -40,15 +40,15 @@ function isPublicV4Int(ip: number): boolean {
  */
 export function ipv6Groups(ip: string): number[] {
   let text = ip
-  const lastColon = text.lastIndexOf(':')
+  const lastColon = text.lastIndexOf(":")
   const dotted = text.slice(lastColon + 1)
   if (isIPv4(dotted)) {
     // Rewrite a trailing dotted IPv4 as two hex groups: ::ffff:1.2.3.4 -> ::ffff:102:304
     const n = v4ToInt(dotted)
     text = `${text.slice(0, lastColon + 1)}${Math.floor(n / 65536).toString(16)}:${(n % 65536).toString(16)}`
   }
-  const parse = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)))
-  const [head, rest] = text.split('::')
+  const parse = (s: string): number[] => (s === "" ? [] : s.split(":").map((g) => parseInt(g, 16)))
+  const [head, rest] = text.split("::")
   const left = parse(head)
   if (rest === undefined) return left
   const right = parse(rest)
@@ -88,8 +88,8 @@ function isPublicV6(ip: string): boolean {
  * of them. Anything that is not an IP address (or carries a zone id) is not public.
  */
 export function isPublicAddress(ip: string): boolean {
-  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip
+  const bare = ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip
   if (isIPv4(bare)) return isPublicV4Int(v4ToInt(bare))
-  if (isIPv6(bare) && !bare.includes('%')) return isPublicV6(bare.toLowerCase())
+  if (isIPv6(bare) && !bare.includes("%")) return isPublicV6(bare.toLowerCase())
   return false
 }

@@ -51,9 +51,7 @@ export interface OriginHeaders {
   secFetchSite?: string
 }
 
-export type OriginVerdict =
-  | { allowed: true }
-  | { allowed: false; reason: "foreign_origin" | "cross_site" }
+export type OriginVerdict = { allowed: true } | { allowed: false; reason: "foreign_origin" | "cross_site" }
 
 /**
  * The origin rule for a request that carries the session cookie. Allowed: an `Origin` (or, without

@@ -30,7 +30,11 @@ export function localeChain(locale: string | null | undefined, defaultLocale: st
 }
 
 /** The entry of `byLocale` that best fits the reader, or `undefined`. */
-export function pickLocalized<T>(byLocale: Readonly<Record<string, T>> | null | undefined, locale: string | null | undefined, defaultLocale: string): T | undefined {
+export function pickLocalized<T>(
+  byLocale: Readonly<Record<string, T>> | null | undefined,
+  locale: string | null | undefined,
+  defaultLocale: string
+): T | undefined {
   if (!byLocale) return undefined
   for (const candidate of localeChain(locale, defaultLocale)) {
     if (Object.prototype.hasOwnProperty.call(byLocale, candidate)) return byLocale[candidate]

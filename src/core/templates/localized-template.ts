@@ -25,7 +25,9 @@ export type SavedOverride = { readonly locale: string } & { readonly [F in (type
 
 /** Saved overrides, one per locale, keyed by locale and holding the override's fields only. */
 export function overridesByLocale(rows: readonly SavedOverride[]): Record<string, TemplateOverride> {
-  return Object.fromEntries(rows.map((row) => [row.locale, Object.fromEntries(OVERRIDE_FIELDS.map((f) => [f, row[f]])) as TemplateOverride]))
+  return Object.fromEntries(
+    rows.map((row) => [row.locale, Object.fromEntries(OVERRIDE_FIELDS.map((f) => [f, row[f]])) as TemplateOverride])
+  )
 }
 
 const TEXT_FIELDS = ["title", "body", "url", "icon", "image"] as const

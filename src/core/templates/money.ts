@@ -1,9 +1,9 @@
 function currencyFormatter(locale: string, currency: string): Intl.NumberFormat {
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency })
+    return new Intl.NumberFormat(locale, { style: "currency", currency })
   } catch {
     // An unusable locale falls back to English; a bad currency is rethrown.
-    return new Intl.NumberFormat('en', { style: 'currency', currency })
+    return new Intl.NumberFormat("en", { style: "currency", currency })
   }
 }
 
@@ -12,10 +12,10 @@ function currencyFormatter(locale: string, currency: string): Intl.NumberFormat 
  * for display. The currency's fraction digits come from Intl (JPY 0, EUR 2,
  * KWD 3). An unknown or malformed currency code falls back to `"<amount> <CODE>"`.
  */
-export function formatMoney(amountMinor: number, currencyCode: string, locale = 'en'): string {
+export function formatMoney(amountMinor: number, currencyCode: string, locale = "en"): string {
   const code = String(currencyCode).toUpperCase()
   if (!Number.isFinite(amountMinor)) {
-    return ''
+    return ""
   }
   let formatter: Intl.NumberFormat
   try {

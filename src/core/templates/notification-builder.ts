@@ -25,7 +25,6 @@ export interface BuildDefaults {
   readonly badge?: string
 }
 
-
 function encodeLinkPart(value: string): string {
   return /^https?:\/\//i.test(value) ? value : encodeURIComponent(value)
 }
@@ -43,11 +42,7 @@ function picture(template: string | undefined, context: TemplateContext, default
 }
 
 /** Renders every field of a template with the event's context. Values are plain text. */
-export function renderNotification(
-  template: TemplateFields,
-  context: TemplateContext,
-  defaults: BuildDefaults
-): RenderedNotification {
+export function renderNotification(template: TemplateFields, context: TemplateContext, defaults: BuildDefaults): RenderedNotification {
   // A value that is itself a link (a tracking URL) is kept whole; any other value is escaped.
   const link = renderTemplate(template.url, context, { encode: encodeLinkPart, tidy: false })
   return {

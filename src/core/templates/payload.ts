@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from '../errors/plugin-errors'
+import { PayloadTooLargeError } from "../errors/plugin-errors"
 
 /** What the storefront service worker receives and shows. */
 export interface NotificationPayload {
@@ -23,10 +23,10 @@ export interface NotificationPayload {
  */
 export const MAX_PAYLOAD_BYTES = 3072
 
-const ELLIPSIS = '\u2026'
+const ELLIPSIS = "\u2026"
 
 const segmenter: Intl.Segmenter | undefined =
-  typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined
+  typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : undefined
 
 /** User-perceived characters (grapheme clusters) when available, else code points. */
 function characters(text: string): string[] {
@@ -38,17 +38,17 @@ function serialise(n: NotificationPayload): string {
   return JSON.stringify(n)
 }
 
-const size = (json: string): number => Buffer.byteLength(json, 'utf8')
+const size = (json: string): number => Buffer.byteLength(json, "utf8")
 
 /**
  * Longest prefix of `field` (in characters, plus an ellipsis) for which the
  * payload fits, or `undefined` when not even the ellipsis alone fits.
  */
-function shorten(n: NotificationPayload, field: 'title' | 'body', maxBytes: number): NotificationPayload | undefined {
+function shorten(n: NotificationPayload, field: "title" | "body", maxBytes: number): NotificationPayload | undefined {
   const chars = characters(n[field])
   const withKept = (kept: number): NotificationPayload => ({
     ...n,
-    [field]: chars.slice(0, kept).join('').trimEnd() + ELLIPSIS,
+    [field]: chars.slice(0, kept).join("").trimEnd() + ELLIPSIS,
   })
   let lo = 0
   let hi = chars.length - 1
@@ -72,13 +72,13 @@ export function buildPayload(n: NotificationPayload, maxBytes: number = MAX_PAYL
   const json = serialise(n)
   if (size(json) <= maxBytes) return json
 
-  const bodyShortened = shorten(n, 'body', maxBytes)
+  const bodyShortened = shorten(n, "body", maxBytes)
   if (bodyShortened) return serialise(bodyShortened)
 
-  const withoutBody: NotificationPayload = { ...n, body: '' }
+  const withoutBody: NotificationPayload = { ...n, body: "" }
   if (size(serialise(withoutBody)) <= maxBytes) return serialise(withoutBody)
 
-  const titleShortened = shorten(withoutBody, 'title', maxBytes)
+  const titleShortened = shorten(withoutBody, "title", maxBytes)
   if (titleShortened) return serialise(titleShortened)
 
   throw new PayloadTooLargeError(size(serialise({ ...withoutBody, title: ELLIPSIS })), maxBytes)

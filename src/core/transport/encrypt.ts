@@ -1,5 +1,5 @@
-import { createCipheriv, createECDH, createHmac, randomFillSync, type ECDH } from 'node:crypto'
-import { PayloadTooLargeError } from '../errors/plugin-errors'
+import { createCipheriv, createECDH, createHmac, randomFillSync, type ECDH } from "node:crypto"
+import { PayloadTooLargeError } from "../errors/plugin-errors"
 
 /** RFC 8188 record size written into the header; a push message is one record. */
 export const RECORD_SIZE = 4096
@@ -12,9 +12,9 @@ const PADDING_DELIMITER = 0x02
 /** The most plaintext that still fits {@link MAX_BODY_BYTES}: 4096 - 86 - 1 - 16 = 3993 bytes. */
 export const MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - HEADER_BYTES - 1 - TAG_BYTES
 
-const KEY_INFO_LABEL = Buffer.from('WebPush: info\0')
-const CEK_INFO = Buffer.from('Content-Encoding: aes128gcm\0\x01')
-const NONCE_INFO = Buffer.from('Content-Encoding: nonce\0\x01')
+const KEY_INFO_LABEL = Buffer.from("WebPush: info\0")
+const CEK_INFO = Buffer.from("Content-Encoding: aes128gcm\0\x01")
+const NONCE_INFO = Buffer.from("Content-Encoding: nonce\0\x01")
 const ONE = Buffer.from([0x01])
 
 /** The receiving browser's subscription keys, raw bytes. */
@@ -26,7 +26,7 @@ export interface ReceiverKeys {
 }
 
 function hmac(key: Buffer, ...data: Buffer[]): Buffer {
-  const mac = createHmac('sha256', key)
+  const mac = createHmac("sha256", key)
   for (const part of data) mac.update(part)
   return mac.digest()
 }
@@ -64,7 +64,7 @@ function seal(plaintext: Buffer, receiver: ReceiverKeys, senderPublic: Buffer, e
   // The record (plaintext, then the padding delimiter) is laid out in place and encrypted in one call.
   plaintext.copy(body, HEADER_BYTES)
   body[recordEnd - 1] = PADDING_DELIMITER
-  const cipher = createCipheriv('aes-128-gcm', cek, nonce)
+  const cipher = createCipheriv("aes-128-gcm", cek, nonce)
   let offset = HEADER_BYTES + cipher.update(body.subarray(HEADER_BYTES, recordEnd)).copy(body, HEADER_BYTES)
   offset += cipher.final().copy(body, offset)
   cipher.getAuthTag().copy(body, offset)
@@ -77,7 +77,7 @@ function seal(plaintext: Buffer, receiver: ReceiverKeys, senderPublic: Buffer, e
  * object only saves building a new EC context per message. Encryption is synchronous, so no two
  * messages ever share it.
  */
-const ephemeral = createECDH('prime256v1')
+const ephemeral = createECDH("prime256v1")
 
 /** Salts are cut from a block of CSPRNG output, 16 fresh bytes per message, never handed out twice. */
 const SALT_BYTES = 16

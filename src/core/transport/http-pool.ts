@@ -1,8 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http'
-import type { Readable } from 'node:stream'
-import type { EndpointPolicy } from '../security/endpoint-policy'
-import { guardedLookup } from '../security/guarded-lookup'
-import { OriginConnection } from './origin-connection'
+import type { IncomingHttpHeaders } from "node:http"
+import type { Readable } from "node:stream"
+import type { EndpointPolicy } from "../security/endpoint-policy"
+import { guardedLookup } from "../security/guarded-lookup"
+import { OriginConnection } from "./origin-connection"
 
 /** TLS settings for tests only; in production Node's CA store plus `NODE_EXTRA_CA_CERTS` is trusted. */
 export interface PushTlsOverrides {
@@ -44,7 +44,7 @@ async function readBounded(body: Readable, limit: number, deadline: number): Pro
       break
     }
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks).toString("utf8")
 }
 
 /**
@@ -71,10 +71,10 @@ export class PushHttpPool {
     // The status decides the outcome: a body that fails or times out afterwards changes nothing.
     if (statusCode >= 200 && statusCode < 300) {
       response.body.resume()
-      return { statusCode, headers: response.headers, body: '' }
+      return { statusCode, headers: response.headers, body: "" }
     }
     const deadline = started + 2 * this.options.timeoutMs
-    const text = await readBounded(response.body, this.maxBodyBytes, deadline).catch(() => '')
+    const text = await readBounded(response.body, this.maxBodyBytes, deadline).catch(() => "")
     return { statusCode, headers: response.headers, body: text }
   }
 
@@ -87,7 +87,7 @@ export class PushHttpPool {
   }
 
   private originFor(origin: string): OriginConnection {
-    if (this.closed) throw new Error('PushHttpPool is closed')
+    if (this.closed) throw new Error("PushHttpPool is closed")
     let connection = this.origins.get(origin)
     if (connection === undefined) {
       const { timeoutMs, maxConnectionsPerOrigin, policy, tls } = this.options

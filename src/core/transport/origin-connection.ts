@@ -1,10 +1,10 @@
-import http2 from 'node:http2'
-import type { IncomingHttpHeaders } from 'node:http'
-import https from 'node:https'
-import { isIP, type LookupFunction } from 'node:net'
-import type { Readable } from 'node:stream'
-import tls from 'node:tls'
-import { Semaphore } from '../concurrency/semaphore'
+import http2 from "node:http2"
+import type { IncomingHttpHeaders } from "node:http"
+import https from "node:https"
+import { isIP, type LookupFunction } from "node:net"
+import type { Readable } from "node:stream"
+import tls from "node:tls"
+import { Semaphore } from "../concurrency/semaphore"
 
 export interface OriginConnectionOptions {
   /** The SSRF-guarded DNS lookup every connection resolves its host through. */
@@ -30,18 +30,18 @@ export interface RawResponse {
 
 /** A timeout with the codes outcome classification knows (the same as undici's). */
 class TransportTimeoutError extends Error {
-  constructor(readonly code: 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_HEADERS_TIMEOUT' | 'UND_ERR_BODY_TIMEOUT') {
+  constructor(readonly code: "UND_ERR_CONNECT_TIMEOUT" | "UND_ERR_HEADERS_TIMEOUT" | "UND_ERR_BODY_TIMEOUT") {
     super(`push service timed out (${code})`)
-    this.name = 'TransportTimeoutError'
+    this.name = "TransportTimeoutError"
   }
 }
 
 /** The session ended before the push service answered: the message may not have arrived. */
 class StreamClosedError extends Error {
-  readonly code = 'ERR_HTTP2_STREAM_CANCEL'
+  readonly code = "ERR_HTTP2_STREAM_CANCEL"
   constructor() {
-    super('HTTP/2 stream closed before an answer')
-    this.name = 'StreamClosedError'
+    super("HTTP/2 stream closed before an answer")
+    this.name = "StreamClosedError"
   }
 }
 
@@ -63,7 +63,10 @@ export class OriginConnection {
   private readonly h1InFlight = new Set<Promise<unknown>>()
   private closed = false
 
-  constructor(origin: string, private readonly options: OriginConnectionOptions) {
+  constructor(
+    origin: string,
+    private readonly options: OriginConnectionOptions
+  ) {
     this.url = new URL(origin)
   }
 
@@ -79,7 +82,7 @@ export class OriginConnection {
 
   private async connectAndPost(path: string, headers: Record<string, string>, body: Buffer): Promise<RawResponse> {
     for (;;) {
-      if (this.closed) throw new Error('OriginConnection is closed')
+      if (this.closed) throw new Error("OriginConnection is closed")
       const session = this.session
       if (session && !session.closed && !session.destroyed && this.streams) {
         return this.streams.run(() => this.h2Request(session, path, headers, body))
@@ -104,7 +107,7 @@ export class OriginConnection {
   }
 
   private get host(): string {
-    return this.url.hostname.replace(/^\[|\]$/g, '')
+    return this.url.hostname.replace(/^\[|\]$/g, "")
   }
 
   private get port(): number {
@@ -120,13 +123,13 @@ export class OriginConnection {
   /** Opens the first connection and learns the protocol from ALPN. */
   private probe(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = tls.connect({ host: this.host, port: this.port, ALPNProtocols: ['h2', 'http/1.1'], ...this.tlsOptions() })
-      socket.setTimeout(this.options.timeoutMs, () => socket.destroy(new TransportTimeoutError('UND_ERR_CONNECT_TIMEOUT')))
-      socket.once('error', reject)
-      socket.once('secureConnect', () => {
+      const socket = tls.connect({ host: this.host, port: this.port, ALPNProtocols: ["h2", "http/1.1"], ...this.tlsOptions() })
+      socket.setTimeout(this.options.timeoutMs, () => socket.destroy(new TransportTimeoutError("UND_ERR_CONNECT_TIMEOUT")))
+      socket.once("error", reject)
+      socket.once("secureConnect", () => {
         socket.setTimeout(0)
-        socket.removeListener('error', reject)
-        if (socket.alpnProtocol === 'h2') this.adopt(socket)
+        socket.removeListener("error", reject)
+        if (socket.alpnProtocol === "h2") this.adopt(socket)
         else {
           socket.destroy()
           this.agent = new https.Agent({
@@ -148,13 +151,13 @@ export class OriginConnection {
       if (this.session === session) this.session = undefined
     }
     // A session error also fails its streams, each classified on its own; the next request reconnects.
-    session.on('error', forget)
-    session.on('close', forget)
-    session.on('goaway', forget)
+    session.on("error", forget)
+    session.on("close", forget)
+    session.on("goaway", forget)
     session.setTimeout(this.options.keepAliveTimeoutMs, () => {
       if (!session.closed) session.close()
     })
-    session.once('remoteSettings', (settings) => {
+    session.once("remoteSettings", (settings) => {
       const peerMax = settings.maxConcurrentStreams
       if (peerMax !== undefined && peerMax < this.options.maxStreams && this.session === session) {
         this.streams = new Semaphore(Math.max(1, peerMax))
@@ -166,22 +169,22 @@ export class OriginConnection {
 
   private h2Request(session: http2.ClientHttp2Session, path: string, headers: Record<string, string>, body: Buffer): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
-      const stream = session.request({ ':method': 'POST', ':path': path, ...headers, 'content-length': String(body.length) })
+      const stream = session.request({ ":method": "POST", ":path": path, ...headers, "content-length": String(body.length) })
       let answered = false
-      stream.on('error', (err) => {
+      stream.on("error", (err) => {
         if (!answered) reject(err)
       })
       stream.setTimeout(this.options.timeoutMs, () => {
-        const timeout = new TransportTimeoutError(answered ? 'UND_ERR_BODY_TIMEOUT' : 'UND_ERR_HEADERS_TIMEOUT')
+        const timeout = new TransportTimeoutError(answered ? "UND_ERR_BODY_TIMEOUT" : "UND_ERR_HEADERS_TIMEOUT")
         if (!answered) reject(timeout)
         stream.close(http2.constants.NGHTTP2_CANCEL)
       })
-      stream.once('close', () => {
+      stream.once("close", () => {
         if (!answered) reject(new StreamClosedError())
       })
-      stream.once('response', (responseHeaders) => {
+      stream.once("response", (responseHeaders) => {
         answered = true
-        const { ':status': status, ...rest } = responseHeaders
+        const { ":status": status, ...rest } = responseHeaders
         resolve({ statusCode: Number(status), headers: rest as IncomingHttpHeaders, body: stream })
       })
       stream.end(body)
@@ -195,18 +198,18 @@ export class OriginConnection {
           agent: this.agent,
           host: this.host,
           port: this.port,
-          method: 'POST',
+          method: "POST",
           path,
-          headers: { ...headers, 'content-length': String(body.length) },
+          headers: { ...headers, "content-length": String(body.length) },
           ...this.tlsOptions(),
         },
         (response) => {
-          response.on('error', ignore)
+          response.on("error", ignore)
           resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response })
         }
       )
-      request.setTimeout(this.options.timeoutMs, () => request.destroy(new TransportTimeoutError('UND_ERR_HEADERS_TIMEOUT')))
-      request.on('error', reject)
+      request.setTimeout(this.options.timeoutMs, () => request.destroy(new TransportTimeoutError("UND_ERR_HEADERS_TIMEOUT")))
+      request.on("error", reject)
       request.end(body)
     })
     const tracked = done.catch(ignore)

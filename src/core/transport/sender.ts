@@ -1,11 +1,11 @@
-import { checkEndpointSyntax, type EndpointPolicy } from '../security/endpoint-policy'
-import { EndpointForbiddenError } from '../errors/plugin-errors'
-import { classifyError, classifyResponse, type DeliveryOutcome } from './outcome'
-import type { VapidDetails } from '../keys/keys'
-import { topicHeader, type PushRequest, type PushResult, type PushTarget } from './push-transport'
-import { encryptPayload, type ReceiverKeys } from './encrypt'
-import { PushHttpPool, type PushTlsOverrides } from './http-pool'
-import { VapidHeaderCache } from './vapid-header'
+import { checkEndpointSyntax, type EndpointPolicy } from "../security/endpoint-policy"
+import { EndpointForbiddenError } from "../errors/plugin-errors"
+import { classifyError, classifyResponse, type DeliveryOutcome } from "./outcome"
+import type { VapidDetails } from "../keys/keys"
+import { topicHeader, type PushRequest, type PushResult, type PushTarget } from "./push-transport"
+import { encryptPayload, type ReceiverKeys } from "./encrypt"
+import { PushHttpPool, type PushTlsOverrides } from "./http-pool"
+import { VapidHeaderCache } from "./vapid-header"
 
 export interface PushSenderConfig {
   readonly vapid: VapidDetails
@@ -31,13 +31,13 @@ const P256DH_BYTES = 65
 const AUTH_BYTES = 16
 
 function receiverKeys(target: PushTarget): ReceiverKeys | undefined {
-  const p256dh = Buffer.from(target.p256dh, 'base64url')
-  const auth = Buffer.from(target.auth, 'base64url')
+  const p256dh = Buffer.from(target.p256dh, "base64url")
+  const auth = Buffer.from(target.auth, "base64url")
   return p256dh.length === P256DH_BYTES && p256dh[0] === 0x04 && auth.length === AUTH_BYTES ? { p256dh, auth } : undefined
 }
 
 function rejected(reason: string): PushResult {
-  return { outcome: { kind: 'rejected', reason } }
+  return { outcome: { kind: "rejected", reason } }
 }
 
 function errorResult(err: unknown): PushResult {
@@ -65,7 +65,7 @@ export function createPushSender(config: PushSenderConfig): PushSender {
   let lastPlaintext = Buffer.alloc(0)
   function plaintextOf(payload: string): Buffer {
     if (payload !== lastPayload) {
-      lastPlaintext = Buffer.from(payload, 'utf8')
+      lastPlaintext = Buffer.from(payload, "utf8")
       lastPayload = payload
     }
     return lastPlaintext
@@ -76,18 +76,18 @@ export function createPushSender(config: PushSenderConfig): PushSender {
     try {
       url = checkEndpointSyntax(target.endpoint, config.policy)
     } catch (err) {
-      return rejected(`endpoint_forbidden: ${err instanceof EndpointForbiddenError ? err.reason : 'malformed'}`)
+      return rejected(`endpoint_forbidden: ${err instanceof EndpointForbiddenError ? err.reason : "malformed"}`)
     }
     const keys = receiverKeys(target)
-    if (keys === undefined) return rejected('invalid_subscription_keys')
+    if (keys === undefined) return rejected("invalid_subscription_keys")
     try {
       const origin = url.origin
       const body = encryptPayload(plaintextOf(request.payload), keys)
       const headers: Record<string, string> = {
         ttl: String(request.ttl),
         urgency: request.urgency,
-        'content-encoding': 'aes128gcm',
-        'content-type': 'application/octet-stream',
+        "content-encoding": "aes128gcm",
+        "content-type": "application/octet-stream",
         authorization: vapid.header(origin),
       }
       if (request.topic) headers.topic = topicHeader(request.topic)
@@ -95,7 +95,7 @@ export function createPushSender(config: PushSenderConfig): PushSender {
       const { statusCode } = response
       let outcome: DeliveryOutcome
       if (statusCode >= 300 && statusCode < 400) {
-        outcome = { kind: 'rejected', reason: 'redirect_refused' }
+        outcome = { kind: "rejected", reason: "redirect_refused" }
       } else {
         outcome = classifyResponse(statusCode, response.headers, response.body)
         // A refused JWT may be stale or signed against a skewed clock: sign a fresh one next time.

@@ -1,5 +1,5 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
-import type { VapidDetails } from '../keys/keys'
+import { createPrivateKey, sign, type KeyObject } from "node:crypto"
+import type { VapidDetails } from "../keys/keys"
 
 /** Options of {@link VapidHeaderCache}; all optional. */
 export interface VapidHeaderCacheOptions {
@@ -24,19 +24,19 @@ interface CachedHeader {
 }
 
 const MAX_LIFETIME_S = 24 * 60 * 60
-const JWT_HEADER = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'ES256' })).toString('base64url')
+const JWT_HEADER = Buffer.from(JSON.stringify({ typ: "JWT", alg: "ES256" })).toString("base64url")
 
 function vapidSigningKey(vapid: VapidDetails): KeyObject {
-  const publicKey = Buffer.from(vapid.publicKey, 'base64url')
+  const publicKey = Buffer.from(vapid.publicKey, "base64url")
   return createPrivateKey({
     key: {
-      kty: 'EC',
-      crv: 'P-256',
+      kty: "EC",
+      crv: "P-256",
       d: vapid.privateKey,
-      x: publicKey.subarray(1, 33).toString('base64url'),
-      y: publicKey.subarray(33, 65).toString('base64url'),
+      x: publicKey.subarray(1, 33).toString("base64url"),
+      y: publicKey.subarray(33, 65).toString("base64url"),
     },
-    format: 'jwk',
+    format: "jwk",
   })
 }
 
@@ -53,7 +53,10 @@ export class VapidHeaderCache {
   private readonly renewBeforeSeconds: number
   private readonly now: () => number
 
-  constructor(private readonly vapid: VapidDetails, options: VapidHeaderCacheOptions = {}) {
+  constructor(
+    private readonly vapid: VapidDetails,
+    options: VapidHeaderCacheOptions = {}
+  ) {
     this.lifetimeSeconds = options.lifetimeSeconds ?? 12 * 60 * 60
     this.renewBeforeSeconds = options.renewBeforeSeconds ?? 60 * 60
     this.now = options.now ?? Date.now
@@ -61,7 +64,7 @@ export class VapidHeaderCache {
       throw new RangeError(`VAPID lifetimeSeconds must be within (0, ${MAX_LIFETIME_S}]`)
     }
     if (!(this.renewBeforeSeconds >= 0 && this.renewBeforeSeconds < this.lifetimeSeconds)) {
-      throw new RangeError('VAPID renewBeforeSeconds must be at least 0 and below lifetimeSeconds')
+      throw new RangeError("VAPID renewBeforeSeconds must be at least 0 and below lifetimeSeconds")
     }
     this.key = vapidSigningKey(vapid)
   }
@@ -83,9 +86,9 @@ export class VapidHeaderCache {
   }
 
   private sign(aud: string, exp: number): string {
-    const claims = Buffer.from(JSON.stringify({ aud, exp, sub: this.vapid.subject })).toString('base64url')
+    const claims = Buffer.from(JSON.stringify({ aud, exp, sub: this.vapid.subject })).toString("base64url")
     const signingInput = `${JWT_HEADER}.${claims}`
-    const signature = sign('sha256', Buffer.from(signingInput), { key: this.key, dsaEncoding: 'ieee-p1363' })
-    return `${signingInput}.${signature.toString('base64url')}`
+    const signature = sign("sha256", Buffer.from(signingInput), { key: this.key, dsaEncoding: "ieee-p1363" })
+    return `${signingInput}.${signature.toString("base64url")}`
   }
 }

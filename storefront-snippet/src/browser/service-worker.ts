@@ -4,7 +4,7 @@ export function waitUntilActive(registration: ServiceWorkerRegistration): Promis
   return new Promise((resolve) => {
     const worker = registration.installing || registration.waiting
     if (!worker) return resolve(navigator.serviceWorker.ready)
-    worker.addEventListener('statechange', () => {
+    worker.addEventListener("statechange", () => {
       if (registration.active) resolve(registration)
     })
   })

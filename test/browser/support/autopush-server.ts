@@ -13,12 +13,12 @@
  * aes128gcm body and a VAPID `Authorization: vapid t=…, k=…` header whose key must match the
  * applicationServerKey the subscription was made with and whose JWT must verify.
  */
-import { createPublicKey, randomUUID, verify } from 'node:crypto'
-import { EventEmitter, once } from 'node:events'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { createPublicKey, randomUUID, verify } from "node:crypto"
+import { EventEmitter, once } from "node:events"
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { createServer, type Server } from "node:https"
+import type { AddressInfo } from "node:net"
+import { WebSocketServer, type WebSocket } from "ws"
 
 export interface PushServiceAck {
   channelID: string
@@ -31,7 +31,7 @@ export interface ReceivedPush {
   version: string
   /** Encrypted body as the application server sent it. */
   body: Buffer
-  headers: IncomingMessage['headers']
+  headers: IncomingMessage["headers"]
 }
 
 export interface AutopushServer {
@@ -57,32 +57,32 @@ export interface AutopushServer {
 }
 
 function toBase64Url(value: Buffer | string): string {
-  return Buffer.from(value).toString('base64url')
+  return Buffer.from(value).toString("base64url")
 }
 
 function normaliseKey(key: string): string {
   // Firefox sends the key padded base64url; web-push sends it unpadded.
-  return Buffer.from(key.replace(/=+$/, ''), 'base64url').toString('base64url')
+  return Buffer.from(key.replace(/=+$/, ""), "base64url").toString("base64url")
 }
 
 /** Checks `vapid t=<jwt>, k=<key>` (RFC 8292): ES256 signature, audience, expiry and key. */
 function vapidProblem(header: string | undefined, expectedKey: string, audience: string): string | undefined {
-  const match = /^vapid\s+t=([^,\s]+),\s*k=([^,\s]+)$/i.exec(header ?? '')
-  if (!match) return 'missing or malformed vapid Authorization header'
+  const match = /^vapid\s+t=([^,\s]+),\s*k=([^,\s]+)$/i.exec(header ?? "")
+  if (!match) return "missing or malformed vapid Authorization header"
   const [, jwt, key] = match
-  if (normaliseKey(key) !== normaliseKey(expectedKey)) return 'VAPID key differs from the applicationServerKey'
-  const [head, claims, signature] = jwt.split('.')
-  const raw = Buffer.from(key, 'base64url')
+  if (normaliseKey(key) !== normaliseKey(expectedKey)) return "VAPID key differs from the applicationServerKey"
+  const [head, claims, signature] = jwt.split(".")
+  const raw = Buffer.from(key, "base64url")
   const publicKey = createPublicKey({
-    format: 'jwk',
-    key: { kty: 'EC', crv: 'P-256', x: toBase64Url(raw.subarray(1, 33)), y: toBase64Url(raw.subarray(33, 65)) },
+    format: "jwk",
+    key: { kty: "EC", crv: "P-256", x: toBase64Url(raw.subarray(1, 33)), y: toBase64Url(raw.subarray(33, 65)) },
   })
   const signed = Buffer.from(`${head}.${claims}`)
-  const ok = verify('sha256', signed, { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))
-  if (!ok) return 'VAPID JWT signature does not verify'
-  const body = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { aud?: string; exp?: number; sub?: string }
+  const ok = verify("sha256", signed, { key: publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"))
+  if (!ok) return "VAPID JWT signature does not verify"
+  const body = JSON.parse(Buffer.from(claims, "base64url").toString("utf8")) as { aud?: string; exp?: number; sub?: string }
   if (body.aud !== audience) return `VAPID aud ${String(body.aud)} is not ${audience}`
-  if (typeof body.exp !== 'number' || body.exp * 1000 < Date.now()) return 'VAPID JWT expired'
+  if (typeof body.exp !== "number" || body.exp * 1000 < Date.now()) return "VAPID JWT expired"
   return undefined
 }
 
@@ -103,11 +103,11 @@ export async function startAutopushServer(tls: { keyPem: string; certPem: string
   const acks = new Map<string, PushServiceAck>()
   let forgetNextHello = false
 
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-  await once(wss, 'listening')
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 })
+  await once(wss, "listening")
   const https: Server = createServer({ key: tls.keyPem, cert: tls.certPem })
-  https.listen(0, '127.0.0.1')
-  await once(https, 'listening')
+  https.listen(0, "127.0.0.1")
+  await once(https, "listening")
   const endpointOrigin = `https://localhost:${(https.address() as AddressInfo).port}`
 
   function deliver(uaid: string, message: object): void {
@@ -116,9 +116,9 @@ export async function startAutopushServer(tls: { keyPem: string; certPem: string
     else pending.set(uaid, [...(pending.get(uaid) ?? []), message])
   }
 
-  wss.on('connection', (socket) => {
-    let uaid = ''
-    socket.on('message', (raw) => {
+  wss.on("connection", (socket) => {
+    let uaid = ""
+    socket.on("message", (raw) => {
       let msg: ClientMessage
       try {
         msg = JSON.parse(raw.toString()) as ClientMessage
@@ -129,31 +129,31 @@ export async function startAutopushServer(tls: { keyPem: string; certPem: string
       switch (msg.messageType) {
         case undefined:
           return reply({})
-        case 'hello': {
+        case "hello": {
           const known = msg.uaid && /^[0-9a-f]{32}$/.test(msg.uaid) && !forgetNextHello
           if (forgetNextHello && msg.uaid) {
             for (const [id, channel] of channels) if (channel.uaid === msg.uaid) channels.delete(id)
           }
           forgetNextHello = false
-          uaid = known ? (msg.uaid as string) : randomUUID().replace(/-/g, '')
+          uaid = known ? (msg.uaid as string) : randomUUID().replace(/-/g, "")
           sockets.set(uaid, socket)
-          reply({ messageType: 'hello', status: 200, uaid, use_webpush: true, broadcasts: {} })
+          reply({ messageType: "hello", status: 200, uaid, use_webpush: true, broadcasts: {} })
           for (const queued of pending.get(uaid) ?? []) reply(queued)
           pending.delete(uaid)
           return
         }
-        case 'register': {
+        case "register": {
           const channelID = msg.channelID ?? randomUUID()
           const endpoint = `${endpointOrigin}/wpush/${channelID}`
-          channels.set(channelID, { uaid, key: msg.key ?? '', endpoint })
-          reply({ messageType: 'register', status: 200, channelID, pushEndpoint: endpoint })
-          events.emit('register', channelID)
+          channels.set(channelID, { uaid, key: msg.key ?? "", endpoint })
+          reply({ messageType: "register", status: 200, channelID, pushEndpoint: endpoint })
+          events.emit("register", channelID)
           return
         }
-        case 'unregister':
+        case "unregister":
           if (msg.channelID) channels.delete(msg.channelID)
-          return reply({ messageType: 'unregister', status: 200, channelID: msg.channelID })
-        case 'ack':
+          return reply({ messageType: "unregister", status: 200, channelID: msg.channelID })
+        case "ack":
           for (const update of msg.updates ?? []) {
             acks.set(update.version, update)
             events.emit(`ack:${update.version}`, update)
@@ -163,33 +163,33 @@ export async function startAutopushServer(tls: { keyPem: string; certPem: string
           return // nack, broadcast_subscribe: nothing to do here
       }
     })
-    socket.on('close', () => {
+    socket.on("close", () => {
       if (sockets.get(uaid) === socket) sockets.delete(uaid)
     })
   })
 
-  https.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  https.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const answer = (status: number, text = ''): void => {
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(text)
+    req.on("data", (c: Buffer) => chunks.push(c))
+    req.on("end", () => {
+      const answer = (status: number, text = ""): void => {
+        res.writeHead(status, { "content-type": "text/plain" }).end(text)
       }
-      const match = /^\/wpush\/([0-9a-f-]{36})$/.exec(req.url ?? '')
-      if (req.method !== 'POST' || !match) return answer(404, 'not found')
+      const match = /^\/wpush\/([0-9a-f-]{36})$/.exec(req.url ?? "")
+      if (req.method !== "POST" || !match) return answer(404, "not found")
       const channel = channels.get(match[1])
-      if (!channel) return answer(410, 'subscription gone')
+      if (!channel) return answer(410, "subscription gone")
       const problem = vapidProblem(req.headers.authorization, channel.key, endpointOrigin)
       if (problem) return answer(401, problem)
       const body = Buffer.concat(chunks)
-      if (body.length > 4096) return answer(413, 'payload too large')
-      if (body.length > 0 && req.headers['content-encoding'] !== 'aes128gcm') return answer(400, 'content-encoding must be aes128gcm')
+      if (body.length > 4096) return answer(413, "payload too large")
+      if (body.length > 0 && req.headers["content-encoding"] !== "aes128gcm") return answer(400, "content-encoding must be aes128gcm")
       const version = randomUUID()
       received.push({ channelID: match[1], version, body, headers: req.headers })
-      const message: Record<string, unknown> = { messageType: 'notification', channelID: match[1], version }
+      const message: Record<string, unknown> = { messageType: "notification", channelID: match[1], version }
       if (body.length > 0) {
         message.data = toBase64Url(body)
-        message.headers = { encoding: 'aes128gcm' }
+        message.headers = { encoding: "aes128gcm" }
       }
       deliver(channel.uaid, message)
       res.writeHead(201, { location: `${endpointOrigin}/m/${version}`, ttl: String(req.headers.ttl ?? 0) }).end()
@@ -213,7 +213,7 @@ export async function startAutopushServer(tls: { keyPem: string; certPem: string
     received,
     waitForAck: (version, timeoutMs = 15_000) =>
       acks.has(version) ? Promise.resolve(acks.get(version) as PushServiceAck) : waitFor<PushServiceAck>(`ack:${version}`, timeoutMs),
-    waitForRegister: (timeoutMs = 15_000) => waitFor<string>('register', timeoutMs),
+    waitForRegister: (timeoutMs = 15_000) => waitFor<string>("register", timeoutMs),
     forgetClients() {
       forgetNextHello = true
       for (const socket of wss.clients) socket.terminate()

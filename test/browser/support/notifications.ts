@@ -1,6 +1,6 @@
 /** Reads the notifications a page's service worker registration is showing. */
-import type { Page } from 'puppeteer-core'
-import { eventually } from '../../support/eventually'
+import type { Page } from "puppeteer-core"
+import { eventually } from "../../support/eventually"
 
 export interface ShownNotification {
   title: string
@@ -10,7 +10,7 @@ export interface ShownNotification {
   data: Record<string, unknown> | null
 }
 
-export function readNotifications(page: Page, scope = '/'): Promise<ShownNotification[]> {
+export function readNotifications(page: Page, scope = "/"): Promise<ShownNotification[]> {
   return page.evaluate(async (s: string) => {
     const registration = await navigator.serviceWorker.getRegistration(s)
     const shown = registration ? await registration.getNotifications() : []
@@ -31,7 +31,7 @@ export async function waitForNotifications(page: Page, count: number, timeoutMs 
   )
 }
 
-export function closeNotifications(page: Page, scope = '/'): Promise<void> {
+export function closeNotifications(page: Page, scope = "/"): Promise<void> {
   return page.evaluate(async (s: string) => {
     const registration = await navigator.serviceWorker.getRegistration(s)
     for (const n of registration ? await registration.getNotifications() : []) n.close()

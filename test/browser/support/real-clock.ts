@@ -6,10 +6,10 @@
 export function realClockEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC') continue
-    if (key === 'LD_PRELOAD') {
-      const kept = (value ?? '').split(/[:\s]+/).filter((lib) => lib && !/libfaketime/.test(lib))
-      if (kept.length) env[key] = kept.join(':')
+    if (key.startsWith("FAKETIME") || key === "DONT_FAKE_MONOTONIC") continue
+    if (key === "LD_PRELOAD") {
+      const kept = (value ?? "").split(/[:\s]+/).filter((lib) => lib && !/libfaketime/.test(lib))
+      if (kept.length) env[key] = kept.join(":")
       continue
     }
     env[key] = value

@@ -4,17 +4,17 @@
  * for the storefront's order confirmation page (`/order/confirmed/<id>`, where the plugin's
  * notifications point) for notification clicks to open.
  */
-import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
+import { once } from "node:events"
+import { readFileSync } from "node:fs"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { join, resolve } from "node:path"
 
-export const SNIPPET_DIR = resolve(__dirname, '..', '..', '..', 'storefront-snippet')
+export const SNIPPET_DIR = resolve(__dirname, "..", "..", "..", "storefront-snippet")
 /** The backend URL written in examples/plain/index.html, replaced when served. */
-export const EXAMPLE_BACKEND_URL = 'http://localhost:9000'
+export const EXAMPLE_BACKEND_URL = "http://localhost:9000"
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html' }
+const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html" }
 
 export interface StorefrontServer {
   origin: string
@@ -28,33 +28,33 @@ export interface StorefrontServerOptions {
 }
 
 export async function startStorefrontServer(options: StorefrontServerOptions): Promise<StorefrontServer> {
-  const value = <T>(v: T | (() => T)): T => (typeof v === 'function' ? (v as () => T)() : v)
+  const value = <T>(v: T | (() => T)): T => (typeof v === "function" ? (v as () => T)() : v)
   const files: Record<string, string> = {
-    '/': join(SNIPPET_DIR, 'examples', 'plain', 'index.html'),
-    '/medusa-web-push.js': join(SNIPPET_DIR, 'dist', 'medusa-web-push.js'),
-    '/index.mjs': join(SNIPPET_DIR, 'dist', 'index.mjs'),
-    '/push-sw.js': join(SNIPPET_DIR, 'dist', 'push-sw.js'),
+    "/": join(SNIPPET_DIR, "examples", "plain", "index.html"),
+    "/medusa-web-push.js": join(SNIPPET_DIR, "dist", "medusa-web-push.js"),
+    "/index.mjs": join(SNIPPET_DIR, "dist", "index.mjs"),
+    "/push-sw.js": join(SNIPPET_DIR, "dist", "push-sw.js"),
   }
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const path = new URL(req.url ?? "/", "http://x").pathname
     const order = /^\/order\/confirmed\/([\w-]+)$/.exec(path)
     if (order) {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Order ${order[1]}</title><h1>Order ${order[1]}</h1>`)
+      res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>Order ${order[1]}</title><h1>Order ${order[1]}</h1>`)
       return
     }
     const file = files[path]
-    if (!file) return void res.writeHead(404).end('not found')
-    let body = readFileSync(file, 'utf8')
-    if (path === '/') {
+    if (!file) return void res.writeHead(404).end("not found")
+    let body = readFileSync(file, "utf8")
+    if (path === "/") {
       body = body.replace(EXAMPLE_BACKEND_URL, value(options.backendUrl))
       const key = value(options.publishableApiKey)
       if (key) body = body.replace("publishableApiKey: ''", `publishableApiKey: '${key}'`)
     }
-    const type = TYPES[path === '/' ? '.html' : path.slice(path.lastIndexOf('.'))] ?? 'text/plain'
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body)
+    const type = TYPES[path === "/" ? ".html" : path.slice(path.lastIndexOf("."))] ?? "text/plain"
+    res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": "no-store" }).end(body)
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
+  server.listen(0, "127.0.0.1")
+  await once(server, "listening")
   return {
     origin: `http://localhost:${(server.address() as AddressInfo).port}`,
     async close() {

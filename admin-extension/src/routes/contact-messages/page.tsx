@@ -29,7 +29,9 @@ const ContactMessages = ({ notify }: RouteProps) => {
       <div className="flex items-start justify-between">
         <div>
           <Heading level="h1">Contact messages</Heading>
-          <Text className="text-ui-fg-subtle">Messages from the storefront's contact form. Admins with push enabled are alerted of each.</Text>
+          <Text className="text-ui-fg-subtle">
+            Messages from the storefront's contact form. Admins with push enabled are alerted of each.
+          </Text>
         </div>
         <div className="flex items-center gap-x-2">
           <Switch id="unread-only" checked={unreadOnly} onCheckedChange={(v) => (setUnreadOnly(v), setOffset(0))} />
@@ -58,11 +60,17 @@ const ContactMessages = ({ notify }: RouteProps) => {
               <Table.Cell className="max-w-xs truncate">{m.subject ?? m.message.slice(0, 80)}</Table.Cell>
               <Table.Cell>{dateTime(m.created_at)}</Table.Cell>
               <Table.Cell className="text-right">
-                {!m.read_at && <Badge color="blue" size="small" className="mr-2">Unread</Badge>}
+                {!m.read_at && (
+                  <Badge color="blue" size="small" className="mr-2">
+                    Unread
+                  </Badge>
+                )}
                 <Button
                   size="small"
                   variant="transparent"
-                  onClick={() => mark.run(`/contact-messages/${m.id}`, { read: !m.read_at }).catch((e) => notify.error("Not changed", errorMessage(e)))}
+                  onClick={() =>
+                    mark.run(`/contact-messages/${m.id}`, { read: !m.read_at }).catch((e) => notify.error("Not changed", errorMessage(e)))
+                  }
                 >
                   {m.read_at ? "Mark unread" : "Mark read"}
                 </Button>

@@ -45,9 +45,14 @@ const DeliveryLog = (_props: RouteProps) => {
     offset,
   }
   const stats = useAdminCustomQuery<Record<string, never>, { stats: PushStats }>("/push/stats", keys.stats)
-  const messages = useAdminCustomQuery<typeof filter, { messages: PushMessage[]; count: number }>("/push/messages", keys.messages(filter), filter, {
-    keepPreviousData: true,
-  })
+  const messages = useAdminCustomQuery<typeof filter, { messages: PushMessage[]; count: number }>(
+    "/push/messages",
+    keys.messages(filter),
+    filter,
+    {
+      keepPreviousData: true,
+    }
+  )
   const count = messages.data?.count ?? 0
   return (
     <div className="flex flex-col gap-y-4" data-testid="delivery-log">
@@ -65,13 +70,29 @@ const DeliveryLog = (_props: RouteProps) => {
             <Label htmlFor="log-event" size="small">
               Event
             </Label>
-            <Input id="log-event" size="small" placeholder="order.shipment_created" value={event} onChange={(e) => (setEvent(e.target.value), setOffset(0))} />
+            <Input
+              id="log-event"
+              size="small"
+              placeholder="order.shipment_created"
+              value={event}
+              onChange={(e) => (setEvent(e.target.value), setOffset(0))}
+            />
           </div>
           <div className="flex flex-col gap-y-1">
             <Label htmlFor="log-status" size="small">
               Status
             </Label>
-            <NativeSelect id="log-status" value={status} onChange={(v) => (setStatus(v), setOffset(0))} options={[["", "Any"], ["sending", "Sending"], ["done", "Done"], ["failed", "Failed"]]} />
+            <NativeSelect
+              id="log-status"
+              value={status}
+              onChange={(v) => (setStatus(v), setOffset(0))}
+              options={[
+                ["", "Any"],
+                ["sending", "Sending"],
+                ["done", "Done"],
+                ["failed", "Failed"],
+              ]}
+            />
           </div>
           <div className="flex flex-col gap-y-1">
             <Label htmlFor="log-audience" size="small">
@@ -81,7 +102,13 @@ const DeliveryLog = (_props: RouteProps) => {
               id="log-audience"
               value={audience}
               onChange={(v) => (setAudience(v), setOffset(0))}
-              options={[["", "Any"], ["customer", "Customer"], ["admin", "Admins"], ["broadcast", "Broadcast"], ["test", "Test"]]}
+              options={[
+                ["", "Any"],
+                ["customer", "Customer"],
+                ["admin", "Admins"],
+                ["broadcast", "Broadcast"],
+                ["test", "Test"],
+              ]}
             />
           </div>
         </div>

@@ -132,11 +132,15 @@ function ThisDevice({ config, notify, userId }: { config?: PushConfig; notify: S
     <Container className="flex flex-col gap-y-4">
       <div>
         <Heading level="h2">This device</Heading>
-        <Text className="text-ui-fg-subtle">Store alerts (new orders, contact messages, failed payments, returns) arrive on every device where you enable push.</Text>
+        <Text className="text-ui-fg-subtle">
+          Store alerts (new orders, contact messages, failed payments, returns) arrive on every device where you enable push.
+        </Text>
       </div>
       <div className="flex items-center gap-x-2" data-testid="device-state" data-state={state?.kind ?? "loading"}>
         {state?.kind === "unsupported" && <Text className="text-ui-fg-error">{state.reason}</Text>}
-        {state?.kind === "blocked" && <Text className="text-ui-fg-error">Notifications are blocked for this site; allow them in the browser's site settings.</Text>}
+        {state?.kind === "blocked" && (
+          <Text className="text-ui-fg-error">Notifications are blocked for this site; allow them in the browser's site settings.</Text>
+        )}
         {(state?.kind === "off" || state?.kind === "blocked") && (
           <Button variant="primary" onClick={enable} isLoading={busy} disabled={!config?.configured} data-testid="enable-push">
             Enable push on this device
@@ -179,7 +183,11 @@ function ThisDevice({ config, notify, userId }: { config?: PushConfig; notify: S
               <Table.Cell>{dateTime(d.created_at)}</Table.Cell>
               <Table.Cell>{dateTime(d.last_success_at)}</Table.Cell>
               <Table.Cell className="text-right">
-                <Button variant="transparent" size="small" onClick={() => remove.run(`/push/subscriptions/${d.id}`).catch((e) => notify.error("Not removed", errorMessage(e)))}>
+                <Button
+                  variant="transparent"
+                  size="small"
+                  onClick={() => remove.run(`/push/subscriptions/${d.id}`).catch((e) => notify.error("Not removed", errorMessage(e)))}
+                >
                   Remove
                 </Button>
               </Table.Cell>
@@ -208,7 +216,9 @@ function AlertPreferences({ notify }: { notify: SettingProps["notify"] }) {
       <Container>
         <Heading level="h2">Alert me about</Heading>
         <Text className="text-ui-fg-subtle">
-          {errorStatus(prefs.error) === 404 ? "Per-admin alert choices are not available in this version of the plugin." : errorMessage(prefs.error)}
+          {errorStatus(prefs.error) === 404
+            ? "Per-admin alert choices are not available in this version of the plugin."
+            : errorMessage(prefs.error)}
         </Text>
       </Container>
     )
@@ -225,7 +235,11 @@ function AlertPreferences({ notify }: { notify: SettingProps["notify"] }) {
       <div className="flex flex-col gap-y-2" data-testid="alert-preferences">
         {available.map((a) => (
           <div key={a.event} className="flex items-center gap-x-2">
-            <Checkbox id={`pref-${a.event}`} checked={chosen?.includes(a.event) ?? false} onCheckedChange={(v) => toggle(a.event, v === true)} />
+            <Checkbox
+              id={`pref-${a.event}`}
+              checked={chosen?.includes(a.event) ?? false}
+              onCheckedChange={(v) => toggle(a.event, v === true)}
+            />
             <Label htmlFor={`pref-${a.event}`}>{eventLabel(a.event)}</Label>
           </div>
         ))}

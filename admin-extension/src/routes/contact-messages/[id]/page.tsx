@@ -11,7 +11,10 @@ import type { ContactMessage } from "../../../lib/types"
 /** One contact message; opening it marks it read. */
 const ContactMessageDetail = ({ notify }: RouteProps) => {
   const { id = "" } = useParams()
-  const detail = useAdminCustomQuery<Record<string, never>, { contact_message: ContactMessage }>(`/contact-messages/${id}`, keys.contactMessage(id))
+  const detail = useAdminCustomQuery<Record<string, never>, { contact_message: ContactMessage }>(
+    `/contact-messages/${id}`,
+    keys.contactMessage(id)
+  )
   const mark = useAdminAction<{ contact_message: ContactMessage }>("post")
   const marked = useRef(false)
   const message = detail.data?.contact_message

@@ -107,13 +107,21 @@ const Broadcast = ({ notify }: RouteProps) => {
           <Field id="image" label="Image" hint="Optional image URL" draft={draft} set={setDraft} />
         </div>
         <div className="flex items-center gap-x-2">
-          <Button variant="secondary" disabled={!ready} isLoading={post.pending && !countIsCurrent} onClick={count} data-testid="broadcast-count">
+          <Button
+            variant="secondary"
+            disabled={!ready}
+            isLoading={post.pending && !countIsCurrent}
+            onClick={count}
+            data-testid="broadcast-count"
+          >
             Count recipients
           </Button>
           {countIsCurrent && (
             <>
               <Text data-testid="broadcast-recipients">
-                {counted.reach.held_for_window ? `${devices(counted.count)}: ${heldText(counted.reach)}` : `${devices(counted.count)} will receive it now`}
+                {counted.reach.held_for_window
+                  ? `${devices(counted.count)}: ${heldText(counted.reach)}`
+                  : `${devices(counted.count)} will receive it now`}
               </Text>
               <Prompt open={confirming} onOpenChange={setConfirming}>
                 <Prompt.Trigger asChild>

@@ -53,7 +53,10 @@ function useDebounced<T>(value: T, ms: number): T {
 /** How the notification will look, rendered by the server with a real recent order. */
 function Preview({ template, locale, draft }: { template: PushTemplate; locale: string; draft: Draft }) {
   const { client } = useMedusa()
-  const request = useDebounced(JSON.stringify({ event: template.event, audience: template.audience, locale, template: templateOf(draft) }), 350)
+  const request = useDebounced(
+    JSON.stringify({ event: template.event, audience: template.audience, locale, template: templateOf(draft) }),
+    350
+  )
   const [preview, setPreview] = useState<RenderedPreview | undefined>()
   const [error, setError] = useState<string | undefined>()
   useEffect(() => {
@@ -71,9 +74,16 @@ function Preview({ template, locale, draft }: { template: PushTemplate; locale: 
   return (
     <div className="flex flex-col gap-y-2">
       <Label weight="plus">Preview</Label>
-      {error && <Text className="text-ui-fg-error" data-testid="template-preview-error">{error}</Text>}
+      {error && (
+        <Text className="text-ui-fg-error" data-testid="template-preview-error">
+          {error}
+        </Text>
+      )}
       {preview && (
-        <div className="rounded-lg border border-ui-border-base bg-ui-bg-subtle p-4 shadow-elevation-card-rest" data-testid="template-preview">
+        <div
+          className="rounded-lg border border-ui-border-base bg-ui-bg-subtle p-4 shadow-elevation-card-rest"
+          data-testid="template-preview"
+        >
           <div className="flex gap-x-3">
             {preview.notification.icon && <img src={preview.notification.icon} alt="" className="h-10 w-10 rounded" />}
             <div className="min-w-0">
@@ -90,9 +100,7 @@ function Preview({ template, locale, draft }: { template: PushTemplate; locale: 
           </div>
           {preview.notification.image && <img src={preview.notification.image} alt="" className="mt-3 max-h-40 rounded" />}
           <Text size="xsmall" className="text-ui-fg-muted mt-2">
-            {preview.resource_id
-              ? `Rendered with ${preview.resource_id}`
-              : "Nothing recent to render with: shown with sample data"}
+            {preview.resource_id ? `Rendered with ${preview.resource_id}` : "Nothing recent to render with: shown with sample data"}
           </Text>
         </div>
       )}
@@ -148,7 +156,13 @@ function Editor({ template, notify }: { template: PushTemplate; notify: RoutePro
             ))}
           </select>
         </div>
-        <Input size="small" placeholder="add a locale: fr, de-CH" value={newLocale} onChange={(e) => setNewLocale(e.target.value)} className="w-40" />
+        <Input
+          size="small"
+          placeholder="add a locale: fr, de-CH"
+          value={newLocale}
+          onChange={(e) => setNewLocale(e.target.value)}
+          className="w-40"
+        />
         <Button
           size="small"
           variant="secondary"
@@ -252,7 +266,9 @@ const Templates = ({ notify }: RouteProps) => {
       <Container className="flex flex-col gap-y-4">
         <div>
           <Heading level="h1">Templates</Heading>
-          <Text className="text-ui-fg-subtle">What each store event sends, per audience and language. Edits are saved over the defaults and can be reset.</Text>
+          <Text className="text-ui-fg-subtle">
+            What each store event sends, per audience and language. Edits are saved over the defaults and can be reset.
+          </Text>
         </div>
         {templates.isError && <Text className="text-ui-fg-error">{errorMessage(templates.error)}</Text>}
         <Table>
@@ -269,7 +285,12 @@ const Templates = ({ notify }: RouteProps) => {
               const id = `${t.event}:${t.audience}`
               const edited = Object.keys(t.overrides)
               return (
-                <Table.Row key={id} data-template={id} onClick={() => setSelected(id)} className={"cursor-pointer " + (id === selected ? "bg-ui-bg-base-pressed" : "")}>
+                <Table.Row
+                  key={id}
+                  data-template={id}
+                  onClick={() => setSelected(id)}
+                  className={"cursor-pointer " + (id === selected ? "bg-ui-bg-base-pressed" : "")}
+                >
                   <Table.Cell>{t.event}</Table.Cell>
                   <Table.Cell>{AUDIENCE_LABEL[t.audience] ?? t.audience}</Table.Cell>
                   <Table.Cell className="max-w-xs truncate">{t.default.title}</Table.Cell>

@@ -20,7 +20,9 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     return
   }
   const { vapid, storefrontUrl, adminUrl } = options
-  const paused = await req.scope.resolve<PushServiceHealthService>("pushServiceHealthService").listPaused(req.scope.resolve<EngineClock>("webPushClock").now())
+  const paused = await req.scope
+    .resolve<PushServiceHealthService>("pushServiceHealthService")
+    .listPaused(req.scope.resolve<EngineClock>("webPushClock").now())
   res.json({
     config: {
       configured: true,

@@ -16,7 +16,8 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   // An admin's device receives the store events they chose (or their role's defaults).
   const adminEvents = adminEventNames(options.rules)
   checkCategories(input.categories, adminEvents)
-  const categories = input.categories ?? (await req.scope.resolve<PushPreferenceService>("pushPreferenceService").adminEvents(userId, adminEvents))
+  const categories =
+    input.categories ?? (await req.scope.resolve<PushPreferenceService>("pushPreferenceService").adminEvents(userId, adminEvents))
   const subscription = await register(req, { ...input, categories }, { user_id: userId })
   res.status(201).json({ subscription })
 }

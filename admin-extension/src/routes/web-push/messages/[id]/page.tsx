@@ -29,7 +29,8 @@ const MessageDetail = ({ notify }: RouteProps) => {
                 <MessageStatus message={message} />
               </div>
               <Text size="small" className="text-ui-fg-muted mt-1">
-                {message.event_name} · {AUDIENCE_LABEL[message.audience] ?? message.audience} · {dateTime(message.created_at)} · {message.payload.url}
+                {message.event_name} · {AUDIENCE_LABEL[message.audience] ?? message.audience} · {dateTime(message.created_at)} ·{" "}
+                {message.payload.url}
               </Text>
             </div>
             <Button
@@ -68,7 +69,9 @@ const MessageDetail = ({ notify }: RouteProps) => {
                   <Table.Cell>
                     <PushStatus status={d.status} />
                     {d.status === "scheduled" && (
-                      <span className="ml-2 txt-small text-ui-fg-subtle">waiting for delivery window, opens {dateTime(d.next_attempt_at)}</span>
+                      <span className="ml-2 txt-small text-ui-fg-subtle">
+                        waiting for delivery window, opens {dateTime(d.next_attempt_at)}
+                      </span>
                     )}
                   </Table.Cell>
                   <Table.Cell>{d.attempts}</Table.Cell>

@@ -10,8 +10,8 @@ const MESSAGES: Record<WebPushClientError["code"], string> = {
   dismissed: "No problem. You can turn them on any time.",
   backend_refused: "We couldn't save your choice. Please try again.",
   network: "We couldn't reach the store. Check your connection.",
-  needs_home_screen: "On iPhone and iPad: tap Share, then \"Add to Home Screen\", and open the store from there to turn on notifications.",
-  blocked_by_browser: "Your browser has push switched off (Brave: Settings > Privacy > \"Use Google services for push messaging\").",
+  needs_home_screen: 'On iPhone and iPad: tap Share, then "Add to Home Screen", and open the store from there to turn on notifications.',
+  blocked_by_browser: 'Your browser has push switched off (Brave: Settings > Privacy > "Use Google services for push messaging").',
 }
 
 type Props = {

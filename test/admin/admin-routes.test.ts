@@ -139,6 +139,6 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
     assert.match(res.headers.get("content-type") ?? "", /^text\/javascript/)
     assert.equal(res.headers.get("service-worker-allowed"), "/")
     assert.equal(res.headers.get("cache-control"), "no-cache")
-    assert.match(await res.text(), /addEventListener\('push'/)
+    assert.match(await res.text(), /addEventListener\(["']push["']/)
   })
 })

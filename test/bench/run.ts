@@ -11,7 +11,8 @@
  * services never take the client's core and the figures measure the client; otherwise a note says
  * so and both share the cores.
  *
- * Options: --n <messages> (20000), --concurrency <c> (50), --payload <bytes> (3072), --no-h1 (skip
+ * Options: --n <messages> (20000), --rounds <r> (4: the contenders take turns, n/r messages each a
+ * round), --concurrency <c> (50), --payload <bytes> (3072), --no-h1 (skip
  * the reference run of the sender over HTTP/1.1), --verify-every <k> (1: every message is verified
  * and decrypted by the test push service, which then costs ~0.6 ms CPU per message in one process
  * and caps the rate; k > 1: a lighter service that checks one message in k, to measure the client),
@@ -35,6 +36,7 @@ import type { BenchDevice, ChildMessage, Counts, ParentMessage } from "./push-se
 
 interface Args {
   n: number
+  rounds: number
   concurrency: number
   payloadBytes: number
   h1: boolean
@@ -43,7 +45,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { n: 20_000, concurrency: 50, payloadBytes: 3072, h1: true, verifyEvery: 1, db: false }
+  const args: Args = { n: 20_000, rounds: 4, concurrency: 50, payloadBytes: 3072, h1: true, verifyEvery: 1, db: false }
   for (let i = 0; i < argv.length; i += 1) {
     const value = (): number => {
       const parsed = Number(argv[++i])
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
       return parsed
     }
     if (argv[i] === "--n") args.n = value()
+    else if (argv[i] === "--rounds") args.rounds = value()
     else if (argv[i] === "--concurrency") args.concurrency = value()
     else if (argv[i] === "--payload") args.payloadBytes = value()
     else if (argv[i] === "--no-h1") args.h1 = false
@@ -113,9 +116,13 @@ interface RunResult {
   seconds: number
   perSecond: number
   cpuMsPerMessage: number
+  /** The part of `cpuMsPerMessage` spent in the kernel (system calls: sockets, memory). */
+  sysMsPerMessage: number
   peakRssMb: number
   outcomes: Record<string, number>
 }
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined)
 
 async function measure(
   label: string,
@@ -128,6 +135,9 @@ async function measure(
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss())
   }, 50)
+  // Whatever the previous contender left on the heap is collected before this one is timed, so
+  // that no one pays for another's garbage (`npm run bench` runs node with --expose-gc).
+  collectGarbage()
   const cpuBefore = process.cpuUsage()
   const started = process.hrtime.bigint()
   await forEachConcurrent(devices, concurrency, async (device) => {
@@ -144,9 +154,35 @@ async function measure(
     seconds,
     perSecond: devices.length / seconds,
     cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / devices.length,
+    sysMsPerMessage: cpu.system / 1000 / devices.length,
     peakRssMb: peakRss / 1024 / 1024,
     outcomes,
   }
+}
+
+/** One contender's figures over all its rounds: times and CPU added up, the largest peak RSS kept. */
+function combine(parts: RunResult[]): RunResult {
+  const seconds = parts.reduce((sum, r) => sum + r.seconds, 0)
+  const messages = parts.reduce((sum, r) => sum + r.perSecond * r.seconds, 0)
+  const cpuMs = parts.reduce((sum, r) => sum + r.cpuMsPerMessage * r.perSecond * r.seconds, 0)
+  const sysMs = parts.reduce((sum, r) => sum + r.sysMsPerMessage * r.perSecond * r.seconds, 0)
+  const outcomes: Record<string, number> = {}
+  for (const part of parts) for (const [k, v] of Object.entries(part.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v
+  return {
+    label: parts[0].label,
+    seconds,
+    perSecond: messages / seconds,
+    cpuMsPerMessage: cpuMs / messages,
+    sysMsPerMessage: sysMs / messages,
+    peakRssMb: Math.max(...parts.map((r) => r.peakRssMb)),
+    outcomes,
+  }
+}
+
+/** `devices` cut into `rounds` slices of (nearly) equal size, in order. */
+function slices(devices: BenchDevice[], rounds: number): BenchDevice[][] {
+  const size = Math.ceil(devices.length / rounds)
+  return Array.from({ length: Math.ceil(devices.length / size) }, (_, i) => devices.slice(i * size, (i + 1) * size))
 }
 
 function payload(bytes: number): string {
@@ -163,7 +199,7 @@ function row(r: RunResult): string {
   const outcomes = Object.entries(r.outcomes)
     .map(([k, v]) => `${k}=${v}`)
     .join(" ")
-  return `${r.label.padEnd(44)} ${r.perSecond.toFixed(0).padStart(7)} msg/s  ${r.cpuMsPerMessage.toFixed(3)} ms CPU/msg  ${r.seconds.toFixed(1).padStart(5)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  [${outcomes}]`
+  return `${r.label.padEnd(44)} ${r.perSecond.toFixed(0).padStart(7)} msg/s  ${r.cpuMsPerMessage.toFixed(3)} ms CPU/msg (sys ${r.sysMsPerMessage.toFixed(3)})  ${r.seconds.toFixed(1).padStart(5)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  [${outcomes}]`
 }
 
 const CORES = os.availableParallelism()
@@ -190,6 +226,7 @@ function pinCores(): { serverCore: number; clientCore: number } | { note: string
 /** CPU per message of the encryption alone (fresh ECDH key, HKDF, aes128gcm per message; no network). */
 function encryptionFloor(devices: BenchDevice[], plaintext: Buffer): RunResult {
   const keys: ReceiverKeys[] = devices.map((d) => ({ p256dh: Buffer.from(d.p256dh, "base64url"), auth: Buffer.from(d.auth, "base64url") }))
+  collectGarbage()
   const cpuBefore = process.cpuUsage()
   const started = process.hrtime.bigint()
   for (const receiver of keys) encryptPayload(plaintext, receiver)
@@ -200,6 +237,7 @@ function encryptionFloor(devices: BenchDevice[], plaintext: Buffer): RunResult {
     seconds,
     perSecond: keys.length / seconds,
     cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / keys.length,
+    sysMsPerMessage: cpu.system / 1000 / keys.length,
     peakRssMb: process.memoryUsage.rss() / 1024 / 1024,
     outcomes: { encrypted: keys.length },
   }
@@ -257,26 +295,36 @@ async function main(): Promise<void> {
     await forEachConcurrent(ready.h2.slice(0, warmup), args.concurrency, async (d) => void (await sender.send(d, request)))
     await server.ask({ type: "stats" })
 
-    const results: RunResult[] = []
-    const check = async (result: RunResult, kind: "h1" | "h2"): Promise<void> => {
-      const stats = await server.ask({ type: "stats" })
-      if (stats.type !== "stats") throw new Error("no stats")
+    // The contenders take turns, a slice each per round, each round in a new order, so that a
+    // machine whose speed drifts during the run (other work, a neighbour on the host) weighs on
+    // all of them alike instead of on whichever ran while it was slow.
+    const contenders: Array<{ label: string; kind: "h1" | "h2"; send: (device: BenchDevice) => Promise<PushResult> }> = [
+      { label: "(a) web-push sendNotification, HTTP/1.1", kind: "h1", send: naive },
+      { label: "(b) createPushSender, HTTP/2", kind: "h2", send: (d) => sender.send(d, request) },
+    ]
+    if (args.h1) contenders.push({ label: "(b) createPushSender, HTTP/1.1 keep-alive", kind: "h1", send: (d) => sender.send(d, request) })
+    const parts = contenders.map((c) => ({ ...c, slices: slices(ready[c.kind], args.rounds), done: [] as RunResult[] }))
+    for (let round = 0; round < args.rounds; round += 1) {
+      for (let k = 0; k < parts.length; k += 1) {
+        const part = parts[(k + round) % parts.length]
+        const devices = part.slices[round]
+        if (devices) part.done.push(await measure(part.label, devices, args.concurrency, part.send))
+      }
+    }
+    const results = parts.map((part) => combine(part.done))
+    out(`${args.rounds} rounds, the contenders taking turns (${Math.ceil(args.n / args.rounds)} messages each per round)`)
+    for (const result of results) out(row(result))
+    const stats = await server.ask({ type: "stats" })
+    if (stats.type !== "stats") throw new Error("no stats")
+    for (const kind of ["h1", "h2"] as const) {
       const counts: Counts = stats[kind]
-      results.push(result)
-      out(row(result))
+      const expected = args.n * parts.filter((part) => part.kind === kind).length
       out(
-        `${"".padEnd(44)} server: ${counts.accepted} accepted, ${counts.verified} verified+decrypted, ${counts.refused} refused${counts.firstRefusal ? ` (${counts.firstRefusal})` : ""}; ${counts.distinctTokens} distinct VAPID JWTs; server CPU ${(counts.serverCpuMs / Math.max(1, counts.accepted)).toFixed(3)} ms/msg`
+        `push service ${kind}: ${counts.accepted} accepted of ${expected}, ${counts.verified} verified+decrypted, ${counts.refused} refused${counts.firstRefusal ? ` (${counts.firstRefusal})` : ""}; ${counts.distinctTokens} distinct VAPID JWTs`
       )
-      if (counts.accepted !== args.n || counts.refused > 0) process.exitCode = 1
+      if (counts.accepted !== expected || counts.refused > 0) process.exitCode = 1
     }
-    await check(await measure("(a) web-push sendNotification, HTTP/1.1", ready.h1, args.concurrency, naive), "h1")
-    await check(await measure("(b) createPushSender, HTTP/2", ready.h2, args.concurrency, (d) => sender.send(d, request)), "h2")
-    if (args.h1) {
-      await check(
-        await measure("(b) createPushSender, HTTP/1.1 keep-alive", ready.h1, args.concurrency, (d) => sender.send(d, request)),
-        "h1"
-      )
-    }
+    out(`push services' CPU: ${(stats.h1.serverCpuMs / (args.n * parts.length)).toFixed(3)} ms per message`)
     await sender.close()
     const floor = encryptionFloor(ready.h2, Buffer.from(request.payload, "utf8"))
     out(row(floor))

@@ -5,7 +5,10 @@
  * subject, URLs, migrations) and says what to fix. Exit code 1 when something must be fixed.
  * `npx medusa-plugin-web-push storefront <public folder>`: copies the service worker and the
  * subscribe helper of this version into a storefront (run it again after each upgrade).
+ * `npx medusa-plugin-web-push inbound-secret`: a Standard Webhooks secret and a URL token for
+ * `inbound_sources`.
  */
+import { randomBytes } from "node:crypto"
 import { generateVapidKeys } from "./core/keys/keys"
 import { diagnose, Finding } from "./doctor"
 import { copyStorefrontFiles } from "./storefront-copy"
@@ -32,6 +35,15 @@ WEB_PUSH_VAPID_PRIVATE_KEY=${keys.privateKey}
 `
 }
 
+function inboundSecret(): string {
+  return `# For inbound_sources (keep both secret):
+# a signing secret for a sender that signs Standard Webhooks (generic sources):
+WEB_PUSH_INBOUND_SECRET=whsec_${randomBytes(32).toString("base64")}
+# or, for a sender that cannot sign, a token that becomes part of the hook's URL:
+WEB_PUSH_INBOUND_TOKEN=${randomBytes(32).toString("base64url")}
+`
+}
+
 function render(findings: Finding[]): string {
   const mark = { ok: "ok  ", warn: "warn", error: "FIX " } as const
   return findings.map((f) => `${mark[f.level]} ${f.message}`).join("\n") + "\n"
@@ -41,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (command === "vapid") {
     process.stdout.write(vapid())
+    return 0
+  }
+  if (command === "inbound-secret") {
+    process.stdout.write(inboundSecret())
     return 0
   }
   if (command === "doctor") {
@@ -63,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     )
     return 0
   }
-  process.stdout.write(`usage: npx ${PACKAGE} vapid | doctor [--dir <store folder>] | storefront <public folder>\n`)
+  process.stdout.write(`usage: npx ${PACKAGE} vapid | inbound-secret | doctor [--dir <store folder>] | storefront <public folder>\n`)
   return command === undefined || command === "help" || command === "--help" ? 0 : 2
 }
 

@@ -23,6 +23,15 @@ export function readJsonBody(req: IncomingMessage, contentType: string | undefin
     )
   }
   if (!hasBody(req)) return Promise.resolve({})
+  return readRawBody(req, limit).then(parseJsonBytes)
+}
+
+/**
+ * Reads the body's bytes, at most `limit` (413 past it, the rest drained unread). For routes that
+ * must check the exact bytes before parsing them (a signed webhook); others use {@link readJsonBody}.
+ */
+export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  if (!hasBody(req)) return Promise.resolve(Buffer.alloc(0))
   if (Number(req.headers["content-length"]) > limit) {
     req.resume()
     return Promise.reject(new PayloadTooLargeError())
@@ -31,34 +40,29 @@ export function readJsonBody(req: IncomingMessage, contentType: string | undefin
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
-    const settle = (err: Error | undefined, value?: unknown): void => {
+    const settle = (err: Error | undefined, value?: Buffer): void => {
       if (settled) return
       settled = true
       req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose)
       if (err) {
         req.resume() // drain what is left, unread
         reject(err)
-      } else resolve(value)
+      } else resolve(value as Buffer)
     }
     const onData = (chunk: Buffer): void => {
       size += chunk.length
       if (size > limit) settle(new PayloadTooLargeError())
       else chunks.push(chunk)
     }
-    const onEnd = (): void => {
-      try {
-        settle(undefined, parse(Buffer.concat(chunks)))
-      } catch (err) {
-        settle(err as Error)
-      }
-    }
+    const onEnd = (): void => settle(undefined, Buffer.concat(chunks))
     const onError = (): void => settle(new InvalidRequestError("body", "the request could not be read"))
     const onClose = (): void => settle(new InvalidRequestError("body", "the request could not be read"))
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose)
   })
 }
 
-function parse(bytes: Buffer): unknown {
+/** Parses UTF-8 JSON bytes (an object or array at the top; nothing reads as `{}`), or 400 naming the body. */
+export function parseJsonBytes(bytes: Buffer): unknown {
   const invalid = new InvalidRequestError("body", "body must be valid JSON")
   let text: string
   try {

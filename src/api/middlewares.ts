@@ -9,6 +9,8 @@ const GUARDED = { bodyParser: false as const, middlewares: [guardStateChange] }
 export const config: MiddlewaresConfig = {
   errorHandler: webPushErrorHandler,
   routes: [
+    // Inbound alerts: the route reads the exact bytes itself (they are verified before parsing), limited per sender address.
+    { matcher: "/hooks/web-push/alerts/*", method: ["POST"], bodyParser: false, middlewares: [rateLimit("inbound")] },
     { matcher: "/store/push/*", ...GUARDED },
     { matcher: "/store/contact-messages", ...GUARDED },
     { matcher: "/admin/push/*", ...GUARDED },

@@ -102,6 +102,10 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   last_error: string | null
 
+  /** An admin alert past its event's limit: the summary message it was folded into (it was not sent on its own). */
+  @Column({ type: "varchar", nullable: true })
+  summary_id: string | null
+
   @BeforeInsert()
   private beforeInsert(): void {
     this.id = generateEntityId(this.id, "pushmsg")

@@ -45,25 +45,6 @@ export default class ContactMessageService extends TransactionBaseService {
     })
   }
 
-  /**
-   * For the alert cap: this message's rank among the messages of the window that ends at it
-   * (1 = the first, counting itself), and how many messages from that window on are unread.
-   */
-  async floodState(id: string, windowMs: number): Promise<{ createdAt: Date; rank: number; unread: number } | undefined> {
-    const rows: Array<{ created_at: Date; rank: number; unread: number }> = await this.activeManager_.query(
-      `SELECT m."created_at",
-         (SELECT count(*)::int FROM "contact_message" o
-           WHERE o."created_at" > m."created_at" - $2 * interval '1 millisecond'
-             AND (o."created_at" < m."created_at" OR (o."created_at" = m."created_at" AND o."id" <= m."id"))) AS "rank",
-         (SELECT count(*)::int FROM "contact_message" o
-           WHERE o."created_at" > m."created_at" - $2 * interval '1 millisecond' AND o."read_at" IS NULL) AS "unread"
-       FROM "contact_message" m WHERE m."id" = $1`,
-      [id, windowMs]
-    )
-    const row = rows[0]
-    return row ? { createdAt: new Date(row.created_at), rank: row.rank, unread: row.unread } : undefined
-  }
-
   async retrieve(id: string): Promise<ContactMessage> {
     const found = await this.activeManager_.getRepository(ContactMessage).findOne({ where: { id } })
     if (!found) throw new NotFoundError(`Contact message ${id} was not found`)

@@ -3,8 +3,16 @@ import { createHash } from "node:crypto"
 import type { ResourceKind } from "../core/catalogue/event-types"
 import { normaliseLocale } from "../core/templates/locale"
 import { formatMoney } from "../core/templates/money"
-import { contactMessageContext, eventDataContext, orderContext, shipmentContext, TemplateContext } from "../core/templates/template-context"
+import {
+  contactMessageContext,
+  eventDataContext,
+  inboundAlertContext,
+  orderContext,
+  shipmentContext,
+  TemplateContext,
+} from "../core/templates/template-context"
 import type ContactMessageService from "./contact-message"
+import type PushInboundAlertService from "./push-inbound-alert"
 
 /** Medusa's core fulfillment service (its exported name clashes with the provider interface). */
 interface FulfillmentReader {
@@ -17,6 +25,7 @@ type Dependencies = {
   swapService: SwapService
   claimService: ClaimService
   contactMessageService: ContactMessageService
+  pushInboundAlertService: PushInboundAlertService
 }
 
 /** What an event concerns, loaded and turned into template variables. */
@@ -32,6 +41,8 @@ export interface LoadedEvent {
   /** Identifies this occurrence of the event (e.g. order + fulfillment) for idempotency. */
   readonly resourceKey: string
   readonly resourceId: string | null
+  /** The order's total, when the event concerns an order (an admin summary adds them up). */
+  readonly amount?: { readonly currency: string; readonly amount: number } | null
 }
 
 type EventData = Record<string, unknown>
@@ -94,6 +105,11 @@ export default class PushContextService {
           resourceId: message.id,
         }
       }
+      case "inbound_alert": {
+        const alert = await this.deps_.pushInboundAlertService.retrieve(id)
+        const context = { ...base, ...inboundAlertContext(alert) }
+        return { contextFor: () => context, locale: null, customerId: null, orderId: null, resourceKey, resourceId: alert.id }
+      }
     }
   }
 
@@ -120,6 +136,7 @@ export default class PushContextService {
       orderId: order.id,
       resourceKey,
       resourceId: order.id,
+      amount: order.currency_code && typeof order.total === "number" ? { currency: order.currency_code, amount: order.total } : null,
     }
   }
 

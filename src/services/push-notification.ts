@@ -1,16 +1,16 @@
 import type { Logger } from "@medusajs/medusa"
-import { contactSummaryText, CONTACT_SUMMARY_EVENT, planContactAlert } from "../core/catalogue/contact-alerts"
+import { summaryWording } from "../core/catalogue/alert-floods"
+import { inboundSummaryWording } from "../core/catalogue/inbound-events"
 import { describeError } from "../core/errors/plugin-errors"
 import { eventKey, type EventRule } from "../core/catalogue/event-types"
 import { normaliseLocale } from "../core/templates/locale"
 import { isEnabled, templateFor } from "../core/templates/localized-template"
 import { renderNotification, RenderedNotification } from "../core/templates/notification-builder"
-import { resolveLink } from "../core/templates/link-policy"
 import type { AudienceSpec } from "../core/delivery/audience"
 import type { PushMessage } from "../models/push-message"
-import { CONTACT_MESSAGE_CREATED } from "./contact-message"
-import type ContactMessageService from "./contact-message"
+import type PushAlertFloodService from "./push-alert-flood"
 import type PushContextService from "./push-context"
+import type { LoadedEvent } from "./push-context"
 import type PushDispatcherService from "./push-dispatcher"
 import type PushMessageService from "./push-message"
 import type PushSubscriptionService from "./push-subscription"
@@ -27,7 +27,7 @@ type Dependencies = {
   pushContextService: PushContextService
   pushDispatcherService: PushDispatcherService
   pushTemplateService: PushTemplateService
-  contactMessageService: ContactMessageService
+  pushAlertFloodService: PushAlertFloodService
 }
 
 export interface MessageSummary {
@@ -77,7 +77,6 @@ export default class PushNotificationService {
 
   private async notify(rule: EventRule, data: EventData): Promise<void> {
     const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushOptions: options, webPushClock } = this.deps_
-    if (rule.event === CONTACT_MESSAGE_CREATED && rule.audience === "admin" && (await this.summariseContactFlood(rule, data))) return
     const loaded = await pushContextService.load(rule.loads, data)
     if (!loaded) {
       logger.warn(`web-push: ${rule.event} carries no resource id; nothing sent to ${rule.audience}`)
@@ -119,42 +118,15 @@ export default class PushNotificationService {
     })
     // Handled before (a redelivered or repeated event): sent again only if it was never fanned out.
     if (!message) return this.deps_.pushDispatcherService.resumeByKey(idempotencyKey)
+    if (rule.audience === "admin" && (await this.admitAdminAlert(rule, message, loaded)) === "summarised") return
     await this.deps_.pushDispatcherService.dispatch(message)
   }
 
-  // --- Contact-message flood (contact_alert_limit, contact_alert_window_minutes) ---
-
-  /**
-   * Past `contact_alert_limit` messages within the window, admins get one summary per window
-   * instead of an alert per message. Answers whether the message was handled that way.
-   */
-  private async summariseContactFlood(rule: EventRule, data: EventData): Promise<boolean> {
-    const { contactMessageService, pushSubscriptionService, webPushOptions } = this.deps_
-    if (typeof data.id !== "string") return false
-    const { contactAlerts, adminUrl, defaultIcon, defaultBadge } = webPushOptions
-    const state = await contactMessageService.floodState(data.id, contactAlerts.windowMs)
-    if (!state) return false
-    const plan = planContactAlert(state.rank, state.createdAt, contactAlerts)
-    if (plan.kind === "single") return false
-    const audience: AudienceSpec = { kind: "admin", category: rule.category }
-    if (!(await pushSubscriptionService.hasAudience(audience))) return true
-    const rendered: RenderedNotification = {
-      ...contactSummaryText(state.unread, contactAlerts.windowMs),
-      url: resolveLink("/a/contact-messages", adminUrl),
-      icon: defaultIcon,
-      badge: defaultBadge,
-      tag: "contact-messages-summary",
-      ttl: 86_400,
-      urgency: "normal",
-    }
-    const message = await recordRendered(this.deps_.pushMessageService, rendered, audience, {
-      idempotency_key: plan.idempotencyKey,
-      event_name: CONTACT_SUMMARY_EVENT,
-      template_key: `${CONTACT_SUMMARY_EVENT}:admin`,
-      resource_id: null,
-    })
-    if (message) await this.deps_.pushDispatcherService.dispatch(message)
-    return true
+  /** Past its event's limit in the window (`admin_alerts`), an admin alert is folded into the window's summary. */
+  private admitAdminAlert(rule: EventRule, message: PushMessage, loaded: LoadedEvent): Promise<"single" | "summarised"> {
+    const source = this.deps_.webPushOptions.inboundSources.find((s) => s.event === rule.event)
+    const wording = summaryWording(rule.event, source ? inboundSummaryWording(source) : undefined)
+    return this.deps_.pushAlertFloodService.admit(rule, message, loaded.amount ?? null, wording)
   }
 }
 

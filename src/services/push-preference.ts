@@ -2,12 +2,17 @@ import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { roleDefaultEvents } from "../core/catalogue/admin-events"
 
-type Dependencies = { manager: EntityManager }
+import type { ResolvedOptions } from "../core/options/plugin-options"
+
+type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
 
 /** Which store events alert each admin (on all their devices). */
 export default class PushPreferenceService extends TransactionBaseService {
+  private readonly options_: ResolvedOptions
+
   constructor(container: Dependencies) {
     super(container)
+    this.options_ = container.webPushOptions
   }
 
   /** The admin's chosen events, else their role's defaults, limited to the events the store alerts on. */
@@ -15,7 +20,8 @@ export default class PushPreferenceService extends TransactionBaseService {
     const [saved] = await this.activeManager_.query(`SELECT "events" FROM "push_admin_preference" WHERE "user_id" = $1`, [userId])
     if (saved) return (saved.events as string[]).filter((e) => adminRuleEvents.includes(e))
     const [user] = await this.activeManager_.query(`SELECT "role" FROM "user" WHERE "id" = $1`, [userId])
-    return roleDefaultEvents(user?.role, adminRuleEvents)
+    const sourceRoles = Object.fromEntries(this.options_.inboundSources.map((s) => [s.event, s.roles]))
+    return roleDefaultEvents(user?.role, adminRuleEvents, sourceRoles)
   }
 
   /** Saves the admin's choice and applies it to every device they have. */

@@ -13,9 +13,10 @@ type Dependencies = {
 
 /**
  * What a limit applies to: subscribing (and renewing) a device, writing a contact message,
- * reporting a click, changing a device's preferences, removing a device by its proof.
+ * reporting a click, changing a device's preferences, removing a device by its proof, posting an
+ * inbound alert.
  */
-export type LimitedAction = "subscribe" | "contact" | "click" | "preferences" | "unsubscribe"
+export type LimitedAction = "subscribe" | "contact" | "click" | "preferences" | "unsubscribe" | "inbound"
 
 /** Redis keys of the buckets start with this (after the store's `redis_prefix`). */
 export const REDIS_KEY_PREFIX = "web-push:rl:"

@@ -19,11 +19,13 @@ test("hardening options: defaults", () => {
     click: { limit: 60, windowMs: 60_000 },
     preferences: { limit: 20, windowMs: 60_000 },
     unsubscribe: { limit: 20, windowMs: 60_000 },
+    inbound: { limit: 120, windowMs: 60_000 },
   })
   assert.equal(o.trustProxy, 1, "Medusa's own `trust proxy`")
   assert.equal(o.maxDevicesPerOwner, 10)
   assert.equal(o.guestSubscriptionWindowHours, 24)
-  assert.deepEqual(o.contactAlerts, { limit: 3, windowMs: 600_000 })
+  assert.deepEqual(o.adminAlerts.policyFor("contact_message.created"), { limit: 3, windowMs: 600_000 })
+  assert.deepEqual(o.adminAlerts.policyFor("order.placed"), { limit: 5, windowMs: 600_000 })
 })
 
 test("hardening options: set", () => {
@@ -39,7 +41,7 @@ test("hardening options: set", () => {
   assert.equal(o.rateLimits.contact.limit, 5, "an unset limit keeps its default")
   assert.equal(o.maxDevicesPerOwner, 3)
   assert.equal(o.guestSubscriptionWindowHours, 2)
-  assert.deepEqual(o.contactAlerts, { limit: 1, windowMs: 3_600_000 })
+  assert.deepEqual(o.adminAlerts.policyFor("contact_message.created"), { limit: 1, windowMs: 3_600_000 })
 })
 
 const badOptions: Array<[string, Record<string, unknown>]> = [

@@ -15,10 +15,17 @@ const ROLE_DEFAULTS: Readonly<Record<string, readonly string[] | null>> = {
 
 /**
  * What alerts an admin who has not chosen: their role's defaults among `adminEvents`; every one of
- * them for the `admin` role, a missing role or one this plugin does not know.
+ * them for the `admin` role, a missing role or one this plugin does not know. `eventRoles` names
+ * the roles of events that say so themselves (an inbound source's `roles`).
  */
-export function roleDefaultEvents(role: string | null | undefined, adminEvents: readonly string[]): string[] {
-  const key = role ?? "admin"
-  const defaults = Object.prototype.hasOwnProperty.call(ROLE_DEFAULTS, key) ? ROLE_DEFAULTS[key] : null
-  return defaults === null ? [...adminEvents] : adminEvents.filter((e) => defaults.includes(e))
+export function roleDefaultEvents(
+  role: string | null | undefined,
+  adminEvents: readonly string[],
+  eventRoles: Readonly<Record<string, readonly string[]>> = {}
+): string[] {
+  const key = role && Object.prototype.hasOwnProperty.call(ROLE_DEFAULTS, role) ? role : "admin"
+  const defaults = ROLE_DEFAULTS[key]
+  return adminEvents.filter((e) =>
+    Object.prototype.hasOwnProperty.call(eventRoles, e) ? eventRoles[e].includes(key) : defaults === null || defaults.includes(e)
+  )
 }

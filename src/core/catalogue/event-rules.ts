@@ -9,6 +9,7 @@ import {
   RESOURCE_KINDS,
   URGENCIES,
   type Audience,
+  type CatalogueEntry,
   type EventRule,
   type EventRuleOverride,
   type EventsOption,
@@ -127,12 +128,13 @@ function newRule(event: string, audience: Audience, o: EventRuleOverride, path: 
 /**
  * Merges the built-in catalogue with the `events` option: `false` (for an
  * event or one audience) or `enabled: false` removes a rule; an override
- * replaces fields; an event not in the catalogue needs at least title and body.
+ * replaces fields; an event not in the catalogue needs at least title and body. `extra`: entries
+ * beside the built-in catalogue (the inbound sources' events), overridden the same way.
  * Throws {@link PluginOptionsError} naming the offending option path.
  */
-export function buildEventRules(events: EventsOption | undefined): EventRule[] {
+export function buildEventRules(events: EventsOption | undefined, extra: readonly CatalogueEntry[] = []): EventRule[] {
   const rules = new Map<EventKey, EventRule>()
-  for (const entry of EVENT_CATALOGUE) {
+  for (const entry of [...EVENT_CATALOGUE, ...extra]) {
     rules.set(eventKey(entry.event, entry.audience), { ...entry, template: { ...entry.template } })
   }
   if (events === undefined) return [...rules.values()]

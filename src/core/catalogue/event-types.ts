@@ -5,7 +5,8 @@ export type Audience = "customer" | "admin"
 export type Urgency = "very-low" | "low" | "normal" | "high"
 
 /** What the orchestrator loads to build the template context for an event. */
-export type ResourceKind = "order" | "order_shipment" | "swap_shipment" | "claim_shipment" | "order_refund" | "contact_message" | "none"
+export type ResourceKind =
+  "order" | "order_shipment" | "swap_shipment" | "claim_shipment" | "order_refund" | "contact_message" | "inbound_alert" | "none"
 
 /** Template strings (see `renderTemplate`) and delivery settings for one notification. */
 export interface TemplateFields {
@@ -87,6 +88,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "claim_shipment",
   "order_refund",
   "contact_message",
+  "inbound_alert",
   "none",
 ]
 /** Longest TTL push services accept: 28 days. */

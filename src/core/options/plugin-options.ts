@@ -1,6 +1,9 @@
 import { clickTokenKey } from "../security/click-token"
 import { PluginOptionsError } from "../errors/plugin-errors"
 import { buildEventRules } from "../catalogue/event-rules"
+import { resolveAdminAlerts, type AdminAlertsOption, type ResolvedAdminAlerts } from "../catalogue/alert-floods"
+import { inboundCatalogueEntries } from "../catalogue/inbound-events"
+import { resolveInboundSources, type InboundSourcesOption, type ResolvedInboundSource } from "./inbound-options"
 import { EventRule, EventsOption } from "../catalogue/event-types"
 import { createEndpointPolicy, DEFAULT_PUSH_HOSTS, EndpointPolicy } from "../security/endpoint-policy"
 import { validateVapidKeys, type VapidDetails } from "../keys/keys"
@@ -9,6 +12,7 @@ import { checkTemplateLink, linkBase, LinkPolicy } from "../templates/link-polic
 import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "../rate-limits/rate-limit"
+import { positiveInteger } from "./option-values"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions {
@@ -138,6 +142,18 @@ export interface WebPushPluginOptions extends PreferenceOptions {
   contact_alert_limit?: number
   /** The window (and cool-down) of `contact_alert_limit`, in minutes. @defaultValue 10 */
   contact_alert_window_minutes?: number
+  /**
+   * No admin alert storms: per admin event, at most `limit` single alerts per window; the rest of
+   * the window's alerts become one summary ("37 new orders", with the totals) when it ends.
+   * @defaultValue { limit: 5, window_minutes: 10 } (the contact form: `contact_alert_limit`, 3)
+   */
+  admin_alerts?: AdminAlertsOption
+  /**
+   * Other systems that alert admins through `POST /hooks/web-push/alerts/<name>`: chat tools
+   * (Chatwoot, Crisp) and anything that signs Standard Webhooks. Each is the admin event `inbound.<name>`.
+   * @defaultValue {}
+   */
+  inbound_sources?: InboundSourcesOption
 }
 
 /** `rate_limits`: per client (IP address, and customer when signed in). */
@@ -152,6 +168,8 @@ export interface RateLimitsOption {
   preferences_per_minute?: number
   /** `DELETE /store/push/subscriptions` and `DELETE /admin/push/subscriptions` together, per minute. @defaultValue 20 */
   unsubscribe_per_minute?: number
+  /** `POST /hooks/web-push/alerts/...` (inbound alerts), per sender address, per minute. @defaultValue 120 */
+  inbound_per_minute?: number
 }
 
 /** Options after validation, in the shape the services use. */
@@ -184,12 +202,16 @@ export interface ResolvedOptions {
     readonly click: RateLimit
     readonly preferences: RateLimit
     readonly unsubscribe: RateLimit
+    readonly inbound: RateLimit
   }
   readonly trustProxy: number
   readonly maxDevicesPerOwner: number
   readonly guestSubscriptionWindowHours: number
   readonly guestSubscriptionDays: number
-  readonly contactAlerts: { readonly limit: number; readonly windowMs: number }
+  /** Per admin event, how many single alerts a window allows before they are summarised. */
+  readonly adminAlerts: ResolvedAdminAlerts
+  /** `inbound_sources`, validated (secrets included: never log them). */
+  readonly inboundSources: readonly ResolvedInboundSource[]
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -228,6 +250,8 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "guest_subscription_days",
   "contact_alert_limit",
   "contact_alert_window_minutes",
+  "admin_alerts",
+  "inbound_sources",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -236,6 +260,7 @@ const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
   "clicks_per_minute",
   "preferences_per_minute",
   "unsubscribe_per_minute",
+  "inbound_per_minute",
 ])
 
 /**
@@ -261,14 +286,6 @@ function baseUrl(value: unknown, option: string, fallback: string): string {
 
 function optionalUrl(value: unknown, option: string): string | undefined {
   return value === undefined ? undefined : baseUrl(value, option, "")
-}
-
-function positiveInteger(value: unknown, option: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new PluginOptionsError(option, `must be a whole number from 1 to ${max}`)
-  }
-  return value
 }
 
 /**
@@ -347,6 +364,7 @@ function rateLimits(value: unknown): ResolvedOptions["rateLimits"] {
       limit: positiveInteger(limits.unsubscribe_per_minute, "rate_limits.unsubscribe_per_minute", 20, 100_000),
       windowMs: 60_000,
     },
+    inbound: { limit: positiveInteger(limits.inbound_per_minute, "rate_limits.inbound_per_minute", 120, 100_000), windowMs: 60_000 },
   }
 }
 
@@ -389,8 +407,11 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
 
   const storefrontUrl = baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000")
   const adminUrl = baseUrl(options.admin_url, "admin_url", "http://localhost:7001")
-  const links: LinkPolicy = { storefrontUrl, adminUrl, allowedHosts: linkHosts(options.link_allowlist) }
-  const rules = buildEventRules(options.events as EventsOption | undefined)
+  const inboundSources = resolveInboundSources(options.inbound_sources)
+  // An inbound alert may lead to its chat tool's conversation.
+  const allowedHosts = [...new Set([...linkHosts(options.link_allowlist), ...inboundSources.flatMap((s) => s.linkHosts)])]
+  const links: LinkPolicy = { storefrontUrl, adminUrl, allowedHosts }
+  const rules = buildEventRules(options.events as EventsOption | undefined, inboundCatalogueEntries(inboundSources))
   checkEventLinks(rules, links)
 
   return {
@@ -425,9 +446,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     maxDevicesPerOwner: positiveInteger(options.max_devices_per_owner, "max_devices_per_owner", 10, 1_000),
     guestSubscriptionWindowHours: positiveInteger(options.guest_subscription_window_hours, "guest_subscription_window_hours", 24, 24 * 90),
     guestSubscriptionDays: guestSubscriptionDays(options.guest_subscription_days, options.guest_subscription_window_hours),
-    contactAlerts: {
-      limit: positiveInteger(options.contact_alert_limit, "contact_alert_limit", 3, 10_000),
-      windowMs: positiveInteger(options.contact_alert_window_minutes, "contact_alert_window_minutes", 10, 7 * 24 * 60) * 60_000,
-    },
+    adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
+    inboundSources,
   }
 }

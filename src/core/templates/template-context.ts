@@ -36,6 +36,16 @@ export interface ContactMessageLike {
   readonly message: string
 }
 
+export interface InboundAlertLike {
+  readonly id: string
+  readonly source: string
+  readonly title: string | null
+  readonly name: string | null
+  readonly text: string
+  readonly url: string | null
+  readonly kind: string | null
+}
+
 export type TemplateContext = Record<string, unknown>
 
 const EXCERPT_CHARS = 140
@@ -106,6 +116,21 @@ export function contactMessageContext(message: ContactMessageLike): TemplateCont
       email: message.email,
       subject: message.subject ?? undefined,
       excerpt: excerpt(message.message),
+    },
+  }
+}
+
+/** An inbound alert as `inbound.*` (`event` is the sender's own label); absent fields stay empty for fallbacks. */
+export function inboundAlertContext(alert: InboundAlertLike): TemplateContext {
+  return {
+    inbound: {
+      id: alert.id,
+      source: alert.source,
+      title: alert.title ?? undefined,
+      name: alert.name ?? undefined,
+      text: alert.text,
+      url: alert.url ?? undefined,
+      event: alert.kind ?? undefined,
     },
   }
 }

@@ -1,0 +1,38 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { UnsupportedMediaTypeError } from "../core/errors/api-errors"
+import { isJsonMediaType, mediaTypeOf } from "../core/security/request-origin"
+import type PushInboundAlertService from "../services/push-inbound-alert"
+import { services } from "./helpers"
+import { parseJsonBytes, readRawBody } from "./json-body"
+
+/** Inbound alert bodies are small: a chat message with its conversation's summary. */
+export const INBOUND_BODY_LIMIT_BYTES = 64 * 1024
+
+/**
+ * `POST /hooks/web-push/alerts/<source>[/<token>]`: an alert from another system. The source is
+ * looked up first (404), then only JSON is read (415), at most 64 kB (413); the exact bytes are
+ * verified (401) before they are parsed (400 naming a field). Answers 202 with the stored alert's
+ * id, or 200 when there was nothing to store (a duplicate, or an event that is not for admins).
+ */
+export async function receiveInboundAlert(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  services(req) // 503 naming the option while the options are invalid
+  const inbound = req.scope.resolve<PushInboundAlertService>("pushInboundAlertService")
+  const name = String(req.params.source)
+  inbound.source(name)
+  const contentType = req.get("content-type")
+  if (contentType === undefined || !isJsonMediaType(contentType)) {
+    req.resume()
+    throw new UnsupportedMediaTypeError(`Content-Type ${mediaTypeOf(contentType ?? "") ?? "(none)"} is not accepted: send application/json`)
+  }
+  const encoding = req.get("content-encoding")?.trim().toLowerCase()
+  if (encoding && encoding !== "identity") {
+    req.resume()
+    throw new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding")
+  }
+  const body = await readRawBody(req, INBOUND_BODY_LIMIT_BYTES)
+  const token = typeof req.params.token === "string" ? req.params.token : undefined
+  const { source, deliveryId } = inbound.verify(name, { headers: req.headers, body, token })
+  const receipt = await inbound.accept(source, parseJsonBytes(body), deliveryId)
+  if (receipt.kind === "accepted") res.status(202).json({ accepted: true, id: receipt.id })
+  else res.status(200).json({ accepted: false, reason: receipt.kind === "duplicate" ? "duplicate" : receipt.reason })
+}

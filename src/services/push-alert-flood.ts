@@ -1,4 +1,3 @@
-import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { planAlert, summaryEvent, summaryText, type SummaryWording, type WindowCount } from "../core/catalogue/alert-floods"
 import { eventKey, type EventRule } from "../core/catalogue/event-types"
@@ -48,11 +47,10 @@ const BUMP_SQL = `
  * No admin alert storms (`admin_alerts`): past its event's limit within a window, an admin alert
  * is not sent on its own but folded into one summary per window, sent when the window ends.
  */
-export default class PushAlertFloodService extends TransactionBaseService {
+export default class PushAlertFloodService {
   private readonly deps_: Dependencies
 
   constructor(deps: Dependencies) {
-    super(deps)
     this.deps_ = deps
   }
 
@@ -70,41 +68,54 @@ export default class PushAlertFloodService extends TransactionBaseService {
     const policy = options.adminAlerts.policyFor(rule.event)
     if (policy === null) return "single"
     const totals = amount && amount.amount > 0 ? { [amount.currency.toLowerCase()]: amount.amount } : {}
-    const [row]: Array<{ window_start: Date; count: number; totals: Record<string, string | number> }> = await this.activeManager_.query(
-      BUMP_SQL,
-      [rule.event, webPushClock.now(), JSON.stringify(totals), policy.windowMs]
-    )
-    const window: WindowCount = {
-      windowStart: new Date(row.window_start),
-      count: row.count,
-      totals: Object.fromEntries(Object.entries(row.totals).map(([k, v]) => [k, Number(v)])),
-    }
-    const plan = planAlert(rule.event, window, policy)
-    if (plan.kind === "single") return "single"
+    // One transaction: the window's row stays locked until the summary shows this count, so
+    // concurrent alerts update it in the order they were counted (the last word is the highest count).
+    // Not `atomicPhase_`: it keeps its transaction on the instance, which concurrent events share.
+    return this.deps_.manager.transaction(async (manager) => {
+      const [row]: Array<{ window_start: Date; count: number; totals: Record<string, string | number> }> = await manager.query(BUMP_SQL, [
+        rule.event,
+        webPushClock.now(),
+        JSON.stringify(totals),
+        policy.windowMs,
+      ])
+      const window: WindowCount = {
+        windowStart: new Date(row.window_start),
+        count: row.count,
+        totals: Object.fromEntries(Object.entries(row.totals).map(([k, v]) => [k, Number(v)])),
+      }
+      const plan = planAlert(rule.event, window, policy)
+      if (plan.kind === "single") return "single" as const
 
-    const { title, body } = summaryText(wording, window, policy.windowMs, options.preferences.defaultLocale)
-    const rendered: RenderedNotification = {
-      title,
-      body,
-      url: resolveLink(wording.url, options.adminUrl),
-      icon: options.defaultIcon,
-      badge: options.defaultBadge,
-      tag: `${summaryEvent(rule.event)}`,
-      ttl: 86_400,
-      urgency: "normal",
-    }
-    const summaryId = await this.recordSummary(rule, plan.idempotencyKey, plan.sendAt, rendered)
-    await this.activeManager_.query(
-      `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.done}, "summary_id" = $2, "fanout_until" = NULL, "updated_at" = now()
-       WHERE "id" = $1`,
-      [message.id, summaryId]
-    )
-    return "summarised"
+      const { title, body } = summaryText(wording, window, policy.windowMs, options.preferences.defaultLocale)
+      const rendered: RenderedNotification = {
+        title,
+        body,
+        url: resolveLink(wording.url, options.adminUrl),
+        icon: options.defaultIcon,
+        badge: options.defaultBadge,
+        tag: summaryEvent(rule.event),
+        ttl: 86_400,
+        urgency: "normal",
+      }
+      const summaryId = await this.recordSummary(manager, rule, plan.idempotencyKey, plan.sendAt, rendered)
+      await manager.query(
+        `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.done}, "summary_id" = $2, "fanout_until" = NULL, "updated_at" = now()
+         WHERE "id" = $1`,
+        [message.id, summaryId]
+      )
+      return "summarised" as const
+    })
   }
 
   /** Records the window's summary, held until the window ends, or gives it the latest count; answers its id. */
-  private async recordSummary(rule: EventRule, idempotencyKey: string, sendAt: Date, rendered: RenderedNotification): Promise<string> {
-    const created = await this.deps_.pushMessageService.createOnce({
+  private async recordSummary(
+    manager: EntityManager,
+    rule: EventRule,
+    idempotencyKey: string,
+    sendAt: Date,
+    rendered: RenderedNotification
+  ): Promise<string> {
+    const created = await this.deps_.pushMessageService.withTransaction(manager).createOnce({
       idempotency_key: idempotencyKey,
       event_name: summaryEvent(rule.event),
       audience: { kind: "admin", category: rule.category },
@@ -119,7 +130,7 @@ export default class PushAlertFloodService extends TransactionBaseService {
     if (created) return created.id
     // Still held: the count and totals it will show grow with each alert folded into it. Once it
     // has started (the window ended between the count and now), it says what it said.
-    const [row]: Array<{ id: string }> = await this.activeManager_.query(
+    const [row]: Array<{ id: string }> = await manager.query(
       `WITH held AS (
          UPDATE "push_message" SET "payload" = $2::jsonb, "updated_at" = now()
          WHERE "idempotency_key" = $1 AND "status" = ${MESSAGE_SQL.scheduled} RETURNING "id")

@@ -10,6 +10,7 @@ import { verifyStandardWebhook } from "../core/inbound/standard-webhooks"
 import type { InboundAlert, InboundParse, RequestHeaders, Verification } from "../core/inbound/types"
 import type { ResolvedInboundSource } from "../core/options/inbound-options"
 import type { ResolvedOptions } from "../core/options/plugin-options"
+import { resolveLink } from "../core/templates/link-policy"
 import { PushInboundAlert } from "../models/push-inbound-alert"
 
 type Dependencies = {
@@ -162,7 +163,8 @@ export default class PushInboundAlertService extends TransactionBaseService {
 
   /** Stores the alert unless its sender id was seen, and stages `inbound.<name>` in the same transaction. */
   private async record(source: ResolvedInboundSource, alert: InboundAlert, isTest: boolean): Promise<InboundReceipt> {
-    return this.atomicPhase_(async (manager) => {
+    // Not `atomicPhase_`: it keeps its transaction on the instance, and requests may share one.
+    return this.deps_.manager.transaction(async (manager) => {
       const rows: Array<{ id: string }> = await manager.query(
         `INSERT INTO "push_inbound_alert" ("id", "source", "provider", "external_id", "title", "name", "text", "url", "kind", "is_test", "created_at", "updated_at")
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
@@ -176,7 +178,8 @@ export default class PushInboundAlertService extends TransactionBaseService {
           alert.title,
           alert.name,
           alert.text,
-          alert.url,
+          // A path leads into the admin: stored whole, as a chat tool's link is.
+          alert.url?.startsWith("/") ? resolveLink(alert.url, this.deps_.webPushOptions.adminUrl) : alert.url,
           alert.kind,
           isTest,
           this.deps_.webPushClock.now(),

@@ -115,6 +115,7 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
           clicks_per_minute: 100_000,
           preferences_per_minute: 100_000,
           unsubscribe_per_minute: 100_000,
+          inbound_per_minute: 100_000,
         },
         ...opts.pluginOptions,
         // what a store owner adds so that the admin build includes the plugin's extension

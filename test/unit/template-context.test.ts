@@ -1,3 +1,5 @@
+import { resolveInboundSources } from "../../src/core/options/inbound-options"
+import { inboundCatalogueEntries } from "../../src/core/catalogue/inbound-events"
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { EVENT_CATALOGUE } from "../../src/core/catalogue/default-events"
@@ -6,6 +8,7 @@ import { formatMoney } from "../../src/core/templates/money"
 import { renderNotification } from "../../src/core/templates/notification-builder"
 import {
   contactMessageContext,
+  inboundAlertContext,
   eventDataContext,
   excerpt,
   orderContext,
@@ -265,6 +268,9 @@ const sparsest: Scenario = {
   message: { id: "cmsg_2", name: "", email: "x@teststore.dev", subject: null, message: "Hi" },
 }
 
+/** An inbound alert with only what every provider gives: the text. */
+const SPARSE_ALERT = { id: "pia_1", source: "chat", title: null, name: null, text: "Hi", url: null, kind: null }
+
 const guest: Scenario = { ...sparsest, order: guestOrder, fulfillment: undefined }
 
 /** What the orchestrator (services/push-context.ts) builds for each kind. */
@@ -281,6 +287,8 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
       return { ...base, ...orderContext(s.order), ...(s.refund ? { refund: s.refund } : {}) }
     case "contact_message":
       return { ...base, ...contactMessageContext(s.message) }
+    case "inbound_alert":
+      return { ...base, ...inboundAlertContext(SPARSE_ALERT) }
     case "none":
       return base
   }
@@ -341,4 +349,26 @@ test("catalogue texts read as intended for a shipment with and without a trackin
   assert.equal(admin.title, "New message from a visitor")
   assert.equal(admin.body, "No subject: Hi")
   assert.equal(admin.url, "https://admin.shop.com/a/contact-messages/cmsg_2")
+})
+
+test("inbound alert templates render without leaks, sparse or full, and lead to the chat tool or the admin", () => {
+  const sources = resolveInboundSources({
+    chat: { provider: "chatwoot", secret: "s".repeat(20), base_url: "https://chat.shop.com" },
+    ops: { secret: `whsec_${Buffer.alloc(24, 1).toString("base64")}` },
+  })
+  const policy = { ...links, allowedHosts: sources.flatMap((s) => s.linkHosts) }
+  const full = {
+    ...SPARSE_ALERT,
+    title: "Stock sync failed",
+    name: "Ada",
+    url: "https://chat.shop.com/app/accounts/1/conversations/2",
+    kind: "x",
+  }
+  for (const entry of inboundCatalogueEntries(sources)) {
+    for (const alert of [SPARSE_ALERT, full]) {
+      const n = renderNotification(entry.template, inboundAlertContext(alert), { baseUrl: "https://admin.shop.com", links: policy })
+      for (const value of [n.title, n.body, n.url]) assert.doesNotMatch(value, LEAKS, `${entry.event}: ${value}`)
+      assert.equal(n.url, alert.url ?? "https://admin.shop.com/a/web-push")
+    }
+  }
 })

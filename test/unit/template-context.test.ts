@@ -6,6 +6,7 @@ import { formatMoney } from "../../src/core/templates/money"
 import { renderNotification } from "../../src/core/templates/notification-builder"
 import {
   contactMessageContext,
+  inboundAlertContext,
   eventDataContext,
   excerpt,
   orderContext,
@@ -267,6 +268,8 @@ const sparsest: Scenario = {
 
 const guest: Scenario = { ...sparsest, order: guestOrder, fulfillment: undefined }
 
+const INBOUND_ALERT = { id: "pia_1", source: "chat", title: null, name: "Ada", text: "Hi", url: null, kind: null }
+
 /** What the orchestrator (services/push-context.ts) builds for each kind. */
 function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
   const base = eventDataContext({ id: s.order.id, no_notification: false })
@@ -281,6 +284,9 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
       return { ...base, ...orderContext(s.order), ...(s.refund ? { refund: s.refund } : {}) }
     case "contact_message":
       return { ...base, ...contactMessageContext(s.message) }
+    case "inbound_alert":
+      // The inbound sources' events are built from the options (catalogue/inbound-events.ts), not in EVENT_CATALOGUE.
+      return { ...base, ...inboundAlertContext(INBOUND_ALERT) }
     case "none":
       return base
   }

@@ -7,6 +7,7 @@
  * Screenshots of each page go to build/admin-screenshots/ (not committed).
  */
 import assert from "node:assert/strict"
+import { randomBytes } from "node:crypto"
 import fs from "node:fs"
 import path from "node:path"
 import { after, before, describe, it } from "node:test"
@@ -14,6 +15,7 @@ import type { Page } from "puppeteer-core"
 import type { EntityManager } from "typeorm"
 import { startAutopushServer, type AutopushServer } from "../browser/support/autopush-server"
 import { browserAvailability } from "../browser/support/browser-availability"
+import { signChatwoot } from "../../src/core/inbound/chatwoot"
 import { FIREFOX_PATH, launchFirefox, type FirefoxSession } from "../browser/support/firefox"
 import { readNotifications } from "../browser/support/notifications"
 import { CERT_DIR } from "../support/environment"
@@ -26,6 +28,8 @@ import { ADMIN_PASSWORD, startAdminStore, type AdminStore } from "./support/admi
 
 const availability = browserAvailability("Firefox ESR", FIREFOX_PATH, "firefox-esr")
 const SHOTS = path.join(REPO_ROOT, "build", "admin-screenshots")
+const CHAT_SECRET = randomBytes(24).toString("base64url")
+const REVIEWS_TOKEN = randomBytes(24).toString("base64url")
 
 describe(
   "admin extension in the Medusa admin, in Firefox ESR",
@@ -53,7 +57,15 @@ describe(
       fs.mkdirSync(SHOTS, { recursive: true })
       const certs = ensureTestCertificates(CERT_DIR)
       push = await startAutopushServer(certs)
-      store = await timed("store + admin build", () => startAdminStore("admin-ui", { held_categories: [] }))
+      store = await timed("store + admin build", () =>
+        startAdminStore("admin-ui", {
+          held_categories: [],
+          // A chat tool that signs, and a system that cannot (its token in the hook's URL); one chat alert
+          // per window, so the second chat message is folded into a summary.
+          inbound_sources: { chat: { provider: "chatwoot", secret: CHAT_SECRET }, reviews: { token: REVIEWS_TOKEN } },
+          admin_alerts: { events: { "inbound.chat": { limit: 1 } } },
+        })
+      )
       db = store.app.container.resolve<EntityManager>("manager")
       // Customers with devices at the local push service: one places an order (personal pushes
       // about it), all three opted into "promotions" (the broadcast's audience).
@@ -273,6 +285,66 @@ describe(
         '[data-testid="customer-devices"] [data-device-id]'
       )
       await shot("15-customer-devices")
+    })
+
+    it("lists the inbound sources in Settings, sends a test alert, and shows a folded chat alert as In summary", async () => {
+      await open("/a/settings/web-push", '[data-inbound-source="chat"]')
+      const chat = '[data-inbound-source="chat"]'
+      const reviews = '[data-inbound-source="reviews"]'
+      assert.equal((await textOf(`${chat} [data-testid="inbound-last-received"]`)).trim(), "never")
+      assert.match((await textOf(`${chat} [data-testid="inbound-hook-url"]`)).trim(), /^https?:\/\/[^/]+\/hooks\/web-push\/alerts\/chat$/)
+      // A token URL is a secret: masked until shown.
+      const masked = await textOf(`${reviews} [data-testid="inbound-hook-url"]`)
+      assert.ok(!masked.includes(REVIEWS_TOKEN) && masked.includes("/hooks/web-push/alerts/reviews/"), masked)
+      await page.click(`${reviews} [data-testid="inbound-show-url"]`)
+      assert.match(
+        await textOf(`${reviews} [data-testid="inbound-hook-url"]`),
+        new RegExp(`/hooks/web-push/alerts/reviews/${REVIEWS_TOKEN}$`)
+      )
+
+      for (const id of [901, 902]) {
+        const rawBody = JSON.stringify({
+          event: "message_created",
+          id,
+          content: `Question ${id}`,
+          message_type: "incoming",
+          private: false,
+          sender: { name: "Ada", type: "contact" },
+          conversation: { id: 7 },
+          account: { id: 1 },
+        })
+        const ts = Math.floor(Date.now() / 1000)
+        await store.http.expect(202, "POST", "/hooks/web-push/alerts/chat", {
+          rawBody,
+          headers: { "x-chatwoot-signature": signChatwoot(CHAT_SECRET, ts, rawBody), "x-chatwoot-timestamp": String(ts) },
+        })
+      }
+      await page.click(`${chat} [data-testid="inbound-test"]`)
+      await page.waitForSelector(`${chat} [data-testid="inbound-test-result"]`, { timeout: 30_000 })
+      assert.match(await textOf(`${chat} [data-testid="inbound-test-result"]`), /^Test alert sent as inbound\.chat/)
+      await page.waitForFunction(
+        (sel: string) => document.querySelector(sel)?.textContent?.trim() === "2",
+        { timeout: 30_000 },
+        `${chat} [data-testid="inbound-received-count"]`
+      )
+      assert.notEqual((await textOf(`${chat} [data-testid="inbound-last-received"]`)).trim(), "never")
+      await shot("16-inbound-sources")
+
+      // The first chat alert (or the test's) went alone; the next one past the limit was folded into a summary.
+      const folded = await eventually("a chat alert folded into a summary", async () => {
+        const rows: Array<{ id: string; summary_id: string }> = await db.query(
+          `SELECT "id", "summary_id" FROM "push_message" WHERE "event_name" = 'inbound.chat' AND "summary_id" IS NOT NULL LIMIT 1`
+        )
+        return rows[0]
+      })
+      await open("/a/web-push", `[data-message-id="${folded.id}"] [data-testid="in-summary"]`)
+      await page.waitForSelector(`[data-message-id="${folded.summary_id}"] [data-testid="summary-event"]`)
+      await shot("17-delivery-log-summary")
+      await page.click(`[data-message-id="${folded.id}"] [data-testid="in-summary"]`)
+      await page.waitForSelector('[data-testid="message-detail"] [data-testid="summary-note"]')
+      assert.ok((await page.evaluate(() => location.pathname)).endsWith(`/a/web-push/messages/${folded.summary_id}`))
+      assert.match(await textOf('[data-testid="summary-note"]'), /^A summary of the inbound\.chat alerts past the limit/)
+      await shot("18-summary-message")
     })
   }
 )

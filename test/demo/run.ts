@@ -1,13 +1,16 @@
 /**
  * `npm run demo`: a real Medusa store with this plugin, on an embedded Postgres (or DATABASE_URL),
  * with a local push inbox playing a customer's phone and an admin's laptop. It subscribes both,
- * places and ships an order and posts a contact message through Medusa's own API, and prints
- * every notification as the device received and decrypted it. Then it keeps the store running
- * until Ctrl-C. `npm run demo -- --check` exits instead: 0 when every notification arrived.
+ * places and ships an order and posts a contact message through Medusa's own API, then has a chat
+ * tool (Chatwoot, inbound source `chat`) post a signed visitor message to the plugin's hook, and
+ * prints every notification as the device received and decrypted it. Then it keeps the store
+ * running until Ctrl-C. `npm run demo -- --check` exits instead: 0 when every notification arrived.
  */
 import { spawn } from "node:child_process"
+import { randomBytes, randomUUID } from "node:crypto"
 import fs from "node:fs"
 import path from "node:path"
+import { signChatwoot } from "../../src/core/inbound/chatwoot"
 import { generateVapidKeys } from "../../src/core/keys/keys"
 import type { WebPushPluginOptions } from "../../src/core/options/plugin-options"
 import { adminBuildDir, buildAdmin } from "../support/admin-build"
@@ -27,6 +30,8 @@ import { ensureTestCertificates } from "../support/tls"
 const CHECK = process.argv.includes("--check")
 const PORT = Number(process.env.PORT ?? 9000)
 const ADMIN = { email: "admin@medusa-web-push.dev", password: "supersecret" }
+/** The Chatwoot webhook's secret, as the store's options hold it (a real store reads it from the environment). */
+const CHAT_SECRET = randomBytes(24).toString("base64url")
 
 const started = Date.now()
 const say = (line: string): void => {
@@ -61,6 +66,35 @@ function relaunchWithTrustedCa(): void {
   child.on("exit", (code) => process.exit(code ?? 1))
 }
 
+/**
+ * What Chatwoot posts when a visitor writes in the chat widget (`message_created`, incoming, from
+ * a contact), signed as Chatwoot 4.11.2 and later sign: `sha256=` HMAC of `{timestamp}.{body}`.
+ */
+function chatwootMessage(secret: string): { rawBody: string; headers: Record<string, string> } {
+  const rawBody = JSON.stringify({
+    event: "message_created",
+    id: 4711,
+    content: "Hi, is the blue mug back in stock?",
+    message_type: "incoming",
+    content_type: "text",
+    private: false,
+    created_at: new Date().toISOString(),
+    sender: { id: 42, name: "Ada", type: "contact" },
+    inbox: { id: 1, name: "Store chat" },
+    conversation: { id: 7, display_id: 7, status: "open" },
+    account: { id: 1, name: "Demo store" },
+  })
+  const timestamp = Math.floor(Date.now() / 1000)
+  return {
+    rawBody,
+    headers: {
+      "x-chatwoot-signature": signChatwoot(secret, timestamp, rawBody),
+      "x-chatwoot-timestamp": String(timestamp),
+      "x-chatwoot-delivery": randomUUID(),
+    },
+  }
+}
+
 function show(message: ReceivedMessage): void {
   const p = message.payload as { title: string; body: string; url: string }
   say(`📱 ${message.label} received (decrypted, VAPID ${message.vapid.sub}):`)
@@ -73,7 +107,11 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch(() => undefined)
   }
   try {
-    say(process.env.DATABASE_URL ? "using DATABASE_URL" : "starting an embedded Postgres…")
+    say(
+      process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
+        ? `using ${process.env.TEST_DATABASE_URL ? "TEST_DATABASE_URL" : "DATABASE_URL"}`
+        : "starting an embedded Postgres…"
+    )
     const server = await startDatabaseServer(say)
     stops.push(() => server.stop())
     const databaseUrl = await createDatabase(server.url, "medusa_web_push_demo")
@@ -98,6 +136,7 @@ async function main(): Promise<void> {
         storefront_url: CHECK ? "http://localhost:8000" : `${origin}/demo`,
         admin_url: CHECK ? "http://localhost:7001" : `${origin}/app`,
         allow_loopback_endpoints: true,
+        inbound_sources: { chat: { provider: "chatwoot", secret: CHAT_SECRET } },
         ...(CHECK ? {} : { enableUI: true }),
       } as WebPushPluginOptions,
     })
@@ -145,9 +184,16 @@ async function main(): Promise<void> {
     })
     say("a visitor sent a contact message")
 
-    const expected = 4 // customer: confirmed + shipped; admin: new order + contact message
-    const received = await push.waitForMessages(() => true, expected, 30_000)
+    const storeEvents = 4 // customer: confirmed + shipped; admin: new order + contact message
+    const received = await push.waitForMessages(() => true, storeEvents, 30_000)
     for (const message of received.sort((a, b) => a.at - b.at)) show(message)
+
+    const chat = chatwootMessage(CHAT_SECRET)
+    const answer = await http.expect<{ accepted: boolean; id?: string }>(202, "POST", "/hooks/web-push/alerts/chat", chat)
+    say(`Chatwoot posted a visitor's chat message to /hooks/web-push/alerts/chat, signed: stored as ${answer.id}`)
+    const expected = storeEvents + 1 // admin: the chat message
+    const all = await push.waitForMessages(() => true, expected, 30_000)
+    for (const message of all.filter((m) => !received.includes(m))) show(message)
     say(`all ${expected} notifications arrived`)
 
     if (CHECK) {
@@ -157,7 +203,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nThe store keeps running. In a browser on this machine (with internet, so that the browser's own push service is reachable):\n` +
         `  Demo store page   ${origin}/demo/   sign in as Ada, enable notifications, place and ship an order\n` +
-        `  Medusa admin      ${origin}/app     ${ADMIN.email} / ${ADMIN.password}; Settings > Web Push > Enable push on this device\n` +
+        `  Medusa admin      ${origin}/app     ${ADMIN.email} / ${ADMIN.password}; Settings > Web Push > Enable push on this device;\n` +
+        `                    Inbound alerts there shows the chat source, its hook URL and a test button\n` +
         `  Store API         ${origin}/store/push/vapid-public-key\n` +
         `Press Ctrl-C to stop; everything the demo started stops with it.\n`
     )

@@ -50,6 +50,7 @@ const MAPPINGS: Mapping[] = [
   { type: "RenderedPreview", schema: answer("post", "/admin/push/templates/preview") },
   { type: "Preferences", schema: answer("get", "/admin/push/preferences") },
   { type: "ContactMessage", schema: "#/components/schemas/ContactMessage" },
+  { type: "InboundSource", schema: "#/components/schemas/InboundSource" },
 ]
 
 interface Schema {

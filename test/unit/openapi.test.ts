@@ -198,26 +198,57 @@ test("admin operations require an admin and document 401; public ones say so", (
   }
 })
 
+const middlewares = fs.readFileSync(path.join(apiDir, "middlewares.ts"), "utf8")
+
+/** The documented paths a middleware matcher covers: itself, or with `*` standing for any rest of the path. */
+function pathsMatching(matcher: string): string[] {
+  if (!matcher.includes("*")) return doc.paths[matcher] ? [matcher] : []
+  const pattern = new RegExp(
+    `^${matcher
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`
+  )
+  return Object.keys(doc.paths).filter((p) => pattern.test(p))
+}
+
 test("the rate-limited routes document 429 with Retry-After", () => {
-  const middlewares = fs.readFileSync(path.join(apiDir, "middlewares.ts"), "utf8")
-  const limited = [...middlewares.matchAll(/matcher:\s*"([^"]+)",\s*method:\s*\[([^\]]*)\],\s*middlewares:\s*\[rateLimit\(/g)]
+  // `{ matcher: "...", method: [...], <other keys>, middlewares: [rateLimit(...)] }`, one route per line.
+  const limited = [...middlewares.matchAll(/matcher:\s*"([^"]+)",\s*method:\s*\[([^\]]*)\],[^\n]*?middlewares:\s*\[rateLimit\(/g)]
   assert.ok(limited.length > 0, "middlewares.ts has rate-limited routes")
+  assert.ok(
+    limited.some(([, matcher]) => matcher.includes("*")),
+    "a rate-limited matcher with a wildcard is read (the inbound hooks)"
+  )
   for (const [, matcher, methods] of limited) {
+    const covered = pathsMatching(matcher)
+    assert.ok(covered.length > 0, `${matcher} (rate-limited) matches documented paths`)
     for (const method of [...methods.matchAll(/"([A-Z]+)"/g)].map((m) => m[1])) {
-      const operation = doc.paths[matcher]?.[method.toLowerCase()]
-      assert.ok(operation, `${method} ${matcher} (rate-limited) is documented`)
-      const answer = deref(operation.responses?.["429"])
-      assert.ok(answer, `${method} ${matcher} documents 429`)
-      assert.ok(answer.headers?.["Retry-After"], `${method} ${matcher}: its 429 has a Retry-After header`)
+      for (const p of covered) {
+        const operation = doc.paths[p]?.[method.toLowerCase()]
+        if (!operation && matcher.includes("*")) continue // a wildcard also covers paths without this method
+        assert.ok(operation, `${method} ${p} (rate-limited) is documented`)
+        const answer = deref(operation.responses?.["429"])
+        assert.ok(answer, `${method} ${p} documents 429`)
+        assert.ok(answer.headers?.["Retry-After"], `${method} ${p}: its 429 has a Retry-After header`)
+      }
     }
   }
 })
 
-test("every state change documents the JSON-only (415) and Origin (403) answers", () => {
+/** The paths behind the state-change guard (`...GUARDED` in middlewares.ts): JSON only (415), session cookie from an allowed origin only (403). */
+const guardedPaths = new Set(
+  [...middlewares.matchAll(/\{\s*matcher:\s*"([^"]+)",\s*\.\.\.GUARDED\s*\}/g)].flatMap(([, matcher]) => pathsMatching(matcher))
+)
+
+test("every guarded state change documents the JSON-only (415) and Origin (403) answers; unguarded ones no 403", () => {
   const changes = operations.filter((o) => ["POST", "PUT", "PATCH", "DELETE"].includes(o.method))
   assert.ok(changes.length > 0)
-  for (const { key, operation } of changes) {
+  assert.ok(guardedPaths.has("/admin/push/test") && guardedPaths.has("/store/contact-messages"), "the guarded matchers are read")
+  for (const { key, path: p, operation } of changes) {
+    // Every state change refuses bodies other than JSON: the guard, or the route itself (the inbound hooks).
     assert.ok(deref(operation.responses?.["415"]), `${key} documents 415 (bodies other than application/json)`)
-    assert.ok(deref(operation.responses?.["403"]), `${key} documents 403 (session cookie from a foreign origin)`)
+    if (guardedPaths.has(p)) assert.ok(deref(operation.responses?.["403"]), `${key} documents 403 (session cookie from a foreign origin)`)
+    else assert.equal(operation.responses?.["403"], undefined, `${key} is not behind the origin guard, so never answers 403`)
   }
 })

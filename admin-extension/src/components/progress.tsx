@@ -9,7 +9,14 @@ export function SendProgress({ message }: { message: PushMessage }) {
   const pending = Math.max(0, total - message.delivered_count - message.failed_count - message.gone_count)
   const finished = total - pending
   const held = message.held_count ?? 0
-  const state = message.status === "done" ? "Done" : isWaitingForWindow(message) ? "Waiting for delivery window" : "Sending"
+  const state =
+    message.status === "done"
+      ? "Done"
+      : message.status === "scheduled"
+        ? `Scheduled for ${dateTime(message.send_at)}`
+        : isWaitingForWindow(message)
+          ? "Waiting for delivery window"
+          : "Sending"
   return (
     <div data-testid="send-progress" data-status={message.status} data-finished={finished} data-total={total} data-held={held}>
       <div

@@ -14,6 +14,7 @@ export const keys = {
   preferences: ["web-push", "preferences"] as const,
   contact: (filter: Record<string, string | number | undefined>) => ["web-push", "contact-messages", filter] as const,
   contactMessage: (id: string) => ["web-push", "contact-message", id] as const,
+  inboundSources: ["web-push", "inbound-sources"] as const,
 }
 
 function isPluginKey(key: readonly unknown[]): boolean {

@@ -40,3 +40,16 @@ export function isWaitingForWindow(m: {
   const open = m.target_count - m.delivered_count - m.failed_count - m.gone_count
   return m.status === "sending" && (m.held_count ?? 0) > 0 && (m.held_count ?? 0) >= open
 }
+
+/** What a summary message's event ends with: `order.placed.summary` sums up `order.placed` alerts past the limit. */
+const SUMMARY_SUFFIX = ".summary"
+
+/** Whether a message is the summary of an admin event's alerts past its limit in a window. */
+export function isSummaryEvent(event: string): boolean {
+  return event.endsWith(SUMMARY_SUFFIX) && event.length > SUMMARY_SUFFIX.length
+}
+
+/** The admin event a summary sums up: `order.placed.summary` -> `order.placed`. */
+export function summarisedEvent(event: string): string {
+  return isSummaryEvent(event) ? event.slice(0, -SUMMARY_SUFFIX.length) : event
+}

@@ -102,6 +102,8 @@ export interface PushMessage {
   held_count: number
   /** The earliest opening among them; null when none waits. */
   next_window_opens_at: string | null
+  /** An admin alert past its event's limit: the summary message it was folded into (it was not sent on its own). */
+  summary_id: string | null
   created_at: string
   updated_at: string
 }
@@ -170,7 +172,7 @@ export interface PushTemplate {
   event: string
   audience: "customer" | "admin"
   category: string
-  loads: "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "none"
+  loads: "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "inbound_alert" | "none"
   variables: string[]
   default: TemplateDefault
   overrides: Record<string, SavedOverride>
@@ -212,4 +214,20 @@ export interface ContactMessage {
   read_at: string | null
   created_at: string
   updated_at: string
+}
+
+/** A system that alerts admins through the plugin's hook (`inbound_sources`); never its secret. */
+export interface InboundSource {
+  name: string
+  provider: "chatwoot" | "crisp" | "generic"
+  /** `signature`: the provider signs with the secret; `token`: the hook's URL holds a token (a secret itself). */
+  verification: "signature" | "token"
+  /** Its admin event, `inbound.<name>`. */
+  event: string
+  hook_path: string
+  /** The URL to paste into the provider, on the backend as the admin reached it. */
+  hook_url: string
+  /** When it last sent an alert (tests not counted); null: never. */
+  last_received_at: string | null
+  received_count: number
 }

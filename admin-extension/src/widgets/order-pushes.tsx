@@ -2,6 +2,7 @@ import type { OrderDetailsWidgetProps, WidgetConfig } from "@medusajs/admin"
 import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useAdminCustomQuery } from "medusa-react"
 import { Link } from "react-router-dom"
+import { InSummary } from "../components/alert-summary"
 import { PushStatus } from "../components/status"
 import { errorMessage, keys, useAdminAction } from "../lib/api"
 import { AUDIENCE_LABEL, dateTime } from "../lib/format"
@@ -49,9 +50,15 @@ const OrderPushes = ({ order, notify }: OrderDetailsWidgetProps) => {
                   <PushStatus status={m.status} />
                 </Table.Cell>
                 <Table.Cell className="text-right">
-                  {m.delivered_count} of {m.target_count}
-                  {m.failed_count ? `, ${m.failed_count} failed` : ""}
-                  {m.gone_count ? `, ${m.gone_count} gone` : ""}
+                  {m.summary_id ? (
+                    <InSummary summaryId={m.summary_id} />
+                  ) : (
+                    <>
+                      {m.delivered_count} of {m.target_count}
+                      {m.failed_count ? `, ${m.failed_count} failed` : ""}
+                      {m.gone_count ? `, ${m.gone_count} gone` : ""}
+                    </>
+                  )}
                 </Table.Cell>
                 <Table.Cell>{dateTime(m.created_at)}</Table.Cell>
                 <Table.Cell className="text-right">

@@ -4,6 +4,7 @@ import { Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { useAdminCustomQuery } from "medusa-react"
 import { useState } from "react"
 import { Link } from "react-router-dom"
+import { EventName, InSummary } from "../../components/alert-summary"
 import { DeliveryChart } from "../../components/chart"
 import { Pager } from "../../components/pager"
 import { PushNav } from "../../components/push-nav"
@@ -88,6 +89,7 @@ const DeliveryLog = (_props: RouteProps) => {
               onChange={(v) => (setStatus(v), setOffset(0))}
               options={[
                 ["", "Any"],
+                ["scheduled", "Scheduled"],
                 ["sending", "Sending"],
                 ["done", "Done"],
                 ["failed", "Failed"],
@@ -132,14 +134,22 @@ const DeliveryLog = (_props: RouteProps) => {
                     {m.payload.title ?? m.id}
                   </Link>
                 </Table.Cell>
-                <Table.Cell>{m.event_name}</Table.Cell>
+                <Table.Cell>
+                  <EventName event={m.event_name} />
+                </Table.Cell>
                 <Table.Cell>{AUDIENCE_LABEL[m.audience] ?? m.audience}</Table.Cell>
                 <Table.Cell title={m.last_error ?? undefined}>
                   <MessageStatus message={m} />
                   {m.status === "failed" && m.last_error && <span className="ml-2 txt-small text-ui-fg-error">{m.last_error}</span>}
                 </Table.Cell>
                 <Table.Cell className="text-right">
-                  {m.delivered_count} / {m.failed_count} / {m.gone_count} of {m.target_count}
+                  {m.summary_id ? (
+                    <InSummary summaryId={m.summary_id} />
+                  ) : m.status === "scheduled" && m.send_at ? (
+                    `sends ${dateTime(m.send_at)}`
+                  ) : (
+                    `${m.delivered_count} / ${m.failed_count} / ${m.gone_count} of ${m.target_count}`
+                  )}
                 </Table.Cell>
                 <Table.Cell>{dateTime(m.created_at)}</Table.Cell>
               </Table.Row>

@@ -3,6 +3,7 @@ import { BellAlert } from "@medusajs/icons"
 import { Badge, Button, Checkbox, Container, Heading, Label, Table, Text } from "@medusajs/ui"
 import { useAdminCustomQuery, useAdminGetSession } from "medusa-react"
 import { useEffect, useState } from "react"
+import { InboundSources } from "../../components/inbound-sources"
 import { PushNav } from "../../components/push-nav"
 import { errorMessage, errorStatus, keys, useAdminAction } from "../../lib/api"
 import { deviceState, disablePush, DeviceState, enablePush, storedDeviceId } from "../../lib/device"
@@ -276,6 +277,7 @@ const WebPushSettings = ({ notify }: SettingProps) => {
       <ConfigSection config={config.data?.config} stats={stats.data?.stats} />
       <ThisDevice config={config.data?.config} notify={notify} userId={user?.id} />
       <AlertPreferences notify={notify} />
+      <InboundSources notify={notify} />
     </div>
   )
 }
@@ -283,7 +285,7 @@ const WebPushSettings = ({ notify }: SettingProps) => {
 export const config: SettingConfig = {
   card: {
     label: "Web Push",
-    description: "Push notifications: status, your devices, test, alerts",
+    description: "Push notifications: status, your devices, test, alerts, inbound alerts",
     icon: BellAlert,
   },
 }

@@ -1,6 +1,7 @@
 import type { RouteProps } from "@medusajs/admin"
 import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useParams, useNavigate } from "react-router-dom"
+import { SummaryNote } from "../../../../components/alert-summary"
 import { SendProgress } from "../../../../components/progress"
 import { PushNav } from "../../../../components/push-nav"
 import { MessageStatus, PushStatus } from "../../../../components/status"
@@ -49,7 +50,8 @@ const MessageDetail = ({ notify }: RouteProps) => {
               Resend
             </Button>
           </div>
-          <SendProgress message={message} />
+          <SummaryNote message={message} />
+          {!message.summary_id && <SendProgress message={message} />}
           <Table>
             <Table.Header>
               <Table.Row>

@@ -9,16 +9,14 @@ import { parseJsonBytes, readRawBody } from "./json-body"
 export const INBOUND_BODY_LIMIT_BYTES = 64 * 1024
 
 /**
- * `POST /hooks/web-push/alerts/<source>[/<token>]`: an alert from another system. The source is
- * looked up first (404), then only JSON is read (415), at most 64 kB (413); the exact bytes are
+ * `POST /hooks/web-push/alerts/<source>[/<token>]`: an alert from another system. Only JSON is
+ * taken (415), for a configured source (404), at most 64 kB (413); the exact bytes are
  * verified (401) before they are parsed (400 naming a field). Answers 202 with the stored alert's
  * id, or 200 when there was nothing to store (a duplicate, or an event that is not for admins).
  */
 export async function receiveInboundAlert(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   services(req) // 503 naming the option while the options are invalid
   const inbound = req.scope.resolve<PushInboundAlertService>("pushInboundAlertService")
-  const name = String(req.params.source)
-  inbound.source(name)
   const contentType = req.get("content-type")
   if (contentType === undefined || !isJsonMediaType(contentType)) {
     req.resume()
@@ -29,6 +27,8 @@ export async function receiveInboundAlert(req: MedusaRequest, res: MedusaRespons
     req.resume()
     throw new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding")
   }
+  const name = String(req.params.source)
+  inbound.source(name)
   const body = await readRawBody(req, INBOUND_BODY_LIMIT_BYTES)
   const token = typeof req.params.token === "string" ? req.params.token : undefined
   const { source, deliveryId } = inbound.verify(name, { headers: req.headers, body, token })

@@ -72,7 +72,9 @@ function answer(err: unknown): { status: number; body: ErrorBody } {
 export function webPushErrorHandler(err: unknown, req: MedusaRequest, res: MedusaResponse, _next: MedusaNextFunction): void {
   const { status, body } = answer(err)
   if (status >= 500 && status !== 503) {
-    req.scope.resolve<{ error: (msg: string) => void }>("logger").error(`web-push: ${req.method} ${req.path} failed: ${describeError(err)}`)
+    // An inbound hook's path may end in its source's token: never logged.
+    const path = req.path.replace(/^(\/hooks\/web-push\/alerts\/[^/]+)\/.+$/i, "$1/<token>")
+    req.scope.resolve<{ error: (msg: string) => void }>("logger").error(`web-push: ${req.method} ${path} failed: ${describeError(err)}`)
   }
   if (res.headersSent) return
   res.status(status).json(body)

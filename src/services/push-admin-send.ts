@@ -8,7 +8,7 @@ import { describeError } from "../core/errors/plugin-errors"
 import { checkLink, linkBase, LinkPolicy } from "../core/templates/link-policy"
 import { RenderedNotification } from "../core/templates/notification-builder"
 import { resolveLink } from "../core/templates/link-policy"
-import type { ResolvedOptions } from "../core/options/plugin-options"
+import { linksForEvent, type ResolvedOptions } from "../core/options/plugin-options"
 import type { PushMessage } from "../models/push-message"
 import type PushDispatcherService from "./push-dispatcher"
 import type { MessageView } from "./push-message"
@@ -165,7 +165,7 @@ export default class PushAdminSendService {
     const { pushMessageService, webPushOptions, webPushClock } = this.deps_
     const original = await pushMessageService.retrieve(originalId)
     if (!original) throw new NotFoundError("No message has this id")
-    checkStoredLinks(original, webPushOptions.links)
+    checkStoredLinks(original, linksForEvent(webPushOptions, original.event_name))
     const created = await pushMessageService.createOnce({
       idempotency_key: `resend|${original.id}|${randomUUID()}`,
       event_name: original.event_name,

@@ -98,6 +98,9 @@ export default class PushAlertFloodService {
         urgency: "normal",
       }
       const summaryId = await this.recordSummary(manager, rule, plan.idempotencyKey, plan.sendAt, rendered)
+      // The window's summary has already gone (the window ended while this alert waited for its
+      // turn): the alert goes on its own rather than into a summary that no longer counts it.
+      if (summaryId === null) return "single" as const
       await manager.query(
         `UPDATE "push_message" SET "status" = ${MESSAGE_SQL.done}, "summary_id" = $2, "fanout_until" = NULL, "updated_at" = now()
          WHERE "id" = $1`,
@@ -107,14 +110,14 @@ export default class PushAlertFloodService {
     })
   }
 
-  /** Records the window's summary, held until the window ends, or gives it the latest count; answers its id. */
+  /** Records the window's summary, held until the window ends, or gives it the latest count; answers its id, or null once it has gone. */
   private async recordSummary(
     manager: EntityManager,
     rule: EventRule,
     idempotencyKey: string,
     sendAt: Date,
     rendered: RenderedNotification
-  ): Promise<string> {
+  ): Promise<string | null> {
     const created = await this.deps_.pushMessageService.withTransaction(manager).createOnce({
       idempotency_key: idempotencyKey,
       event_name: summaryEvent(rule.event),
@@ -129,14 +132,15 @@ export default class PushAlertFloodService {
     })
     if (created) return created.id
     // Still held: the count and totals it will show grow with each alert folded into it. Once it
-    // has started (the window ended between the count and now), it says what it said.
+    // has started, null: it says what it said.
     const [row]: Array<{ id: string }> = await manager.query(
+      // (A WITH query: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.)
       `WITH held AS (
          UPDATE "push_message" SET "payload" = $2::jsonb, "updated_at" = now()
          WHERE "idempotency_key" = $1 AND "status" = ${MESSAGE_SQL.scheduled} RETURNING "id")
-       SELECT "id" FROM held UNION ALL SELECT "id" FROM "push_message" WHERE "idempotency_key" = $1 LIMIT 1`,
+       SELECT "id" FROM held`,
       [idempotencyKey, JSON.stringify(rendered)]
     )
-    return row.id
+    return row?.id ?? null
   }
 }

@@ -16,7 +16,7 @@ import type PushMessageService from "./push-message"
 import type PushSubscriptionService from "./push-subscription"
 import type PushTemplateService from "./push-template"
 import type { EngineClock } from "../core/delivery/clock"
-import type { ResolvedOptions } from "../core/options/plugin-options"
+import { linksForEvent, type ResolvedOptions } from "../core/options/plugin-options"
 
 type Dependencies = {
   logger: Logger
@@ -96,7 +96,7 @@ export default class PushNotificationService {
     const render = (locale: string): RenderedNotification =>
       renderNotification(templateFor(rule, locale, defaultLocale, saved), loaded.contextFor(locale), {
         baseUrl: rule.audience === "admin" ? options.adminUrl : options.storefrontUrl,
-        links: options.links,
+        links: linksForEvent(options, rule.event),
         icon: options.defaultIcon,
         badge: options.defaultBadge,
       })

@@ -4,7 +4,7 @@ import type { EventRule } from "../core/catalogue/event-types"
 import { linkBase } from "../core/templates/link-policy"
 import { templateFor, TemplateOverride } from "../core/templates/localized-template"
 import { renderNotification, RenderedNotification } from "../core/templates/notification-builder"
-import type { ResolvedOptions } from "../core/options/plugin-options"
+import { linksForEvent, type ResolvedOptions } from "../core/options/plugin-options"
 import type PushContextService from "./push-context"
 import type PushTemplateService from "./push-template"
 
@@ -45,7 +45,7 @@ export default class PushPreviewService {
     if (!id || !loaded) throw new NotFoundError("There is no order or message yet to preview this notification with")
     const notification = renderNotification(templateFor(rule, locale, defaultLocale, merged), loaded.contextFor(locale), {
       baseUrl: linkBase(rule.audience, options.links),
-      links: options.links,
+      links: linksForEvent(options, rule.event),
       icon: options.defaultIcon,
       badge: options.defaultBadge,
     })

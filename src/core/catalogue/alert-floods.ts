@@ -101,12 +101,14 @@ export function planAlert(event: string, window: WindowCount, policy: FloodPolic
 /** What a summary says and where it leads; `noun` is plural ("new orders"). */
 export interface SummaryWording {
   readonly noun: string
+  /** The summary adds up the orders' totals (new orders: the takings); other events only count. */
+  readonly totals?: boolean
   /** A path in the admin or an absolute URL: the list the summary is about. */
   readonly url: string
 }
 
 const WORDING: Readonly<Record<string, SummaryWording>> = {
-  "order.placed": { noun: "new orders", url: "/a/orders" },
+  "order.placed": { noun: "new orders", url: "/a/orders", totals: true },
   "order.payment_capture_failed": { noun: "failed payment captures", url: "/a/orders" },
   "order.return_requested": { noun: "return requests", url: "/a/orders" },
   "contact_message.created": { noun: "new contact messages", url: "/a/contact-messages" },
@@ -128,7 +130,7 @@ export function summaryText(
   locale: string
 ): { title: string; body: string } {
   const minutes = Math.max(1, Math.round(windowMs / 60_000))
-  const totals = Object.entries(window.totals)
+  const totals = Object.entries(wording.totals ? window.totals : {})
     .filter(([, amount]) => amount > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, amount]) => formatMoney(amount, currency, locale))

@@ -180,6 +180,8 @@ export interface ResolvedOptions {
   readonly adminUrl: string
   /** Where notification links may lead (storefront, admin, `link_allowlist`). */
   readonly links: LinkPolicy
+  /** `links`, and the inbound sources' chat tools: where an inbound alert may lead (see {@link linksForEvent}). */
+  readonly inboundLinks: LinkPolicy
   /** Key of the per-delivery click tokens, derived from the VAPID private key. */
   readonly clickTokenKey: Buffer
   readonly rules: readonly EventRule[]
@@ -408,9 +410,12 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
   const storefrontUrl = baseUrl(options.storefront_url, "storefront_url", "http://localhost:8000")
   const adminUrl = baseUrl(options.admin_url, "admin_url", "http://localhost:7001")
   const inboundSources = resolveInboundSources(options.inbound_sources)
-  // An inbound alert may lead to its chat tool's conversation.
-  const allowedHosts = [...new Set([...linkHosts(options.link_allowlist), ...inboundSources.flatMap((s) => s.linkHosts)])]
-  const links: LinkPolicy = { storefrontUrl, adminUrl, allowedHosts }
+  const links: LinkPolicy = { storefrontUrl, adminUrl, allowedHosts: linkHosts(options.link_allowlist) }
+  // An inbound alert, and it alone, may lead to its chat tool's conversation.
+  const inboundLinks: LinkPolicy = {
+    ...links,
+    allowedHosts: [...new Set([...links.allowedHosts, ...inboundSources.flatMap((s) => s.linkHosts)])],
+  }
   const rules = buildEventRules(options.events as EventsOption | undefined, inboundCatalogueEntries(inboundSources))
   checkEventLinks(rules, links)
 
@@ -420,6 +425,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     storefrontUrl,
     adminUrl,
     links,
+    inboundLinks,
     clickTokenKey: clickTokenKey(privateKey),
     rules,
     defaultIcon: optionalUrl(options.default_icon, "default_icon"),
@@ -449,4 +455,10 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
     inboundSources,
   }
+}
+
+/** Where a notification of `event` may lead: an inbound source's alerts also to its chat tool. */
+export function linksForEvent(options: Pick<ResolvedOptions, "links" | "inboundLinks" | "inboundSources">, event: string): LinkPolicy {
+  const base = event.endsWith(".summary") ? event.slice(0, -".summary".length) : event
+  return options.inboundSources.some((s) => s.event === base) ? options.inboundLinks : options.links
 }

@@ -12,7 +12,7 @@ export interface PushTlsOverrides {
 
 export interface PushHttpPoolOptions {
   readonly policy: EndpointPolicy
-  /** Connect, headers and body (idle) timeout, in ms. */
+  /** Connect timeout, and the longest wait for an answer and then for its body, in ms. */
   readonly timeoutMs: number
   /** At most this many connections to one push-service origin (HTTP/2 needs one; HTTP/1.1 one per request in flight). */
   readonly maxConnectionsPerOrigin: number

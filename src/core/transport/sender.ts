@@ -135,7 +135,14 @@ export function createPushSender(config: PushSenderConfig): PushSender {
   function flush(): void {
     const batch = waiting.splice(0, BATCH)
     if (waiting.length > 0) setImmediate(flush)
-    const prepared = batch.map(({ target, request }) => prepare(target, request))
+    const prepared = batch.map(({ target, request }) => {
+      try {
+        return prepare(target, request)
+      } catch (err) {
+        // Nothing thrown here may escape: it would leave this batch unsettled and end the process.
+        return errorResult(err)
+      }
+    })
     for (let i = 0; i < batch.length; i += 1) {
       const ready = prepared[i]
       if ("outcome" in ready) batch[i].settle(ready)

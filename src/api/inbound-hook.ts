@@ -7,10 +7,12 @@ import { parseJsonBytes, readRawBody } from "./json-body"
 
 /** Inbound alert bodies are small: a chat message with its conversation's summary. */
 export const INBOUND_BODY_LIMIT_BYTES = 64 * 1024
+/** A sender has this long to send its body: a client trickling one cannot hold connections open. */
+export const INBOUND_BODY_DEADLINE_MS = 10_000
 
 /**
  * `POST /hooks/web-push/alerts/<source>[/<token>]`: an alert from another system. Only JSON is
- * taken (415), for a configured source (404), at most 64 kB (413); the exact bytes are
+ * taken (415), for a configured source (404), at most 64 kB within 10 s (413, 408); the exact bytes are
  * verified (401) before they are parsed (400 naming a field). Answers 202 with the stored alert's
  * id, or 200 when there was nothing to store (a duplicate, or an event that is not for admins).
  */
@@ -29,10 +31,10 @@ export async function receiveInboundAlert(req: MedusaRequest, res: MedusaRespons
   }
   const name = String(req.params.source)
   inbound.source(name)
-  const body = await readRawBody(req, INBOUND_BODY_LIMIT_BYTES)
+  const body = await readRawBody(req, INBOUND_BODY_LIMIT_BYTES, INBOUND_BODY_DEADLINE_MS)
   const token = typeof req.params.token === "string" ? req.params.token : undefined
-  const { source, deliveryId } = inbound.verify(name, { headers: req.headers, body, token })
-  const receipt = await inbound.accept(source, parseJsonBytes(body), deliveryId)
+  const verified = inbound.verify(name, { headers: req.headers, body, token })
+  const receipt = await inbound.accept(verified, parseJsonBytes(body))
   if (receipt.kind === "accepted") res.status(202).json({ accepted: true, id: receipt.id })
   else res.status(200).json({ accepted: false, reason: receipt.kind === "duplicate" ? "duplicate" : receipt.reason })
 }

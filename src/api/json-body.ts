@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http"
-import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../core/errors/api-errors"
+import { InvalidRequestError, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError } from "../core/errors/api-errors"
 
 /** Whether the request has a body to read (an empty one, `Content-Length: 0`, is none). */
 export function hasBody(req: IncomingMessage): boolean {
@@ -27,10 +27,11 @@ export function readJsonBody(req: IncomingMessage, contentType: string | undefin
 }
 
 /**
- * Reads the body's bytes, at most `limit` (413 past it, the rest drained unread). For routes that
- * must check the exact bytes before parsing them (a signed webhook); others use {@link readJsonBody}.
+ * Reads the body's bytes, at most `limit` (413 past it, the rest drained unread), and within
+ * `deadlineMs` when given (408 after it). For routes that must check the exact bytes before
+ * parsing them (a signed webhook); others use {@link readJsonBody}.
  */
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readRawBody(req: IncomingMessage, limit: number, deadlineMs?: number): Promise<Buffer> {
   if (!hasBody(req)) return Promise.resolve(Buffer.alloc(0))
   if (Number(req.headers["content-length"]) > limit) {
     req.resume()
@@ -40,9 +41,11 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
+    const timer = deadlineMs === undefined ? undefined : setTimeout(() => settle(new RequestTimeoutError()), deadlineMs)
     const settle = (err: Error | undefined, value?: Buffer): void => {
       if (settled) return
       settled = true
+      if (timer) clearTimeout(timer)
       req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose)
       if (err) {
         req.resume() // drain what is left, unread

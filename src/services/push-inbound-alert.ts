@@ -49,6 +49,33 @@ export interface InboundSourceView {
   readonly received_count: number
 }
 
+/** A request that passed {@link PushInboundAlertService.verify}. */
+export interface VerifiedRequest {
+  readonly source: ResolvedInboundSource
+  /** The sender's id for this delivery (Standard Webhooks' `webhook-id`), if any. */
+  readonly deliveryId: string | null
+  /** For a signing source, what it signed (timestamp and body), hashed: the same request again has the same key. */
+  readonly signedKey: string | null
+}
+
+/** The timestamp header each signature covers, with the body. */
+const SIGNED_TIMESTAMP: Readonly<Record<string, string>> = {
+  "standard-webhooks": "webhook-timestamp",
+  "chatwoot-signature": "x-chatwoot-timestamp",
+  "crisp-signature": "x-crisp-request-timestamp",
+}
+
+function signedContentKey(source: ResolvedInboundSource, request: InboundRequest): string | null {
+  const header = SIGNED_TIMESTAMP[source.verification.kind]
+  if (header === undefined) return null
+  const timestamp = request.headers[header]
+  const hash = createHash("sha256")
+    .update(`${String(timestamp)}.`)
+    .update(request.body)
+    .digest("base64url")
+  return `signed:${hash}`
+}
+
 /** The hooks' base path; a source's hook is `<base>/<name>`, or `<base>/<name>/<token>`. */
 export const INBOUND_HOOK_BASE = "/hooks/web-push/alerts"
 
@@ -85,19 +112,22 @@ export default class PushInboundAlertService extends TransactionBaseService {
    * source, 401 for a missing or wrong signature, an old or future timestamp, or a wrong token.
    * Answers the source and the sender's id for this delivery (Standard Webhooks' `webhook-id`).
    */
-  verify(name: string, request: InboundRequest): { source: ResolvedInboundSource; deliveryId: string | null } {
+  verify(name: string, request: InboundRequest): VerifiedRequest {
     const source = this.source(name)
     const verified = this.check(source, request)
     if (!verified.ok) throw new UnauthorizedError(`The request is not signed by this source (${verified.reason})`)
-    return { source, deliveryId: verified.deliveryId }
+    return { source, deliveryId: verified.deliveryId, signedKey: signedContentKey(source, request) }
   }
 
   /** Reads a verified request's JSON by its source's provider and stores it once per sender id (400 naming a generic body's field). */
-  async accept(source: ResolvedInboundSource, json: unknown, deliveryId: string | null): Promise<InboundReceipt> {
+  async accept(verified: VerifiedRequest, json: unknown): Promise<InboundReceipt> {
+    const { source, deliveryId, signedKey } = verified
     const parsed = this.parse(source, json)
     if (parsed.kind === "ignored") return parsed
-    // Standard Webhooks names each message (`webhook-id`, signed); chat tools name theirs in the signed body.
-    const externalId = source.verification.kind === "standard-webhooks" ? (deliveryId ?? parsed.alert.externalId) : parsed.alert.externalId
+    // Standard Webhooks names each message (`webhook-id`, signed); chat tools name theirs in the
+    // signed body. A payload without an id is known by what was signed, so a replay stores nothing.
+    const named = source.verification.kind === "standard-webhooks" ? (deliveryId ?? parsed.alert.externalId) : parsed.alert.externalId
+    const externalId = named ?? signedKey
     return this.record(source, { ...parsed.alert, externalId }, false)
   }
 

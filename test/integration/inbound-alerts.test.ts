@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict"
 import { randomBytes } from "node:crypto"
+import http from "node:http"
 import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import { signChatwoot } from "../../src/core/inbound/chatwoot"
@@ -196,6 +197,44 @@ describe("inbound alerts: chat tools and signed systems alert admins", () => {
     assert.equal((await db.query(`SELECT count(*)::int AS n FROM "push_inbound_alert" WHERE "external_id" = 'chatwoot:7:777'`))[0].n, 1)
   })
 
+  it("a payload without ids is known by what was signed: the same request again alerts once", async () => {
+    const body = JSON.parse(chatwootMessage({ content: "No ids here" })) as Record<string, unknown>
+    delete body.id
+    delete body.account
+    const raw = JSON.stringify(body)
+    const headers = chatwootHeaders(raw)
+    assert.equal((await hook("chat", raw, headers)).status, 202)
+    const replay = await hook("chat", raw, headers)
+    assert.deepEqual([replay.status, replay.body], [200, { accepted: false, reason: "duplicate" }])
+    await eventually("the alert arrives", () => received(adminDevice, /No ids here/).length === 1)
+  })
+
+  it("a body trickled in too slowly is refused with 408 after 10 s, and nothing is stored", async () => {
+    const before = await alertRows()
+    const url = new URL(`${store.app.baseUrl}/hooks/web-push/alerts/chat`)
+    const started = Date.now()
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": "1000" },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        }
+      )
+      req.on("error", reject)
+      req.write('{"event":"message_created",') // and nothing more
+    })
+    assert.equal(status, 408)
+    assert.ok(Date.now() - started < 15_000, "answered within the deadline")
+    assert.equal(await alertRows(), before)
+  })
+
   it("a burst of 50 chat messages gives each admin the limit, then one summary when the window ends", async (t) => {
     // Back to real time afterwards: the next requests are signed with it.
     t.after(() => useTestClock(store).reset())
@@ -323,7 +362,7 @@ describe("inbound alerts: chat tools and signed systems alert admins", () => {
     assert.equal(byName.chat.verification, "signature")
     assert.match(byName.chat.hook_url, /^http:\/\/127\.0\.0\.1:\d+\/hooks\/web-push\/alerts\/chat$/)
     assert.ok(byName.legacy.hook_url.endsWith(`/hooks/web-push/alerts/legacy/${TOKEN}`), "a token source's URL holds its token")
-    assert.equal(byName.chat.received_count, 2)
+    assert.equal(byName.chat.received_count, 3)
     assert.ok(byName.chat.last_received_at)
     assert.equal(byName.support.received_count, 50)
     const unauthenticated = await store.http.request("GET", "/admin/push/inbound-sources")

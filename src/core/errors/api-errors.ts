@@ -56,6 +56,13 @@ export class ForbiddenOriginError extends ApiError {
   }
 }
 
+/** 408: the body did not arrive in time (a client trickling it to hold the connection). */
+export class RequestTimeoutError extends ApiError {
+  constructor() {
+    super(408, "request_timeout", "the body did not arrive in time", "body")
+  }
+}
+
 /** 413: the body is over the routes' limit. */
 export class PayloadTooLargeError extends ApiError {
   constructor() {

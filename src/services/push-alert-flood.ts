@@ -56,13 +56,15 @@ export default class PushAlertFloodService {
 
   /**
    * Counts a newly recorded admin alert. `single`: send it as usual. `summarised`: it was marked
-   * done without deliveries, pointing at its window's summary, which now counts it.
+   * done without deliveries, pointing at its window's summary, which now counts it. `locales`: the
+   * languages the alert was rendered in (its readers'); the summary is written in each of them.
    */
   async admit(
     rule: EventRule,
     message: PushMessage,
     amount: AlertAmount | null,
-    wording: SummaryWording
+    wording: SummaryWording,
+    locales: readonly string[]
   ): Promise<"single" | "summarised"> {
     const { webPushOptions: options, webPushClock } = this.deps_
     const policy = options.adminAlerts.policyFor(rule.event)
@@ -86,18 +88,21 @@ export default class PushAlertFloodService {
       const plan = planAlert(rule.event, window, policy)
       if (plan.kind === "single") return "single" as const
 
-      const { title, body } = summaryText(wording, window, policy.windowMs, options.preferences.defaultLocale)
-      const rendered: RenderedNotification = {
-        title,
-        body,
+      // In each language of the admins' devices, as the alert itself (no query here: the window's
+      // row is locked, and a second connection could wait behind every alert queued for it).
+      const { defaultLocale } = options.preferences
+      const render = (locale: string): RenderedNotification => ({
+        ...summaryText(wording, window, policy.windowMs, locale),
         url: resolveLink(wording.url, options.adminUrl),
         icon: options.defaultIcon,
         badge: options.defaultBadge,
         tag: summaryEvent(rule.event),
         ttl: 86_400,
         urgency: "normal",
-      }
-      const summaryId = await this.recordSummary(manager, rule, plan.idempotencyKey, plan.sendAt, rendered)
+      })
+      const rendered = render(defaultLocale)
+      const localized = Object.fromEntries([defaultLocale, ...locales].map((l) => [l, { ...render(l) }]))
+      const summaryId = await this.recordSummary(manager, rule, plan.idempotencyKey, plan.sendAt, rendered, localized)
       // The window's summary has already gone (the window ended while this alert waited for its
       // turn): the alert goes on its own rather than into a summary that no longer counts it.
       if (summaryId === null) return "single" as const
@@ -116,7 +121,8 @@ export default class PushAlertFloodService {
     rule: EventRule,
     idempotencyKey: string,
     sendAt: Date,
-    rendered: RenderedNotification
+    rendered: RenderedNotification,
+    localized: Record<string, Record<string, unknown>>
   ): Promise<string | null> {
     const created = await this.deps_.pushMessageService.withTransaction(manager).createOnce({
       idempotency_key: idempotencyKey,
@@ -125,6 +131,7 @@ export default class PushAlertFloodService {
       template_key: eventKey(summaryEvent(rule.event), "admin"),
       resource_id: null,
       payload: { ...rendered },
+      localized_payloads: localized,
       ttl: rendered.ttl,
       urgency: rendered.urgency,
       topic: rendered.tag ?? null,
@@ -136,10 +143,10 @@ export default class PushAlertFloodService {
     const [row]: Array<{ id: string }> = await manager.query(
       // (A WITH query: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.)
       `WITH held AS (
-         UPDATE "push_message" SET "payload" = $2::jsonb, "updated_at" = now()
+         UPDATE "push_message" SET "payload" = $2::jsonb, "localized_payloads" = $3::jsonb, "updated_at" = now()
          WHERE "idempotency_key" = $1 AND "status" = ${MESSAGE_SQL.scheduled} RETURNING "id")
        SELECT "id" FROM held`,
-      [idempotencyKey, JSON.stringify(rendered)]
+      [idempotencyKey, JSON.stringify(rendered), JSON.stringify(localized)]
     )
     return row?.id ?? null
   }

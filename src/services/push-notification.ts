@@ -118,15 +118,15 @@ export default class PushNotificationService {
     })
     // Handled before (a redelivered or repeated event): sent again only if it was never fanned out.
     if (!message) return this.deps_.pushDispatcherService.resumeByKey(idempotencyKey)
-    if (rule.audience === "admin" && (await this.admitAdminAlert(rule, message, loaded)) === "summarised") return
+    if (rule.audience === "admin" && (await this.admitAdminAlert(rule, message, loaded, [...locales])) === "summarised") return
     await this.deps_.pushDispatcherService.dispatch(message)
   }
 
   /** Past its event's limit in the window (`admin_alerts`), an admin alert is folded into the window's summary. */
-  private admitAdminAlert(rule: EventRule, message: PushMessage, loaded: LoadedEvent): Promise<"single" | "summarised"> {
+  private admitAdminAlert(rule: EventRule, message: PushMessage, loaded: LoadedEvent, locales: string[]): Promise<"single" | "summarised"> {
     const source = this.deps_.webPushOptions.inboundSources.find((s) => s.event === rule.event)
     const wording = summaryWording(rule.event, source ? inboundSummaryWording(source) : undefined)
-    return this.deps_.pushAlertFloodService.admit(rule, message, loaded.amount ?? null, wording)
+    return this.deps_.pushAlertFloodService.admit(rule, message, loaded.amount ?? null, wording, locales)
   }
 }
 

@@ -30,9 +30,13 @@ describe("admin alert floods", () => {
     db = store.app.container.resolve<EntityManager>("manager")
     const second = await createAdmin(store.app.container, "night-shift@teststore.dev")
     devices = []
-    for (const auth of [{ apiToken: store.admin.apiToken }, { token: await adminBearer(store.http, second.email) }]) {
-      const device = store.push.createDevice(`admin-${devices.length}`)
-      await store.http.expect(201, "POST", "/admin/push/subscriptions", { ...auth, body: { subscription: device.subscription } })
+    // The night shift reads French.
+    for (const [auth, locale] of [
+      [{ apiToken: store.admin.apiToken }, "en"],
+      [{ token: await adminBearer(store.http, second.email) }, "fr"],
+    ] as const) {
+      const device = store.push.createDevice(`admin-${locale}`)
+      await store.http.expect(201, "POST", "/admin/push/subscriptions", { ...auth, body: { subscription: device.subscription, locale } })
       devices.push(device)
     }
   })
@@ -77,10 +81,11 @@ describe("admin alert floods", () => {
       },
       120_000
     )
-    const newOrder = (d: Device) => store.push.messagesFor(d.id).filter((m) => /^New order #/.test(payloadOf(m).title))
+    const newOrder = (d: Device) => store.push.messagesFor(d.id).filter((m) => /^(New order|Nouvelle commande) /.test(payloadOf(m).title))
     await eventually("each admin has the single alerts", () => devices.every((d) => newOrder(d).length === LIMIT))
 
-    const summaries = (d: Device) => store.push.messagesFor(d.id).filter((m) => / new orders$/.test(payloadOf(m).title))
+    const summaries = (d: Device) =>
+      store.push.messagesFor(d.id).filter((m) => / (new orders|nouvelles commandes)$/.test(payloadOf(m).title))
     await runDueWork(store)
     assert.ok(
       devices.every((d) => summaries(d).length === 0),
@@ -90,11 +95,23 @@ describe("admin alert floods", () => {
     clock.advance(10 * 60_000 + 1_000)
     await runDueWork(store)
     await eventually("each admin gets the summary", () => devices.every((d) => summaries(d).length === 1))
-    const takings = formatMoney(order.total * ORDERS, order.currency_code, "en")
-    for (const device of devices) {
+    const expected = {
+      en: {
+        title: `${ORDERS} new orders`,
+        body: `${formatMoney(order.total * ORDERS, order.currency_code, "en")} in the last 10 minutes.`,
+      },
+      fr: {
+        title: `${ORDERS} nouvelles commandes`,
+        body: `${formatMoney(order.total * ORDERS, order.currency_code, "fr")} au cours des 10 dernières minutes.`,
+      },
+    }
+    for (const [device, locale] of [
+      [devices[0], "en"],
+      [devices[1], "fr"],
+    ] as const) {
       const summary = payloadOf(summaries(device)[0])
-      assert.equal(summary.title, `${ORDERS} new orders`)
-      assert.equal(summary.body, `${takings} in the last 10 minutes.`)
+      assert.equal(summary.title, expected[locale].title)
+      assert.equal(summary.body, expected[locale].body)
       assert.equal(summary.url, "https://admin.teststore.dev/a/orders")
       assert.equal(newOrder(device).length, LIMIT, "no single alert past the limit")
     }

@@ -1,6 +1,14 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { planAlert, resolveAdminAlerts, summaryText, summaryWording, type WindowCount } from "../../src/core/catalogue/alert-floods"
+import {
+  alertsFrom,
+  CHAT_MESSAGES,
+  planAlert,
+  resolveAdminAlerts,
+  summaryText,
+  summaryWording,
+  type WindowCount,
+} from "../../src/core/catalogue/alert-floods"
 import { PluginOptionsError } from "../../src/core/errors/plugin-errors"
 
 const policy = { limit: 3, windowMs: 10 * 60_000 }
@@ -25,7 +33,26 @@ test("a summary of new orders adds up the takings per currency; other events onl
   const failed = summaryText(summaryWording("order.payment_capture_failed"), window(6, { eur: 100 }), policy.windowMs, "en")
   assert.deepEqual(failed, { title: "6 failed payment captures", body: "All in the last 10 minutes: open the admin to see them." })
   assert.equal(summaryWording("stock.sync_failed").url, "/a/web-push")
-  assert.equal(summaryWording("inbound.chat", { noun: "new chat messages", url: "https://app.crisp.chat/" }).noun, "new chat messages")
+  assert.equal(summaryWording("inbound.chat", { noun: CHAT_MESSAGES, url: "https://app.crisp.chat/" }).noun.en, "new chat messages")
+})
+
+test("summaries in the languages the plugin ships; English for the others", () => {
+  const orders = summaryWording("order.placed")
+  const cases: Array<[string, WindowCount, string, string]> = [
+    ["fr", window(37, { eur: 421_000 }), "37 nouvelles commandes", "4 210,00 € au cours des 10 dernières minutes."],
+    ["de-AT", window(2, { eur: 1_000 }), "2 neue Bestellungen", "€ 10,00 in den letzten 10 Minuten."],
+    ["es", window(4), "4 pedidos nuevos", "Todos en los últimos 10 minutos: ábrelos en el admin."],
+    ["ja", window(4), "4 new orders", "All in the last 10 minutes: open the admin to see them."],
+  ]
+  for (const [locale, w, title, body] of cases) {
+    const text = summaryText(orders, w, policy.windowMs, locale)
+    assert.equal(text.title, title, locale)
+    assert.equal(text.body.replace(/\u202f|\u00a0/g, " "), body, locale)
+  }
+  assert.equal(
+    summaryText(summaryWording("x", { noun: alertsFrom("ops"), url: "/" }), window(9), 60_000, "de").title,
+    "9 Meldungen von ops"
+  )
 })
 
 test("admin_alerts: defaults, per-event limits, false for never, and the older contact options", () => {

@@ -98,30 +98,87 @@ export function planAlert(event: string, window: WindowCount, policy: FloodPolic
   }
 }
 
-/** What a summary says and where it leads; `noun` is plural ("new orders"). */
+/** A plural noun in the languages the plugin ships ("new orders"); English is the fallback. */
+export type SummaryNoun = { readonly en: string } & Readonly<Partial<Record<string, string>>>
+
+/** What a summary says and where it leads. */
 export interface SummaryWording {
-  readonly noun: string
-  /** The summary adds up the orders' totals (new orders: the takings); other events only count. */
-  readonly totals?: boolean
+  readonly noun: SummaryNoun
   /** A path in the admin or an absolute URL: the list the summary is about. */
   readonly url: string
+  /** The summary adds up the orders' totals (new orders: the takings); other events only count. */
+  readonly totals?: boolean
+}
+
+/** Nouns the inbound sources' summaries use (see `inbound-events.ts`). */
+export const CHAT_MESSAGES: SummaryNoun = {
+  en: "new chat messages",
+  fr: "nouveaux messages de chat",
+  de: "neue Chatnachrichten",
+  es: "mensajes de chat nuevos",
+}
+
+/** "alerts from ops": a generic source's summary, `{name}` filled in. */
+export function alertsFrom(name: string): SummaryNoun {
+  return { en: `alerts from ${name}`, fr: `alertes de ${name}`, de: `Meldungen von ${name}`, es: `alertas de ${name}` }
 }
 
 const WORDING: Readonly<Record<string, SummaryWording>> = {
-  "order.placed": { noun: "new orders", url: "/a/orders", totals: true },
-  "order.payment_capture_failed": { noun: "failed payment captures", url: "/a/orders" },
-  "order.return_requested": { noun: "return requests", url: "/a/orders" },
-  "contact_message.created": { noun: "new contact messages", url: "/a/contact-messages" },
+  "order.placed": {
+    noun: { en: "new orders", fr: "nouvelles commandes", de: "neue Bestellungen", es: "pedidos nuevos" },
+    url: "/a/orders",
+    totals: true,
+  },
+  "order.payment_capture_failed": {
+    noun: { en: "failed payment captures", fr: "encaissements échoués", de: "fehlgeschlagene Zahlungseinzüge", es: "cobros fallidos" },
+    url: "/a/orders",
+  },
+  "order.return_requested": {
+    noun: { en: "return requests", fr: "demandes de retour", de: "Rücksendeanfragen", es: "solicitudes de devolución" },
+    url: "/a/orders",
+  },
+  "contact_message.created": {
+    noun: {
+      en: "new contact messages",
+      fr: "nouveaux messages de contact",
+      de: "neue Kontaktnachrichten",
+      es: "mensajes de contacto nuevos",
+    },
+    url: "/a/contact-messages",
+  },
 }
 
 /** How a summary of `event` reads; `fallback` names an event the catalogue has no wording for. */
 export function summaryWording(event: string, fallback?: SummaryWording): SummaryWording {
-  return WORDING[event] ?? fallback ?? { noun: `alerts: ${event}`, url: "/a/web-push" }
+  return (
+    WORDING[event] ??
+    fallback ?? {
+      noun: { en: `alerts: ${event}`, fr: `alertes : ${event}`, de: `Meldungen: ${event}`, es: `alertas: ${event}` },
+      url: "/a/web-push",
+    }
+  )
+}
+
+/** "in the last 10 minutes", and the sentence for a summary without totals, per language. */
+const PHRASES: Readonly<Record<string, { span(minutes: number): string; all(span: string): string }>> = {
+  en: { span: (m) => `in the last ${m} minute${m === 1 ? "" : "s"}`, all: (span) => `All ${span}: open the admin to see them.` },
+  fr: {
+    span: (m) => (m === 1 ? "au cours de la dernière minute" : `au cours des ${m} dernières minutes`),
+    all: (span) => `Tous ${span} : ouvrez l'admin pour les voir.`,
+  },
+  de: {
+    span: (m) => (m === 1 ? "in der letzten Minute" : `in den letzten ${m} Minuten`),
+    all: (span) => `Alle ${span}: im Admin ansehen.`,
+  },
+  es: {
+    span: (m) => (m === 1 ? "en el último minuto" : `en los últimos ${m} minutos`),
+    all: (span) => `Todos ${span}: ábrelos en el admin.`,
+  },
 }
 
 /**
- * The summary's text: "37 new orders" / "€4,210.00 in the last 10 minutes". Plain: no customer's or
- * visitor's words in it.
+ * The summary's text in `locale`'s language (English when the plugin does not ship it): "37 new
+ * orders" / "€4,210.00 in the last 10 minutes." Plain: no customer's or visitor's words in it.
  */
 export function summaryText(
   wording: SummaryWording,
@@ -129,14 +186,17 @@ export function summaryText(
   windowMs: number,
   locale: string
 ): { title: string; body: string } {
+  const language = locale.split("-")[0].toLowerCase()
+  const phrases = PHRASES[language] ?? PHRASES.en
+  const noun = PHRASES[language] ? (wording.noun[language] ?? wording.noun.en) : wording.noun.en
   const minutes = Math.max(1, Math.round(windowMs / 60_000))
   const totals = Object.entries(wording.totals ? window.totals : {})
     .filter(([, amount]) => amount > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, amount]) => formatMoney(amount, currency, locale))
-  const span = `in the last ${minutes} minute${minutes === 1 ? "" : "s"}`
+  const span = phrases.span(minutes)
   return {
-    title: `${window.count} ${wording.noun}`,
-    body: totals.length ? `${totals.join(" + ")} ${span}.` : `All ${span}: open the admin to see them.`,
+    title: `${window.count} ${noun}`,
+    body: totals.length ? `${totals.join(" + ")} ${span}.` : phrases.all(span),
   }
 }

@@ -1,5 +1,5 @@
 import { isChatProvider, type ResolvedInboundSource } from "../options/inbound-options"
-import type { SummaryWording } from "./alert-floods"
+import { alertsFrom, CHAT_MESSAGES, type SummaryWording } from "./alert-floods"
 import type { CatalogueEntry } from "./event-types"
 
 const DAY = 86_400
@@ -39,7 +39,7 @@ export function inboundCatalogueEntries(sources: readonly ResolvedInboundSource[
 
 /** How a flood of a source's alerts is summarised, and where the summary leads (the chat tool's inbox). */
 export function inboundSummaryWording(source: ResolvedInboundSource): SummaryWording {
-  if (source.provider === "chatwoot" && source.baseUrl) return { noun: "new chat messages", url: `${source.baseUrl}/app` }
-  if (source.provider === "crisp") return { noun: "new chat messages", url: "https://app.crisp.chat/" }
-  return { noun: `alerts from ${source.name}`, url: DELIVERY_LOG }
+  if (source.provider === "chatwoot" && source.baseUrl) return { noun: CHAT_MESSAGES, url: `${source.baseUrl}/app` }
+  if (source.provider === "crisp") return { noun: CHAT_MESSAGES, url: "https://app.crisp.chat/" }
+  return { noun: alertsFrom(source.name), url: DELIVERY_LOG }
 }

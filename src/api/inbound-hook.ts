@@ -1,9 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { UnsupportedMediaTypeError } from "../core/errors/api-errors"
-import { isJsonMediaType, mediaTypeOf } from "../core/security/request-origin"
 import type PushInboundAlertService from "../services/push-inbound-alert"
 import { services } from "./helpers"
-import { parseJsonBytes, readRawBody } from "./json-body"
+import { checkJsonEncoding, checkJsonMediaType, parseJsonBytes, readRawBody } from "./json-body"
 
 /** Inbound alert bodies are small: a chat message with its conversation's summary. */
 export const INBOUND_BODY_LIMIT_BYTES = 64 * 1024
@@ -19,16 +17,8 @@ export const INBOUND_BODY_DEADLINE_MS = 10_000
 export async function receiveInboundAlert(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   services(req) // 503 naming the option while the options are invalid
   const inbound = req.scope.resolve<PushInboundAlertService>("pushInboundAlertService")
-  const contentType = req.get("content-type")
-  if (contentType === undefined || !isJsonMediaType(contentType)) {
-    req.resume()
-    throw new UnsupportedMediaTypeError(`Content-Type ${mediaTypeOf(contentType ?? "") ?? "(none)"} is not accepted: send application/json`)
-  }
-  const encoding = req.get("content-encoding")?.trim().toLowerCase()
-  if (encoding && encoding !== "identity") {
-    req.resume()
-    throw new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding")
-  }
+  checkJsonMediaType(req, { bodyRequired: true })
+  checkJsonEncoding(req)
   const name = String(req.params.source)
   inbound.source(name)
   const body = await readRawBody(req, INBOUND_BODY_LIMIT_BYTES, INBOUND_BODY_DEADLINE_MS)

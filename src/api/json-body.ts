@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http"
 import { InvalidRequestError, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError } from "../core/errors/api-errors"
+import { isJsonMediaType, mediaTypeOf } from "../core/security/request-origin"
 
 /** Whether the request has a body to read (an empty one, `Content-Length: 0`, is none). */
 export function hasBody(req: IncomingMessage): boolean {
@@ -7,20 +8,43 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
+ * 415 unless the request's body is `application/json` (a request without a body may leave the
+ * type out, unless `bodyRequired`).
+ */
+export function checkJsonMediaType(req: IncomingMessage, { bodyRequired }: { bodyRequired: boolean }): void {
+  const contentType = req.headers["content-type"]
+  if (contentType === undefined) {
+    if (bodyRequired || hasBody(req)) throw new UnsupportedMediaTypeError("a body needs Content-Type: application/json")
+    return
+  }
+  if (!isJsonMediaType(contentType)) {
+    const type = mediaTypeOf(contentType)
+    throw new UnsupportedMediaTypeError(`Content-Type ${type ?? "(not a media type)"} is not accepted: send application/json`)
+  }
+}
+
+/** 415 unless the body is UTF-8 and not compressed, as the plugin's routes read them. */
+export function checkJsonEncoding(req: IncomingMessage): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(req.headers["content-type"] ?? "")?.[1]?.toLowerCase()
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw new UnsupportedMediaTypeError("body must be UTF-8 JSON", "body")
+  }
+  const encoding = req.headers["content-encoding"]?.trim().toLowerCase()
+  if (encoding && encoding !== "identity") {
+    throw new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding")
+  }
+}
+
+/**
  * Reads a JSON body of at most `limit` bytes, as the plugin's routes take them: UTF-8, not
  * compressed, an object or array at the top (body-parser's `strict`). No body reads as `{}`.
  * The caller has checked the media type.
  */
-export function readJsonBody(req: IncomingMessage, contentType: string | undefined, limit: number): Promise<unknown> {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? "")?.[1]?.toLowerCase()
-  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
-    return Promise.reject(new UnsupportedMediaTypeError("body must be UTF-8 JSON", "body"))
-  }
-  const encoding = req.headers["content-encoding"]?.trim().toLowerCase()
-  if (encoding && encoding !== "identity") {
-    return Promise.reject(
-      new UnsupportedMediaTypeError("Content-Encoding must be identity: compressed bodies are not read", "content-encoding")
-    )
+export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  try {
+    checkJsonEncoding(req)
+  } catch (err) {
+    return Promise.reject(err)
   }
   if (!hasBody(req)) return Promise.resolve({})
   return readRawBody(req, limit).then(parseJsonBytes)

@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { ForbiddenOriginError, UnsupportedMediaTypeError } from "../core/errors/api-errors"
-import { checkRequestOrigin, isJsonMediaType, mediaTypeOf, parseCorsOrigins } from "../core/security/request-origin"
-import { hasBody, readJsonBody } from "./json-body"
+import { ForbiddenOriginError } from "../core/errors/api-errors"
+import { checkRequestOrigin, parseCorsOrigins } from "../core/security/request-origin"
+import { checkJsonMediaType, readJsonBody } from "./json-body"
 
 /** Request bodies of the plugin's routes are small; anything larger is refused with 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024
@@ -32,19 +32,6 @@ function carriesSessionCookie(req: MedusaRequest, config: ProjectConfig): boolea
 function ownOrigins(req: MedusaRequest): string[] {
   const forwarded = req.get("x-forwarded-host")?.split(",")[0]?.trim()
   return [req.get("host"), forwarded].filter((h): h is string => !!h).map((host) => `${req.protocol}://${host}`.toLowerCase())
-}
-
-/** 415 unless the request's body (if it has one) is `application/json`. */
-function checkMediaType(req: MedusaRequest): void {
-  const contentType = req.get("content-type")
-  if (contentType === undefined) {
-    if (hasBody(req)) throw new UnsupportedMediaTypeError("a body needs Content-Type: application/json")
-    return
-  }
-  if (!isJsonMediaType(contentType)) {
-    const type = mediaTypeOf(contentType)
-    throw new UnsupportedMediaTypeError(`Content-Type ${type ?? "(not a media type)"} is not accepted: send application/json`)
-  }
 }
 
 /** 403 when the session cookie rides along from an origin that is neither this backend's nor in its side's CORS list. */
@@ -78,10 +65,10 @@ export async function guardStateChange(req: MedusaRequest, _res: MedusaResponse,
     return next()
   }
   try {
-    checkMediaType(req)
+    checkJsonMediaType(req, { bodyRequired: false })
     checkOrigin(req)
     // Only if no parser ran before (middlewares.ts keeps Medusa's off; a body read twice would never end).
-    req.body = req.readableEnded ? (req.body ?? {}) : await readJsonBody(req, req.get("content-type"), BODY_LIMIT_BYTES)
+    req.body = req.readableEnded ? (req.body ?? {}) : await readJsonBody(req, BODY_LIMIT_BYTES)
     next()
   } catch (err) {
     next(err)

@@ -1,11 +1,12 @@
 import { EventBusService, generateEntityId, TransactionBaseService } from "@medusajs/medusa"
-import { createHash, timingSafeEqual } from "node:crypto"
+import { createHash } from "node:crypto"
 import type { EntityManager } from "typeorm"
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../core/errors/api-errors"
 import type { EngineClock } from "../core/delivery/clock"
 import { parseChatwoot, verifyChatwoot } from "../core/inbound/chatwoot"
 import { parseCrisp, verifyCrisp } from "../core/inbound/crisp"
 import { parseGeneric } from "../core/inbound/generic"
+import { sameBytes } from "../core/inbound/signature-checks"
 import { verifyStandardWebhook } from "../core/inbound/standard-webhooks"
 import type { InboundAlert, InboundParse, RequestHeaders, Verification } from "../core/inbound/types"
 import type { ResolvedInboundSource } from "../core/options/inbound-options"
@@ -80,10 +81,9 @@ function signedContentKey(source: ResolvedInboundSource, request: InboundRequest
 export const INBOUND_HOOK_BASE = "/hooks/web-push/alerts"
 
 function sameToken(given: string, expected: string): boolean {
-  // Hashes first, so that the comparison takes as long whatever the length given.
-  const a = createHash("sha256").update(given).digest()
-  const b = createHash("sha256").update(expected).digest()
-  return timingSafeEqual(a, b)
+  // Digests first, so that the comparison takes as long whatever the length given.
+  const digest = (token: string): Buffer => createHash("sha256").update(token).digest()
+  return sameBytes(digest(given), digest(expected))
 }
 
 /**

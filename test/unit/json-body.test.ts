@@ -11,7 +11,7 @@ let server: http.Server
 let url: string
 before(async () => {
   server = http.createServer((req, res) => {
-    readJsonBody(req, req.headers["content-type"], 64).then(
+    readJsonBody(req, 64).then(
       (body) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ body })),
       (err: unknown) => {
         const e = err as ApiError

@@ -1,5 +1,6 @@
 import { EVENT_CATALOGUE } from "./default-events"
 import { PluginOptionsError } from "../errors/plugin-errors"
+import { isPlainObject } from "../options/option-values"
 import {
   AUDIENCES,
   MAX_TTL_SECONDS,
@@ -20,10 +21,6 @@ const STRING_FIELDS = ["category", "title", "body", "url", "icon", "badge", "ima
 const OVERRIDE_KEYS = new Set<string>(["enabled", "loads", "ttl", "urgency", "locales", ...STRING_FIELDS])
 const LOCALE_KEYS = new Set<string>(["title", "body", "url", "icon", "image"])
 const EVENT_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
 function describe(value: unknown): string {
   if (value === null) return "null"

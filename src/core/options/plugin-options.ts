@@ -1,7 +1,7 @@
 import { clickTokenKey } from "../security/click-token"
 import { PluginOptionsError } from "../errors/plugin-errors"
 import { buildEventRules } from "../catalogue/event-rules"
-import { resolveAdminAlerts, type AdminAlertsOption, type ResolvedAdminAlerts } from "../catalogue/alert-floods"
+import { resolveAdminAlerts, summaryEvent, type AdminAlertsOption, type ResolvedAdminAlerts } from "../catalogue/alert-floods"
 import { inboundCatalogueEntries } from "../catalogue/inbound-events"
 import { resolveInboundSources, type InboundSourcesOption, type ResolvedInboundSource } from "./inbound-options"
 import { EventRule, EventsOption } from "../catalogue/event-types"
@@ -459,6 +459,5 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
 
 /** Where a notification of `event` may lead: an inbound source's alerts also to its chat tool. */
 export function linksForEvent(options: Pick<ResolvedOptions, "links" | "inboundLinks" | "inboundSources">, event: string): LinkPolicy {
-  const base = event.endsWith(".summary") ? event.slice(0, -".summary".length) : event
-  return options.inboundSources.some((s) => s.event === base) ? options.inboundLinks : options.links
+  return options.inboundSources.some((s) => event === s.event || event === summaryEvent(s.event)) ? options.inboundLinks : options.links
 }

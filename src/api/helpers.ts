@@ -3,6 +3,7 @@ import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../c
 import type ContactMessageService from "../services/contact-message"
 import type PushMessageService from "../services/push-message"
 import type PushAdminSendService from "../services/push-admin-send"
+import type PushProductAlertService from "../services/push-product-alert"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
 import type { EngineClock } from "../core/delivery/clock"
@@ -17,6 +18,7 @@ export interface PluginServices {
   messages: PushMessageService
   adminSends: PushAdminSendService
   contactMessages: ContactMessageService
+  productAlerts: PushProductAlertService
 }
 
 /**
@@ -38,6 +40,7 @@ export function services(req: MedusaRequest): PluginServices {
     messages: req.scope.resolve<PushMessageService>("pushMessageService"),
     adminSends: req.scope.resolve<PushAdminSendService>("pushAdminSendService"),
     contactMessages: req.scope.resolve<ContactMessageService>("contactMessageService"),
+    productAlerts: req.scope.resolve<PushProductAlertService>("pushProductAlertService"),
   }
 }
 

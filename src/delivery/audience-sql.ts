@@ -33,5 +33,10 @@ export function audienceCondition(spec: AudienceSpec, firstParam: number): { sql
       return { sql: `s."user_id" = ${p(0)} AND ${ACTIVE_ADMIN_SQL}`, params: [spec.userId] }
     case "broadcast":
       return { sql: `s."customer_id" IS NOT NULL AND ${p(0)} = ANY(s."categories")`, params: [spec.category] }
+    case "watchers":
+      return {
+        sql: `s."user_id" IS NULL AND EXISTS (SELECT 1 FROM "push_variant_alert" a WHERE a."message_id" = ${p(0)} AND a."subscription_id" = s."id")`,
+        params: [spec.messageId],
+      }
   }
 }

@@ -10,6 +10,10 @@ import { RetryPoller } from "../delivery/retry-poller"
 import { BATCH_EVENT } from "../services/push-dispatcher"
 import type PushDispatcherService from "../services/push-dispatcher"
 import type PushNotificationService from "../services/push-notification"
+import type PushProductAlertSenderService from "../services/push-product-alert-sender"
+
+/** Medusa's event when a variant changes (`{ id, product_id, fields }`): stock and prices among them. */
+const VARIANT_UPDATED = "product-variant.updated"
 
 /** What the loader registers beside the services (awilix values, one per process). */
 export interface EngineRegistrations {
@@ -85,7 +89,15 @@ export default async function webPushLoader(container: MedusaContainer, options:
     },
     { subscriberId: "medusa-plugin-web-push:batch" }
   )
+  // Product alerts: a watched variant's own update is checked at once (the rest on the due-work round).
+  const productAlerts = (): PushProductAlertSenderService => container.resolve<PushProductAlertSenderService>("pushProductAlertSenderService")
+  eventBus.subscribe(VARIANT_UPDATED, async (data: unknown) => productAlerts().onVariantUpdated(data), {
+    subscriberId: "medusa-plugin-web-push:product-alerts",
+  })
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
-  values.webPushRetryPoller.start(() => dispatcher().processDue())
+  values.webPushRetryPoller.start(async () => {
+    await dispatcher().processDue()
+    await productAlerts().reconcileDue()
+  })
   logger.info(`web-push: listening to ${events.length} events`)
 }

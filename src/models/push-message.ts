@@ -46,6 +46,10 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "timestamptz", nullable: true })
   audience_at: Date | null
 
+  /** Product alerts: the message id their alert rows carry (the first message sent to them). */
+  @Column({ type: "varchar", nullable: true })
+  audience_key: string | null
+
   /** The admin user of a test message. */
   @Column({ type: "varchar", nullable: true })
   target_user_id: string | null

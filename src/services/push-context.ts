@@ -110,6 +110,9 @@ export default class PushContextService {
         const context = { ...base, ...inboundAlertContext(alert) }
         return { contextFor: () => context, locale: null, customerId: null, orderId: null, resourceKey, resourceId: alert.id }
       }
+      case "product_alert":
+        // Never on a store event: product alerts are sent by PushProductAlertSenderService when stock or a price changes.
+        return null
     }
   }
 

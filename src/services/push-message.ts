@@ -26,6 +26,8 @@ const CLOSE_UNREACHABLE = `"status" = ${DELIVERY_SQL.gone}, "updated_at" = now()
                       THEN 'subscription_ended' ELSE 'subscription_removed' END`
 
 export interface NewMessage {
+  /** Its id when the caller needs it before recording (product alerts mark their rows with it). */
+  id?: string
   idempotency_key: string
   event_name: string
   audience: AudienceSpec
@@ -85,15 +87,15 @@ export default class PushMessageService extends TransactionBaseService {
       `INSERT INTO "push_message"
          ("id", "idempotency_key", "event_name", "audience", "template_key", "resource_id", "category",
           "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
-          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts", "created_at")
+          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts", "created_at", "audience_key")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
                CASE WHEN $16::timestamptz IS NULL THEN ${MESSAGE_SQL.sending} ELSE ${MESSAGE_SQL.scheduled} END, $14, $15, $16, $17, $18,
                CASE WHEN $16::timestamptz IS NULL THEN $19::timestamptz + $20 * interval '1 millisecond' END,
-               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END, $19)
+               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END, $19, $21)
        ON CONFLICT ("idempotency_key") DO NOTHING
        RETURNING *`,
       [
-        generateEntityId(undefined, "pushmsg"),
+        message.id ?? generateEntityId(undefined, "pushmsg"),
         message.idempotency_key,
         message.event_name,
         target.audience,
@@ -113,6 +115,7 @@ export default class PushMessageService extends TransactionBaseService {
         target.audience_at,
         now,
         options.leaseMs,
+        target.audience_key,
       ]
     )
     return rows[0] ?? null

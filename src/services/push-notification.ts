@@ -132,6 +132,8 @@ export default class PushNotificationService {
 
 /** What a rendered notification is recorded under. */
 export interface RecordKeys {
+  /** Its id when the caller needs it before recording. */
+  id?: string
   idempotency_key: string
   event_name: string
   template_key: string

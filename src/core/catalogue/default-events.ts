@@ -9,13 +9,16 @@ const ORDER_PAGE = "/order/confirmed/{{order.id}}"
 const ADMIN_ORDER_PAGE = "/a/orders/{{order.id}}"
 const ORDER_TAG = "order-{{order.id}}"
 const ADMIN_ORDER_TAG = "admin-order-{{order.id}}"
+const PRODUCT_PAGE = "/products/{{product.handle}}"
 const TRACKING = 'Tracking: {{shipment.tracking_numbers | "see your order page"}}.'
 
 /**
  * Built-in notifications. Context the orchestrator provides: `order` (with
  * `total` already formatted by `formatMoney`), `customer`, `shipment`
  * (`tracking_numbers`: string[]), `refund` (`amount` formatted),
- * `contact_message` (`excerpt`: a short plain-text preview).
+ * `contact_message` (`excerpt`: a short plain-text preview), and for product alerts `product`
+ * (`title`, `handle`, `thumbnail`), `variant` (`title`, absent for a single-variant product) and
+ * `price` (`current`, `previous`, formatted).
  */
 const entries: CatalogueEntry[] = [
   // customer: order updates
@@ -100,6 +103,37 @@ const entries: CatalogueEntry[] = [
       url: ORDER_PAGE,
       tag: ORDER_TAG,
       ttl: 3 * DAY,
+      urgency: "normal",
+    },
+  },
+  // customer: product alerts the reader asked for (sent when stock or a price changes, not on a store event)
+  {
+    event: "product_variant.back_in_stock",
+    audience: "customer",
+    loads: "product_alert",
+    category: "product_alerts",
+    template: {
+      title: "Back in stock: {{product.title}}",
+      body: '{{variant.title | "It"}} is available again. Get yours before it sells out.',
+      url: PRODUCT_PAGE,
+      image: "{{product.thumbnail}}",
+      tag: "stock-{{variant.id}}",
+      ttl: 2 * DAY,
+      urgency: "normal",
+    },
+  },
+  {
+    event: "product_variant.price_drop",
+    audience: "customer",
+    loads: "product_alert",
+    category: "product_alerts",
+    template: {
+      title: "Price drop: {{product.title}}",
+      body: "Now {{price.current}} (was {{price.previous}}).",
+      url: PRODUCT_PAGE,
+      image: "{{product.thumbnail}}",
+      tag: "price-{{variant.id}}",
+      ttl: 2 * DAY,
       urgency: "normal",
     },
   },

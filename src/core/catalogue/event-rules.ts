@@ -7,6 +7,7 @@ import {
   isTtlSeconds,
   eventKey,
   type EventKey,
+  PLUGIN_SENT_KINDS,
   RESOURCE_KINDS,
   URGENCIES,
   type Audience,
@@ -173,7 +174,7 @@ export function buildEventRules(events: EventsOption | undefined, extra: readonl
   return [...rules.values()]
 }
 
-/** Distinct event names the rules subscribe to, in rule order. */
+/** Distinct event names the rules subscribe to, in rule order (not those the plugin sends on its own). */
 export function eventNames(rules: readonly EventRule[]): string[] {
-  return [...new Set(rules.map((r) => r.event))]
+  return [...new Set(rules.filter((r) => !PLUGIN_SENT_KINDS.includes(r.loads)).map((r) => r.event))]
 }

@@ -6,7 +6,15 @@ export type Urgency = "very-low" | "low" | "normal" | "high"
 
 /** What the orchestrator loads to build the template context for an event. */
 export type ResourceKind =
-  "order" | "order_shipment" | "swap_shipment" | "claim_shipment" | "order_refund" | "contact_message" | "inbound_alert" | "none"
+  | "order"
+  | "order_shipment"
+  | "swap_shipment"
+  | "claim_shipment"
+  | "order_refund"
+  | "contact_message"
+  | "inbound_alert"
+  | "product_alert"
+  | "none"
 
 /** Template strings (see `renderTemplate`) and delivery settings for one notification. */
 export interface TemplateFields {
@@ -89,8 +97,15 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "order_refund",
   "contact_message",
   "inbound_alert",
+  "product_alert",
   "none",
 ]
+
+/**
+ * What the plugin sends on its own (a product alert when stock or a price changes), not on the
+ * store event its rule is named after: such rules are not subscribed to the event bus.
+ */
+export const PLUGIN_SENT_KINDS: readonly ResourceKind[] = ["product_alert"]
 /** Longest TTL push services accept: 28 days. */
 export const MAX_TTL_SECONDS = 2419200
 

@@ -8,9 +8,15 @@ export type AudienceSpec =
   | { kind: "admin"; category: string }
   | { kind: "user"; userId: string }
   | { kind: "broadcast"; category: string }
+  /**
+   * The devices whose product alerts a message used up: the alerts that carry `messageId` (the
+   * first message sent to them; a resend keeps it). `category` is for holds and caps only: the
+   * reader asked for this alert, so no category opt-in is needed.
+   */
+  | { kind: "watchers"; messageId: string; category: string }
 
 /** Who a stored message is for (`push_message.audience`); `test` is one admin's test push. */
-export type MessageAudience = "customer" | "admin" | "broadcast" | "test"
+export type MessageAudience = "customer" | "admin" | "broadcast" | "test" | "watchers"
 
 /** The columns of a stored message (`push_message`) that say who it is for. */
 export interface AudienceColumns {
@@ -20,9 +26,11 @@ export interface AudienceColumns {
   target_order_id: string | null
   audience_at: Date | null
   target_user_id: string | null
+  /** Product alerts: the message id their alert rows carry. */
+  audience_key: string | null
 }
 
-const NO_TARGET = { target_customer_id: null, target_order_id: null, audience_at: null, target_user_id: null }
+const NO_TARGET = { target_customer_id: null, target_order_id: null, audience_at: null, target_user_id: null, audience_key: null }
 
 /** The stored message columns that say who it is for. */
 export function audienceColumns(spec: AudienceSpec): AudienceColumns {
@@ -42,6 +50,8 @@ export function audienceColumns(spec: AudienceSpec): AudienceColumns {
       return { ...NO_TARGET, audience: "test", category: null, target_user_id: spec.userId }
     case "broadcast":
       return { ...NO_TARGET, audience: "broadcast", category: spec.category }
+    case "watchers":
+      return { ...NO_TARGET, audience: "watchers", category: spec.category, audience_key: spec.messageId }
   }
 }
 
@@ -65,5 +75,7 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
       return { kind: "user", userId: message.target_user_id ?? "" }
     case "broadcast":
       return { kind: "broadcast", category: message.category ?? "" }
+    case "watchers":
+      return { kind: "watchers", messageId: message.audience_key ?? "", category: message.category ?? "" }
   }
 }

@@ -13,6 +13,7 @@ import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "../rate-limits/rate-limit"
 import { positiveInteger } from "./option-values"
+import { resolveProductAlerts, type ProductAlertsOption, type ResolvedProductAlerts } from "./product-alert-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions {
@@ -154,6 +155,11 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue {}
    */
   inbound_sources?: InboundSourcesOption
+  /**
+   * Back-in-stock and price-drop alerts devices ask for (`POST /store/push/alerts`).
+   * @defaultValue { enabled: true, max_per_device: 50, reconcile_minutes: 15 }
+   */
+  product_alerts?: ProductAlertsOption
 }
 
 /** `rate_limits`: per client (IP address, and customer when signed in). */
@@ -214,6 +220,7 @@ export interface ResolvedOptions {
   readonly adminAlerts: ResolvedAdminAlerts
   /** `inbound_sources`, validated (secrets included: never log them). */
   readonly inboundSources: readonly ResolvedInboundSource[]
+  readonly productAlerts: ResolvedProductAlerts
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -254,6 +261,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "contact_alert_window_minutes",
   "admin_alerts",
   "inbound_sources",
+  "product_alerts",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -454,6 +462,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     guestSubscriptionDays: guestSubscriptionDays(options.guest_subscription_days, options.guest_subscription_window_hours),
     adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
     inboundSources,
+    productAlerts: resolveProductAlerts(options.product_alerts),
   }
 }
 

@@ -16,6 +16,14 @@ const T_ES = 'Seguimiento: {{shipment.tracking_numbers | "consulta la página de
 
 export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<EventKey, TranslatedText>>>>> = {
   fr: {
+    "product_variant.back_in_stock:customer": {
+      title: "Retour en stock : {{product.title}}",
+      body: '{{variant.title | "Il"}} est de nouveau disponible. Commandez avant la rupture.',
+    },
+    "product_variant.price_drop:customer": {
+      title: "Baisse de prix : {{product.title}}",
+      body: "Maintenant {{price.current}} (au lieu de {{price.previous}}).",
+    },
     "order.placed:customer": {
       title: "Commande n°{{order.display_id}} confirmée",
       body: "Merci {{customer.first_name}} ! Nous avons bien reçu votre commande de {{order.total}}.",
@@ -58,6 +66,14 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
     },
   },
   de: {
+    "product_variant.back_in_stock:customer": {
+      title: "Wieder da: {{product.title}}",
+      body: '{{variant.title | "Der Artikel"}} ist wieder verfügbar. Sichern Sie sich Ihren, bevor er ausverkauft ist.',
+    },
+    "product_variant.price_drop:customer": {
+      title: "Preissenkung: {{product.title}}",
+      body: "Jetzt {{price.current}} (vorher {{price.previous}}).",
+    },
     "order.placed:customer": {
       title: "Bestellung Nr. {{order.display_id}} bestätigt",
       body: "Danke, {{customer.first_name}}! Wir haben Ihre Bestellung über {{order.total}} erhalten.",
@@ -100,6 +116,14 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
     },
   },
   es: {
+    "product_variant.back_in_stock:customer": {
+      title: "De nuevo en stock: {{product.title}}",
+      body: '{{variant.title | "Ya"}} está disponible de nuevo. Consíguelo antes de que se agote.',
+    },
+    "product_variant.price_drop:customer": {
+      title: "Bajada de precio: {{product.title}}",
+      body: "Ahora {{price.current}} (antes {{price.previous}}).",
+    },
     "order.placed:customer": {
       title: "Pedido n.º {{order.display_id}} confirmado",
       body: "¡Gracias, {{customer.first_name}}! Hemos recibido tu pedido de {{order.total}}.",

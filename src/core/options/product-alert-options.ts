@@ -1,0 +1,36 @@
+import { PluginOptionsError } from "../errors/plugin-errors"
+import { isPlainObject, positiveInteger, refuseUnknownKeys } from "./option-values"
+
+/** `product_alerts`: back-in-stock and price-drop alerts a device asks for on a product page. */
+export interface ProductAlertsOption {
+  /** Whether devices may ask for product alerts (the store routes answer 404 when off). @defaultValue true */
+  enabled?: boolean
+  /** Open alerts one device may hold; one more answers 409. @defaultValue 50 */
+  max_per_device?: number
+  /**
+   * Minutes between two checks of every watched variant's stock and price, for changes no store
+   * event reports (a price list, an import, the inventory module); a variant's own update is
+   * checked at once. @defaultValue 15
+   */
+  reconcile_minutes?: number
+}
+
+export interface ResolvedProductAlerts {
+  readonly enabled: boolean
+  readonly maxPerDevice: number
+  readonly reconcileMinutes: number
+}
+
+/** Validates `product_alerts`; errors name `product_alerts.<field>`. */
+export function resolveProductAlerts(value: unknown): ResolvedProductAlerts {
+  if (value === undefined) return { enabled: true, maxPerDevice: 50, reconcileMinutes: 15 }
+  if (!isPlainObject(value)) throw new PluginOptionsError("product_alerts", "must be an object such as { enabled: true, reconcile_minutes: 15 }")
+  refuseUnknownKeys(value, ["enabled", "max_per_device", "reconcile_minutes"], "product_alerts")
+  const enabled = value.enabled ?? true
+  if (typeof enabled !== "boolean") throw new PluginOptionsError("product_alerts.enabled", "must be true or false")
+  return {
+    enabled,
+    maxPerDevice: positiveInteger(value.max_per_device, "product_alerts.max_per_device", 50, 1_000),
+    reconcileMinutes: positiveInteger(value.reconcile_minutes, "product_alerts.reconcile_minutes", 15, 24 * 60),
+  }
+}

@@ -90,7 +90,8 @@ export default async function webPushLoader(container: MedusaContainer, options:
     { subscriberId: "medusa-plugin-web-push:batch" }
   )
   // Product alerts: a watched variant's own update is checked at once (the rest on the due-work round).
-  const productAlerts = (): PushProductAlertSenderService => container.resolve<PushProductAlertSenderService>("pushProductAlertSenderService")
+  const productAlerts = (): PushProductAlertSenderService =>
+    container.resolve<PushProductAlertSenderService>("pushProductAlertSenderService")
   eventBus.subscribe(VARIANT_UPDATED, async (data: unknown) => productAlerts().onVariantUpdated(data), {
     subscriberId: "medusa-plugin-web-push:product-alerts",
   })

@@ -40,6 +40,12 @@ export class WebPushProductAlerts1765008000000 implements MigrationInterface {
       `CREATE INDEX IF NOT EXISTS "IDX_push_variant_alert_message" ON "push_variant_alert" ("message_id", "subscription_id") WHERE "message_id" IS NOT NULL`
     )
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "audience_key" character varying`)
+    // A visitor's device (registered by asking for a product alert) has no owner.
+    await queryRunner.query(`ALTER TABLE "push_subscription" DROP CONSTRAINT IF EXISTS "CHK_push_subscription_owner"`)
+    await queryRunner.query(
+      `ALTER TABLE "push_subscription" ADD CONSTRAINT "CHK_push_subscription_owner"
+       CHECK (num_nonnulls("customer_id", "user_id", "order_id") <= 1 AND ("order_id" IS NULL) = ("guest_expires_at" IS NULL))`
+    )
     await queryRunner.query(`
       CREATE TABLE IF NOT EXISTS "push_automation_run" (
         "name" character varying NOT NULL,
@@ -50,6 +56,12 @@ export class WebPushProductAlerts1765008000000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE IF EXISTS "push_automation_run"`)
+    await queryRunner.query(`DELETE FROM "push_subscription" WHERE num_nonnulls("customer_id", "user_id", "order_id") = 0`)
+    await queryRunner.query(`ALTER TABLE "push_subscription" DROP CONSTRAINT IF EXISTS "CHK_push_subscription_owner"`)
+    await queryRunner.query(
+      `ALTER TABLE "push_subscription" ADD CONSTRAINT "CHK_push_subscription_owner"
+       CHECK (num_nonnulls("customer_id", "user_id", "order_id") = 1 AND ("order_id" IS NULL) = ("guest_expires_at" IS NULL))`
+    )
     await queryRunner.query(`ALTER TABLE "push_message" DROP COLUMN IF EXISTS "audience_key"`)
     await queryRunner.query(`DROP TABLE IF EXISTS "push_variant_alert"`)
   }

@@ -85,7 +85,11 @@ export default class PushProductAlertSenderService {
   async reconcileDue(): Promise<void> {
     const { productAlerts } = this.deps_.webPushOptions
     if (!productAlerts.enabled) return
-    const claimed: unknown[] = await this.deps_.manager.query(CLAIM_RUN, ["product_alerts", this.deps_.webPushClock.now(), productAlerts.reconcileMinutes])
+    const claimed: unknown[] = await this.deps_.manager.query(CLAIM_RUN, [
+      "product_alerts",
+      this.deps_.webPushClock.now(),
+      productAlerts.reconcileMinutes,
+    ])
     if (claimed.length === 0) return
     let after = ""
     for (;;) {
@@ -117,7 +121,12 @@ export default class PushProductAlertSenderService {
     if (!variant) return // deleted: its alerts wait for nothing and stay until the device cancels them
     const groups: AlertGroup[] = []
     if (wanted.some((a) => a.kind === "back_in_stock") && isInStock(variant)) {
-      groups.push({ kind: "back_in_stock", regionId: null, requestedAmount: null, price: { current: null, previous: null, currency: null } })
+      groups.push({
+        kind: "back_in_stock",
+        regionId: null,
+        requestedAmount: null,
+        price: { current: null, previous: null, currency: null },
+      })
     }
     const prices = new Map<string, number | null>()
     for (const alert of wanted.filter((a) => a.kind === "price_drop" && a.region_id && a.currency_code)) {

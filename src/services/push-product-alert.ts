@@ -4,7 +4,6 @@ import { isInStock, type ProductAlertKind, type VariantLike } from "../core/cata
 import { ConflictError, InvalidRequestError } from "../core/errors/api-errors"
 import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { PushSubscription } from "../models/push-subscription"
-import type { PushVariantAlert } from "../models/push-variant-alert"
 
 type Dependencies = {
   manager: EntityManager
@@ -20,6 +19,17 @@ export interface AlertRequest {
   readonly kind: ProductAlertKind
   /** The region whose price is watched (price drops). */
   readonly regionId?: string
+}
+
+/** A request checked against the store (`prepare`), ready to record for a device. */
+export interface PreparedAlert {
+  readonly kind: ProductAlertKind
+  readonly variantId: string
+  readonly productId: string
+  readonly regionId: string | null
+  readonly currency: string | null
+  /** The price today (price drops), in the currency's smallest unit. */
+  readonly amount: number | null
 }
 
 /** An open alert as the store routes answer it (never the device's endpoint or secret). */
@@ -57,6 +67,8 @@ export async function regionPrice(
     region_id: region.id,
     currency_code: region.currency_code,
     include_discount_prices: true,
+    // Medusa caches prices for a while; a price list changes them without clearing that cache.
+    ignore_cache: true,
   })
   return typeof prices.calculated_price === "number" ? prices.calculated_price : null
 }
@@ -77,31 +89,46 @@ export default class PushProductAlertService {
   }
 
   /**
-   * Records what the device asks for, or updates its open alert of that kind for the variant (a
-   * price drop then watches from today's price). A back-in-stock alert for a variant in stock, a
-   * price drop in a region without a price, or one alert past `max_per_device` answer 409.
+   * Checks what a device asks for before anything is stored: the variant exists; a back-in-stock
+   * alert is for a variant out of stock, a price drop for a region where it has a price (409
+   * otherwise), whose price today is the one watched.
    */
-  async request(device: PushSubscription, input: AlertRequest): Promise<PublicAlert> {
-    if (device.user_id) throw new ConflictError("An admin device cannot ask for product alerts", "endpoint")
+  async prepare(input: AlertRequest): Promise<PreparedAlert> {
     const variant = await this.variant(input.variantId)
-    let watched: { regionId: string | null; currency: string | null; amount: number | null } = { regionId: null, currency: null, amount: null }
+    const prepared: PreparedAlert = {
+      kind: input.kind,
+      variantId: variant.id,
+      productId: variant.product?.id ?? "",
+      regionId: null,
+      currency: null,
+      amount: null,
+    }
     if (input.kind === "back_in_stock") {
       if (isInStock(variant)) throw new ConflictError("This variant is in stock: there is nothing to wait for", "variant_id")
-    } else {
-      if (!input.regionId) throw new InvalidRequestError("region_id", "region_id is required for a price drop alert (the price is the region's)")
-      const region = await this.deps_.regionService.retrieve(input.regionId, { select: ["id", "currency_code"] }).catch(() => null)
-      if (!region) throw new InvalidRequestError("region_id", "region_id is not a region of this store")
-      const amount = await regionPrice(this.deps_.pricingService, variant.id, region)
-      if (amount === null) throw new ConflictError("This variant has no price in this region", "region_id")
-      watched = { regionId: region.id, currency: region.currency_code, amount }
+      return prepared
     }
+    if (!input.regionId)
+      throw new InvalidRequestError("region_id", "region_id is required for a price drop alert (the price is the region's)")
+    const region = await this.deps_.regionService.retrieve(input.regionId, { select: ["id", "currency_code"] }).catch(() => null)
+    if (!region) throw new InvalidRequestError("region_id", "region_id is not a region of this store")
+    const amount = await regionPrice(this.deps_.pricingService, variant.id, region)
+    if (amount === null) throw new ConflictError("This variant has no price in this region", "region_id")
+    return { ...prepared, regionId: region.id, currency: region.currency_code, amount }
+  }
+
+  /**
+   * Records a prepared alert for the device, or updates its open alert of that kind for the
+   * variant (a price drop then watches from today's price); past `max_per_device` open alerts, 409.
+   */
+  async record(device: PushSubscription, alert: PreparedAlert): Promise<PublicAlert> {
+    if (device.user_id) throw new ConflictError("An admin device cannot ask for product alerts", "endpoint")
     return this.deps_.manager.transaction(async (tx) => {
       // One device's requests are counted under a lock on its row, so two at once cannot pass the limit together.
       await tx.query(`SELECT 1 FROM "push_subscription" WHERE "id" = $1 FOR UPDATE`, [device.id])
       const [{ open }] = await tx.query(
         `SELECT count(*)::int AS open FROM "push_variant_alert" WHERE "subscription_id" = $1 AND "message_id" IS NULL
            AND NOT ("variant_id" = $2 AND "kind" = $3)`,
-        [device.id, variant.id, input.kind]
+        [device.id, alert.variantId, alert.kind]
       )
       if (open >= this.options.maxPerDevice) {
         throw new ConflictError(`This device already waits for ${open} product alerts (the most it may); cancel one first`, "variant_id")
@@ -113,7 +140,16 @@ export default class PushProductAlertService {
          DO UPDATE SET "region_id" = EXCLUDED."region_id", "currency_code" = EXCLUDED."currency_code",
                        "requested_amount" = EXCLUDED."requested_amount", "updated_at" = now()
          RETURNING ${PUBLIC_COLUMNS}`,
-        [device.id, variant.id, variant.product?.id ?? "", input.kind, watched.regionId, watched.currency, watched.amount, generateEntityId(undefined, "pushalert")]
+        [
+          device.id,
+          alert.variantId,
+          alert.productId,
+          alert.kind,
+          alert.regionId,
+          alert.currency,
+          alert.amount,
+          generateEntityId(undefined, "pushalert"),
+        ]
       )
       return rows[0]
     })

@@ -30,6 +30,20 @@ export interface DevicePreferences {
   time_zone?: string
 }
 
+/**
+ * What a device asked for of its own (product alerts, a watched cart) follows it to the device
+ * that replaces it (a renewed subscription); an alert the new device already has stays single.
+ */
+async function moveDeviceRequests(manager: EntityManager, fromId: string, toId: string): Promise<void> {
+  await manager.query(
+    `UPDATE "push_variant_alert" a SET "subscription_id" = $2 WHERE a."subscription_id" = $1
+       AND NOT (a."message_id" IS NULL AND EXISTS (SELECT 1 FROM "push_variant_alert" b WHERE b."subscription_id" = $2
+                AND b."variant_id" = a."variant_id" AND b."kind" = a."kind" AND b."message_id" IS NULL))`,
+    [fromId, toId]
+  )
+  await manager.query(`UPDATE "push_cart_watch" SET "subscription_id" = $2 WHERE "subscription_id" = $1`, [fromId, toId])
+}
+
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
 
 /** Who a broadcast reaches: now, or when each reader's delivery window opens. */
@@ -72,14 +86,20 @@ export default class PushSubscriptionService extends TransactionBaseService {
    * cart_id is known to whoever reads the order lookup, who must not push the real guest's
    * devices out. An admin who was removed registers nothing.
    */
-  async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
+  async upsert(
+    input: SubscriptionInput,
+    owner: SubscriptionOwner,
+    userAgent: string | null,
+    /** The device this one replaces (a renewal): it goes next, so it is not counted. */
+    replacingId: string | null = null
+  ): Promise<PushSubscription | null> {
     return this.atomicPhase_(async (manager) => {
       if ("user_id" in owner && !(await this.withTransaction(manager).isActiveAdmin(owner.user_id))) {
         throw new UnauthorizedError("This admin account was removed; it cannot register devices")
       }
       if ("order_id" in owner) await this.withTransaction(manager).assertGuestRoom(owner.order_id, input.endpoint)
       const saved = await this.withTransaction(manager).upsertOne(input, owner, userAgent)
-      if (saved) await this.withTransaction(manager).keepNewest(owner, saved.id)
+      if (saved) await this.withTransaction(manager).keepNewest(owner, saved.id, replacingId)
       return saved
     })
   }
@@ -100,15 +120,17 @@ export default class PushSubscriptionService extends TransactionBaseService {
    * Removes the owner's devices beyond `max_devices_per_owner`, never the one just saved. Guest
    * devices count per order, so they never evict a customer's own devices.
    */
-  private async keepNewest(owner: SubscriptionOwner, savedId: string): Promise<void> {
+  private async keepNewest(owner: SubscriptionOwner, savedId: string, replacingId: string | null): Promise<void> {
     const max = this.options.maxDevicesPerOwner
-    const [column, value] = ownerKey(owner)
+    const key = ownerKey(owner)
+    if (!key) return // a visitor's devices have no owner to count them by (the subscribe rate limit bounds them)
+    const [column, value] = key
     await this.activeManager_.query(
       `DELETE FROM "push_subscription" WHERE "id" IN (
-         SELECT "id" FROM "push_subscription" WHERE "${column}" = $1
+         SELECT "id" FROM "push_subscription" WHERE "${column}" = $1 AND "id" IS DISTINCT FROM $4
          ORDER BY ("id" = $2) DESC, "updated_at" DESC, "created_at" DESC, "id" DESC
          OFFSET $3)`,
-      [value, savedId, max]
+      [value, savedId, max, replacingId]
     )
   }
 
@@ -134,7 +156,9 @@ export default class PushSubscriptionService extends TransactionBaseService {
          "consecutive_failures" = 0, "first_failure_at" = NULL, "updated_at" = now()
        WHERE s."auth" = EXCLUDED."auth"
           OR (s."customer_id" IS NOT DISTINCT FROM EXCLUDED."customer_id" AND s."user_id" IS NOT DISTINCT FROM EXCLUDED."user_id"
-              AND s."order_id" IS NOT DISTINCT FROM EXCLUDED."order_id")
+              AND s."order_id" IS NOT DISTINCT FROM EXCLUDED."order_id"
+              -- Visitors' devices have no owner in common: only the auth secret proves one.
+              AND COALESCE(EXCLUDED."customer_id", EXCLUDED."user_id", EXCLUDED."order_id") IS NOT NULL)
        RETURNING *`,
       [
         generateEntityId(undefined, "pushsub"),
@@ -178,14 +202,18 @@ export default class PushSubscriptionService extends TransactionBaseService {
     }
     return this.atomicPhase_(async (manager) => {
       const tx = this.withTransaction(manager)
-      await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
       const saved = await tx.upsert(
         { ...input, categories: input.categories ?? previous.categories, locale: input.locale ?? previous.locale ?? undefined },
         ownerOf(previous),
-        userAgent ?? previous.user_agent
+        userAgent ?? previous.user_agent,
+        previous.id
       )
-      // Thrown inside the transaction, so the old device's deletion is rolled back.
+      // Thrown inside the transaction, so nothing is changed.
       if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
+      if (saved.id !== previous.id) {
+        await moveDeviceRequests(manager, previous.id, saved.id)
+        await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
+      }
       return saved
     })
   }
@@ -227,7 +255,9 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /** Removes an owner's device by id; returns whether one was removed. */
   async removeOwned(id: string, owner: SubscriptionOwner): Promise<boolean> {
-    const [column, value] = ownerKey(owner)
+    const key = ownerKey(owner)
+    if (!key) return false
+    const [column, value] = key
     const [, count] = await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "id" = $1 AND "${column}" = $2`, [id, value])
     return count > 0
   }

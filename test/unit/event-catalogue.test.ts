@@ -22,8 +22,17 @@ test("catalogue has the expected event x audience pairs", () => {
     "customer:order.placed",
     "customer:order.refund_created",
     "customer:order.shipment_created",
+    "customer:product_variant.back_in_stock",
+    "customer:product_variant.price_drop",
     "customer:swap.shipment_created",
   ])
+})
+
+test("product alerts are sent by the plugin itself, never subscribed as store events", () => {
+  const names = eventNames(buildEventRules(undefined))
+  assert.ok(names.includes("order.placed"))
+  assert.ok(!names.includes("product_variant.back_in_stock"))
+  assert.ok(!names.includes("product_variant.price_drop"))
 })
 
 test("catalogue entries are sane", () => {
@@ -37,7 +46,8 @@ test("catalogue entries are sane", () => {
       assert.ok(e.template.url.startsWith("/a/"), where)
       assert.equal(e.category, e.event, `${where}: admins opt into events by name`)
     } else {
-      assert.equal(e.category, "order_updates", where)
+      // A product alert is asked for per variant: its category only lets a store hold or cap it.
+      assert.equal(e.category, e.loads === "product_alert" ? "product_alerts" : "order_updates", where)
       assert.equal(e.template.urgency, "normal", where)
     }
   }

@@ -5,6 +5,7 @@ import assert from "node:assert/strict"
 import { EVENT_CATALOGUE } from "../../src/core/catalogue/default-events"
 import { type CatalogueEntry, type ResourceKind } from "../../src/core/catalogue/event-types"
 import { formatMoney } from "../../src/core/templates/money"
+import { productAlertContext } from "../../src/core/catalogue/product-alerts"
 import { renderNotification } from "../../src/core/templates/notification-builder"
 import {
   contactMessageContext,
@@ -268,6 +269,9 @@ const sparsest: Scenario = {
   message: { id: "cmsg_2", name: "", email: "x@teststore.dev", subject: null, message: "Hi" },
 }
 
+/** A variant of a single-variant product without a thumbnail ("Default" is not shown). */
+const SPARSE_VARIANT = { id: "variant_1", title: "Default", product: { id: "prod_1", title: "Beanie", handle: "beanie", thumbnail: null } }
+
 /** An inbound alert with only what every provider gives: the text. */
 const SPARSE_ALERT = { id: "pia_1", source: "chat", title: null, name: null, text: "Hi", url: null, kind: null }
 
@@ -289,6 +293,8 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
       return { ...base, ...contactMessageContext(s.message) }
     case "inbound_alert":
       return { ...base, ...inboundAlertContext(SPARSE_ALERT) }
+    case "product_alert":
+      return { ...base, ...productAlertContext(SPARSE_VARIANT, { current: 3900, previous: 4200, currency: "eur" }) }
     case "none":
       return base
   }

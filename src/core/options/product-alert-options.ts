@@ -24,7 +24,8 @@ export interface ResolvedProductAlerts {
 /** Validates `product_alerts`; errors name `product_alerts.<field>`. */
 export function resolveProductAlerts(value: unknown): ResolvedProductAlerts {
   if (value === undefined) return { enabled: true, maxPerDevice: 50, reconcileMinutes: 15 }
-  if (!isPlainObject(value)) throw new PluginOptionsError("product_alerts", "must be an object such as { enabled: true, reconcile_minutes: 15 }")
+  if (!isPlainObject(value))
+    throw new PluginOptionsError("product_alerts", "must be an object such as { enabled: true, reconcile_minutes: 15 }")
   refuseUnknownKeys(value, ["enabled", "max_per_device", "reconcile_minutes"], "product_alerts")
   const enabled = value.enabled ?? true
   if (typeof enabled !== "boolean") throw new PluginOptionsError("product_alerts.enabled", "must be true or false")

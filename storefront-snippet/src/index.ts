@@ -10,6 +10,7 @@ import { requestPermission } from "./browser/permission"
 import { existingSubscription, subscribeWithKey } from "./browser/push-subscription"
 import { waitUntilActive } from "./browser/service-worker"
 import { isBrave, missingPushFeature, needsHomeScreen } from "./browser/support"
+import { productAlertCalls } from "./product-alerts"
 
 export { needsHomeScreen }
 
@@ -115,6 +116,30 @@ export interface WebPushClient {
   status(): Promise<PushStatus>
   /** Changes what this device receives, its language or its time zone (no prompt; it must be subscribed). */
   setPreferences(preferences: DevicePreferences): Promise<void>
+  /**
+   * "Notify me when it's back": asks for permission if need be (call it from a click handler) and
+   * for one push when the variant can be bought again. The store answers 409 for a variant in stock.
+   */
+  notifyWhenInStock(variantId: string): Promise<ProductAlert>
+  /** One push when the variant's price in the region (the storefront's) falls below today's. */
+  notifyOnPriceDrop(variantId: string, regionId: string): Promise<ProductAlert>
+  /** The alerts this device waits for (none when it is not subscribed; no prompt). */
+  productAlerts(): Promise<ProductAlert[]>
+  /** Cancels one; false when this device is not subscribed. */
+  cancelProductAlert(id: string): Promise<boolean>
+}
+
+/** A product alert this device waits for (`notifyWhenInStock`, `notifyOnPriceDrop`). */
+export interface ProductAlert {
+  id: string
+  kind: "back_in_stock" | "price_drop"
+  variant_id: string
+  product_id: string
+  region_id: string | null
+  currency_code: string | null
+  /** The price when the device asked (price drops), in the currency's smallest unit. */
+  requested_amount: number | null
+  created_at: string
 }
 
 export interface DevicePreferences {
@@ -218,7 +243,8 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     return new WebPushClientError("network", "The browser could not reach its push service", { cause })
   }
 
-  async function subscribe(opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+  /** Permission (prompting if need be), the service worker and the browser's subscription with the store's key. */
+  async function browserSubscription(): Promise<PushSubscription> {
     if (needsHomeScreen()) {
       throw new WebPushClientError("needs_home_screen", "Add this site to the Home Screen and open it from there to get notifications")
     }
@@ -235,13 +261,16 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     const granted = await answer
     if (granted === "denied") throw new WebPushClientError("denied", "Notifications are blocked for this site")
     if (granted !== "granted") throw new WebPushClientError("dismissed", "The permission prompt was closed")
-    let subscription: PushSubscription
     try {
-      subscription = await subscribeWithKey(await reg, await key, { retire, refused })
+      return await subscribeWithKey(await reg, await key, { retire, refused })
     } catch (cause) {
       if (cause instanceof WebPushClientError) throw cause
       throw new WebPushClientError("unsupported", "The service worker could not be registered", { cause })
     }
+  }
+
+  async function subscribe(opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+    const subscription = await browserSubscription()
     const json = subscription.toJSON()
     const body = {
       subscription: json,
@@ -298,5 +327,29 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     })
   }
 
-  return { isSupported, permission, subscribe, unsubscribe, status, setPreferences }
+  const alerts = productAlertCalls({
+    call,
+    async browserSubscription() {
+      const json = (await browserSubscription()).toJSON()
+      await rememberProof(json).catch(() => undefined)
+      return { subscription: json, locale: languageTag(), timeZone: timeZone() }
+    },
+    async existing() {
+      const subscription = isSupported() ? await existingSubscription(scope) : null
+      return subscription ? subscription.toJSON() : null
+    },
+  })
+
+  return {
+    isSupported,
+    permission,
+    subscribe,
+    unsubscribe,
+    status,
+    setPreferences,
+    notifyWhenInStock: async (variantId) => (await alerts.notifyWhenInStock(variantId)) as ProductAlert,
+    notifyOnPriceDrop: async (variantId, regionId) => (await alerts.notifyOnPriceDrop(variantId, regionId)) as ProductAlert,
+    productAlerts: async () => (await alerts.productAlerts()) as ProductAlert[],
+    cancelProductAlert: (id) => alerts.cancelProductAlert(id),
+  }
 }

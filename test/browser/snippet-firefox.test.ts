@@ -20,7 +20,7 @@ import type { EntityManager } from "typeorm"
 import webpush from "web-push"
 import { startAutopushServer, type AutopushServer } from "./support/autopush-server"
 import { browserAvailability } from "./support/browser-availability"
-import { FIREFOX_PATH, launchFirefox, type FirefoxSession } from "./support/firefox"
+import { clickAlertWindow, FIREFOX_PATH, launchFirefox, type FirefoxSession } from "./support/firefox"
 import { closeNotifications, readNotifications, type ShownNotification } from "./support/notifications"
 import { startStorefrontServer, type StorefrontServer } from "./support/storefront-server"
 import { CERT_DIR, startTestStore, type TestStore } from "../support/environment"
@@ -190,23 +190,7 @@ describe(
 
     it("opens the order page on click and the store records the click against the delivery", async () => {
       const shipped = await shownNotification("shipped")
-      // The alert window of a replaced notification (same tag) may still be loading: wait for its title.
-      const clicked = await firefox.evaluateInChrome<string>(`
-      const wanted = ${JSON.stringify(shipped.title)}
-      let titles = []
-      for (const deadline = Date.now() + 10000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-        titles = []
-        for (const alert of Services.wm.getEnumerator('alert:alert')) {
-          const label = alert.document.getElementById('alertTitleLabel')
-          const title = label?.value || label?.textContent || ''
-          titles.push(title)
-          if (title === wanted) {
-            alert.document.getElementById('alertBox').click()
-            return 'clicked'
-          }
-        }
-      }
-      return 'no alert window titled ' + wanted + ', only: ' + JSON.stringify(titles)`)
+      const clicked = await clickAlertWindow(firefox, shipped.title)
       assert.equal(clicked, "clicked")
       const url = `${storefront.origin}/order/confirmed/${customerOrder.id}`
       await page.waitForFunction((u: string) => location.href === u, { timeout: 10_000 }, url)

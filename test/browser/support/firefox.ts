@@ -182,3 +182,27 @@ export async function launchFirefox(options: { pushServerUrl: string }): Promise
     throw error
   }
 }
+
+/**
+ * Clicks the alert window Firefox shows for the notification titled `title`, as a person would;
+ * answers "clicked", or what it found instead. A replaced notification's window (same tag) may
+ * still be loading, so it looks for up to 10 s.
+ */
+export function clickAlertWindow(firefox: FirefoxSession, title: string): Promise<string> {
+  return firefox.evaluateInChrome<string>(`
+    const wanted = ${JSON.stringify(title)}
+    let titles = []
+    for (const deadline = Date.now() + 10000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      titles = []
+      for (const alert of Services.wm.getEnumerator('alert:alert')) {
+        const label = alert.document.getElementById('alertTitleLabel')
+        const title = label?.value || label?.textContent || ''
+        titles.push(title)
+        if (title === wanted) {
+          alert.document.getElementById('alertBox').click()
+          return 'clicked'
+        }
+      }
+    }
+    return 'no alert window titled ' + wanted + ', only: ' + JSON.stringify(titles)`)
+}

@@ -2,7 +2,8 @@
  * Serves the plain example page and the built snippet on http://localhost:<port> (a secure
  * context), with the example's backend URL pointed at the backend under test, plus a stand-in
  * for the storefront's order confirmation page (`/order/confirmed/<id>`, where the plugin's
- * notifications point) for notification clicks to open.
+ * notifications point) and product pages (`/products/<handle>`, where product alerts point) for
+ * notification clicks to open. `/product` is the example product page.
  */
 import { once } from "node:events"
 import { readFileSync } from "node:fs"
@@ -15,6 +16,7 @@ export const SNIPPET_DIR = resolve(__dirname, "..", "..", "..", "storefront-snip
 export const EXAMPLE_BACKEND_URL = "http://localhost:9000"
 
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html" }
+const PAGES = ["/", "/product"]
 
 export interface StorefrontServer {
   origin: string
@@ -31,6 +33,7 @@ export async function startStorefrontServer(options: StorefrontServerOptions): P
   const value = <T>(v: T | (() => T)): T => (typeof v === "function" ? (v as () => T)() : v)
   const files: Record<string, string> = {
     "/": join(SNIPPET_DIR, "examples", "plain", "index.html"),
+    "/product": join(SNIPPET_DIR, "examples", "plain", "product.html"),
     "/medusa-web-push.js": join(SNIPPET_DIR, "dist", "medusa-web-push.js"),
     "/index.mjs": join(SNIPPET_DIR, "dist", "index.mjs"),
     "/push-sw.js": join(SNIPPET_DIR, "dist", "push-sw.js"),
@@ -42,15 +45,21 @@ export async function startStorefrontServer(options: StorefrontServerOptions): P
       res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>Order ${order[1]}</title><h1>Order ${order[1]}</h1>`)
       return
     }
+    // Where a product alert leads (`/products/<handle>`).
+    const product = /^\/products\/([\w-]+)$/.exec(path)
+    if (product) {
+      res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>Product ${product[1]}</title><h1>${product[1]}</h1>`)
+      return
+    }
     const file = files[path]
     if (!file) return void res.writeHead(404).end("not found")
     let body = readFileSync(file, "utf8")
-    if (path === "/") {
+    if (PAGES.includes(path)) {
       body = body.replace(EXAMPLE_BACKEND_URL, value(options.backendUrl))
       const key = value(options.publishableApiKey)
       if (key) body = body.replace("publishableApiKey: ''", `publishableApiKey: '${key}'`)
     }
-    const type = TYPES[path === "/" ? ".html" : path.slice(path.lastIndexOf("."))] ?? "text/plain"
+    const type = TYPES[PAGES.includes(path) ? ".html" : path.slice(path.lastIndexOf("."))] ?? "text/plain"
     res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": "no-store" }).end(body)
   })
   server.listen(0, "127.0.0.1")

@@ -1,0 +1,111 @@
+/**
+ * "Notify me" on a product page, in a real Firefox ESR against the real Medusa app (issue 15): a
+ * visitor, never signed in, taps the example product page's button; the helper subscribes the
+ * browser and asks the store, which registers a visitor's device. A restock through the admin API
+ * makes the plugin send the push; Firefox decrypts it and push-sw.js shows it; a click opens the
+ * product page and is recorded against the delivery.
+ */
+import assert from "node:assert/strict"
+import { after, before, describe, it } from "node:test"
+import type { Page } from "puppeteer-core"
+import type { EntityManager } from "typeorm"
+import { startAutopushServer, type AutopushServer } from "./support/autopush-server"
+import { browserAvailability } from "./support/browser-availability"
+import { clickAlertWindow, FIREFOX_PATH, launchFirefox, type FirefoxSession } from "./support/firefox"
+import { readNotifications, type ShownNotification } from "./support/notifications"
+import { startStorefrontServer, type StorefrontServer } from "./support/storefront-server"
+import { CERT_DIR, startTestStore, type TestStore } from "../support/environment"
+import { eventually } from "../support/eventually"
+import { ensureTestCertificates } from "../support/tls"
+
+const availability = browserAvailability("Firefox ESR", FIREFOX_PATH, "firefox-esr")
+
+describe("notify me on a product page, in Firefox ESR", { skip: availability.run ? false : availability.skip, timeout: 180_000 }, () => {
+  let push: AutopushServer
+  let storefront: StorefrontServer
+  let store: TestStore
+  let db: EntityManager
+  let firefox: FirefoxSession
+  let page: Page
+  let productId: string
+  let variantId: string
+
+  before(async () => {
+    const { buildSnippet } = await import("../../storefront-snippet/scripts/build.mjs")
+    buildSnippet()
+    push = await startAutopushServer(ensureTestCertificates(CERT_DIR))
+    let backendUrl = ""
+    storefront = await startStorefrontServer({ backendUrl: () => backendUrl })
+    store = await startTestStore("browser-product-alerts", {
+      storeCors: storefront.origin,
+      pluginOptions: { storefront_url: storefront.origin },
+    })
+    backendUrl = store.app.baseUrl
+    db = store.app.container.resolve<EntityManager>("manager")
+    const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
+      200,
+      "POST",
+      "/admin/products",
+      {
+        apiToken: store.admin.apiToken,
+        body: {
+          title: "Wool Beanie",
+          handle: "wool-beanie",
+          status: "published",
+          options: [{ title: "Colour" }],
+          variants: [
+            { title: "Red", prices: [{ currency_code: "eur", amount: 2500 }], options: [{ value: "Red" }], inventory_quantity: 0 },
+          ],
+        },
+      }
+    )
+    productId = product.id
+    variantId = product.variants[0].id
+    firefox = await launchFirefox({ pushServerUrl: push.wsUrl })
+    page = await firefox.browser.newPage()
+  })
+
+  after(async () => {
+    await firefox?.close()
+    await Promise.all([push?.close(), storefront?.close()])
+    await store?.stop()
+  })
+
+  it("a visitor's tap on the button registers the browser and its alert at the store", async () => {
+    await page.goto(`${storefront.origin}/product?variant_id=${variantId}&region_id=${store.catalog.regionId}`)
+    assert.equal(push.channels.size, 0, "nothing is subscribed on page load")
+    await page.click("#notify-stock")
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "We'll tell you when it's back.", {
+      timeout: 20_000,
+    })
+    const [device] = await db.query(`SELECT "id", "endpoint", "customer_id", "order_id", "user_id" FROM "push_subscription"`)
+    assert.deepEqual([device.customer_id, device.order_id, device.user_id], [null, null, null], "a visitor's device has no owner")
+    assert.ok(
+      [...push.channels.values()].some((c) => c.endpoint === device.endpoint),
+      "the saved endpoint is the one Firefox registered"
+    )
+    const alerts = await db.query(`SELECT "kind", "variant_id" FROM "push_variant_alert" WHERE "subscription_id" = $1`, [device.id])
+    assert.deepEqual(alerts, [{ kind: "back_in_stock", variant_id: variantId }])
+    await page.waitForFunction(() => document.querySelector("#alerts li")?.textContent?.startsWith("Waiting for back in stock"))
+  })
+
+  it("a restock through the admin API shows the push, and its click opens the product", async () => {
+    await store.http.expect(200, "POST", `/admin/products/${productId}/variants/${variantId}`, {
+      apiToken: store.admin.apiToken,
+      body: { inventory_quantity: 3 },
+    })
+    const shown = await eventually<ShownNotification>("the back-in-stock notification", async () =>
+      (await readNotifications(page)).find((n) => n.title === "Back in stock: Wool Beanie")
+    )
+    const productUrl = `${storefront.origin}/products/wool-beanie`
+    assert.equal(shown.data?.url, productUrl)
+    assert.equal(await clickAlertWindow(firefox, shown.title), "clicked")
+    await page.waitForFunction((u: string) => location.href === u, { timeout: 10_000 }, productUrl)
+    await eventually("the click at the store", async () => {
+      const [row] = await db.query(`SELECT "clicked_at" FROM "push_delivery" WHERE "id" = $1`, [shown.data?.delivery_id])
+      return row?.clicked_at ?? undefined
+    })
+    const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM "push_variant_alert" WHERE "message_id" IS NULL`)
+    assert.equal(open, 0, "the alert is used up")
+  })
+})

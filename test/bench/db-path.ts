@@ -15,6 +15,27 @@ interface Broadcaster {
 
 interface Db {
   query(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>
+}
+
+interface Transactional<S> {
+  withTransaction(tx: Db): S
+}
+interface ProductService extends Transactional<ProductService> {
+  create(data: object): Promise<{ id: string; options: Array<{ id: string }> }>
+}
+interface VariantService extends Transactional<VariantService> {
+  create(productId: string, data: object): Promise<{ id: string }>
+  update(id: string, data: object): Promise<unknown>
+}
+
+/** Waits for a message to be done; its row. */
+async function untilDone(db: Db, where: string, params: unknown[]): Promise<Record<string, unknown>> {
+  for (;;) {
+    const [row] = await db.query(`SELECT * FROM "push_message" WHERE ${where}`, params)
+    if (row?.status === "done") return row
+    await new Promise((r) => setTimeout(r, 200))
+  }
 }
 
 async function seed(db: Db, devices: BenchDevice[]): Promise<void> {
@@ -79,12 +100,7 @@ export async function runDbPath(
           `bench-${Date.now()}`
         )
       if (!message) throw new Error("broadcast was not recorded")
-      let row: Record<string, unknown> | undefined
-      for (;;) {
-        ;[row] = await db.query(`SELECT * FROM "push_message" WHERE "id" = $1`, [message.id])
-        if (row?.status === "done") break
-        await new Promise((r) => setTimeout(r, 200))
-      }
+      const row = await untilDone(db, `"id" = $1`, [message.id])
       const seconds = (Date.now() - started) / 1000
       clearInterval(sampler)
       const [{ deliveries }] = await db.query(`SELECT count(*)::int AS deliveries FROM "push_delivery" WHERE "message_id" = $1`, [
@@ -102,6 +118,7 @@ export async function runDbPath(
         `    at the peak: heap used ${mb(peakParts.heapUsed)} of ${mb(peakParts.heapTotal)}, external ${mb(peakParts.external)}; ` +
           `heap used before ${mb(heapBefore.heapUsed)}, after (GC) ${mb(after.heapUsed)}`
       )
+      await restock(app.container, db, devices.length, devices.length / seconds, out)
     } finally {
       await app.stop()
     }
@@ -109,4 +126,47 @@ export async function runDbPath(
     await dropDatabase(server.url, name).catch(() => undefined)
     await server.stop()
   }
+}
+
+/**
+ * (d) A restock with every device watching the variant: the admin's stock update (Medusa's
+ * `product-variant.updated`), the alerts used up, one message through the batched engine, as a
+ * broadcast. Compared with the broadcast's figure of the same run.
+ */
+async function restock(
+  container: { resolve<T>(name: string): T },
+  db: Db,
+  watchers: number,
+  broadcastRate: number,
+  out: (line: string) => void
+): Promise<void> {
+  const products = container.resolve<ProductService>("productService")
+  const variants = container.resolve<VariantService>("productVariantService")
+  const product = await db.transaction((tx) =>
+    products.withTransaction(tx).create({ title: "Bench Beanie", options: [{ title: "Colour" }] })
+  )
+  const variant = await db.transaction((tx) =>
+    variants.withTransaction(tx).create(product.id, {
+      title: "Red",
+      inventory_quantity: 0,
+      manage_inventory: true,
+      prices: [{ currency_code: "usd", amount: 2500 }],
+      options: [{ option_id: product.options[0].id, value: "Red" }],
+    })
+  )
+  await db.query(
+    `INSERT INTO "push_variant_alert" ("id", "subscription_id", "variant_id", "product_id", "kind")
+     SELECT 'pushalert_bench' || n, 'pushsub_bench' || lpad(n::text, 7, '0'), $1, $2, 'back_in_stock' FROM generate_series(0, $3 - 1) AS n`,
+    [variant.id, product.id, watchers]
+  )
+  const started = Date.now()
+  await db.transaction((tx) => variants.withTransaction(tx).update(variant.id, { inventory_quantity: 5 }))
+  const row = await untilDone(db, `"event_name" = 'product_variant.back_in_stock' AND "resource_id" = $1`, [variant.id])
+  const seconds = (Date.now() - started) / 1000
+  const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM "push_variant_alert" WHERE "message_id" IS NULL`)
+  const rate = watchers / seconds
+  out(
+    `(d) restock of a variant ${watchers} devices watch: ${row.delivered_count} delivered, ${open} alerts left open, ` +
+      `${seconds.toFixed(1)} s from the stock update -> ${rate.toFixed(0)} msg/s (${((rate / broadcastRate) * 100).toFixed(0)}% of the broadcast's)`
+  )
 }

@@ -21,6 +21,7 @@ export const AUDIENCE_LABEL: Record<string, string> = {
   admin: "Admins",
   broadcast: "Broadcast",
   test: "Test",
+  watchers: "Product alert",
 }
 
 /** `1 device` / `3 devices`. */

@@ -59,7 +59,7 @@ export interface Device {
   expiration_time: string | null
 }
 
-export type MessageAudience = "customer" | "admin" | "broadcast" | "test"
+export type MessageAudience = "customer" | "admin" | "broadcast" | "test" | "watchers"
 
 /** RFC 8030 Urgency. */
 export type Urgency = "very-low" | "low" | "normal" | "high"
@@ -230,4 +230,11 @@ export interface InboundSource {
   /** When it last sent an alert (tests not counted); null: never. */
   last_received_at: string | null
   received_count: number
+}
+
+/** `GET /admin/push/product-alerts`: open alerts per variant of a product. */
+export interface VariantAlertCounts {
+  variant_id: string
+  back_in_stock: number
+  price_drop: number
 }

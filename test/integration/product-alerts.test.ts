@@ -206,6 +206,32 @@ describe("product alerts: back in stock and price drops", () => {
     assert.equal(store.push.messagesFor(watcher.id).length, 1)
   })
 
+  it("a deleted variant's open alerts go at its next check", async () => {
+    const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
+      200,
+      "POST",
+      "/admin/products",
+      {
+        ...admin(),
+        body: {
+          title: "Discontinued Scarf",
+          status: "published",
+          options: [{ title: "Size" }],
+          variants: [
+            { title: "One size", prices: [{ currency_code: "eur", amount: 1500 }], options: [{ value: "One" }], inventory_quantity: 0 },
+          ],
+        },
+      }
+    )
+    const gone = product.variants[0].id
+    const device = store.push.createDevice("scarf-watcher")
+    assert.equal((await ask({ subscription: device.subscription, variant_id: gone, kind: "back_in_stock" })).status, 201)
+    await store.http.expect(200, "DELETE", `/admin/products/${product.id}/variants/${gone}`, admin())
+    await sender().check(gone, { stock: true, prices: true })
+    assert.equal(await count(`"push_variant_alert" WHERE "variant_id" = $1`, [gone]), 0)
+    assert.equal(store.push.messagesFor(device.id).length, 0)
+  })
+
   it("a renewed subscription keeps its alerts; a visitor's device gets no broadcast", async () => {
     await updateVariant(soldOut, { inventory_quantity: 0 })
     const old = store.push.createDevice("renewing")

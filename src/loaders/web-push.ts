@@ -10,6 +10,8 @@ import { RetryPoller } from "../delivery/retry-poller"
 import { BATCH_EVENT } from "../services/push-dispatcher"
 import type PushDispatcherService from "../services/push-dispatcher"
 import type PushNotificationService from "../services/push-notification"
+import { ATTRIBUTION_EVENT } from "../services/push-attribution"
+import type PushAttributionService from "../services/push-attribution"
 
 /** What the loader registers beside the services (awilix values, one per process). */
 export interface EngineRegistrations {
@@ -84,6 +86,14 @@ export default async function webPushLoader(container: MedusaContainer, options:
       if (typeof batchId === "string") await container.resolve<PushDispatcherService>("pushDispatcherService").processBatch(batchId)
     },
     { subscriberId: "medusa-plugin-web-push:batch" }
+  )
+  // Revenue attribution: its own subscription, apart from (and whatever becomes of) the catalogue's order.placed rules.
+  eventBus.subscribe(
+    ATTRIBUTION_EVENT,
+    async (data: unknown) => {
+      await container.resolve<PushAttributionService>("pushAttributionService").handleOrderPlaced(data)
+    },
+    { subscriberId: "medusa-plugin-web-push:attribution" }
   )
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
   values.webPushRetryPoller.start(() => dispatcher().processDue())

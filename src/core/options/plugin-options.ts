@@ -13,9 +13,10 @@ import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "../rate-limits/rate-limit"
 import { positiveInteger } from "./option-values"
+import { attributionWindowHours, type AttributionOptions } from "./attribution-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
-export interface WebPushPluginOptions extends PreferenceOptions {
+export interface WebPushPluginOptions extends PreferenceOptions, AttributionOptions {
   /** VAPID public key, base64url (a 65-byte P-256 point). `npx medusa-plugin-web-push vapid` makes a pair. */
   vapid_public_key: string
   /** VAPID private key, base64url (32 bytes). Keep it in an environment variable, never in the repository. */
@@ -214,6 +215,8 @@ export interface ResolvedOptions {
   readonly adminAlerts: ResolvedAdminAlerts
   /** `inbound_sources`, validated (secrets included: never log them). */
   readonly inboundSources: readonly ResolvedInboundSource[]
+  /** `attribution_window_hours`: 0 when attribution is off. */
+  readonly attributionWindowHours: number
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -254,6 +257,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "contact_alert_window_minutes",
   "admin_alerts",
   "inbound_sources",
+  "attribution_window_hours",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -454,6 +458,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     guestSubscriptionDays: guestSubscriptionDays(options.guest_subscription_days, options.guest_subscription_window_hours),
     adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
     inboundSources,
+    attributionWindowHours: attributionWindowHours(options.attribution_window_hours),
   }
 }
 

@@ -22,9 +22,9 @@ export const ATTRIBUTION_EVENT = "order.placed"
  * by every guest order with the same e-mail, owns no device (a device's customer is a signed-in one).
  */
 const CREDITED_DEVICES = `
-  SELECT s."id" FROM "push_subscription" s WHERE $2::text IS NOT NULL AND s."customer_id" = $2
+  SELECT s."id" FROM "push_subscription" s WHERE $2::text IS NOT NULL AND s."customer_id" = $2::text
   UNION
-  SELECT w."subscription_id" FROM "push_cart_watch" w WHERE $3::text IS NOT NULL AND w."cart_id" = $3 AND w."subscription_id" IS NOT NULL`
+  SELECT w."subscription_id" FROM "push_cart_watch" w WHERE $3::text IS NOT NULL AND w."cart_id" = $3::text AND w."subscription_id" IS NOT NULL`
 
 /**
  * Revenue attribution: an order placed within `attribution_window_hours` after a click on a
@@ -56,7 +56,7 @@ export default class PushAttributionService {
     const rows: PushAttribution[] = await manager.query(
       `INSERT INTO "push_attribution"
          ("id", "order_id", "message_id", "delivery_id", "subscription_id", "customer_id", "clicked_at", "attributed_at", "total", "currency_code")
-       SELECT $4, $1, d."message_id", d."id", d."subscription_id", $2, d."clicked_at", $5, $7, $8
+       SELECT $4, $1, d."message_id", d."id", d."subscription_id", $2::text, d."clicked_at", $5::timestamptz, $7, $8
        FROM "push_delivery" d
        WHERE d."subscription_id" IN (${CREDITED_DEVICES})
          AND d."clicked_at" IS NOT NULL

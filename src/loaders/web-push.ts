@@ -14,6 +14,8 @@ import type PushProductAlertSenderService from "../services/push-product-alert-s
 
 /** Medusa's event when a variant changes (`{ id, product_id, fields }`): stock and prices among them. */
 const VARIANT_UPDATED = "product-variant.updated"
+import { ATTRIBUTION_EVENT } from "../services/push-attribution"
+import type PushAttributionService from "../services/push-attribution"
 
 /** What the loader registers beside the services (awilix values, one per process). */
 export interface EngineRegistrations {
@@ -95,6 +97,14 @@ export default async function webPushLoader(container: MedusaContainer, options:
   eventBus.subscribe(VARIANT_UPDATED, async (data: unknown) => productAlerts().onVariantUpdated(data), {
     subscriberId: "medusa-plugin-web-push:product-alerts",
   })
+  // Revenue attribution: its own subscription, apart from (and whatever becomes of) the catalogue's order.placed rules.
+  eventBus.subscribe(
+    ATTRIBUTION_EVENT,
+    async (data: unknown) => {
+      await container.resolve<PushAttributionService>("pushAttributionService").handleOrderPlaced(data)
+    },
+    { subscriberId: "medusa-plugin-web-push:attribution" }
+  )
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
   values.webPushRetryPoller.start(async () => {
     await dispatcher().processDue()

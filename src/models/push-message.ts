@@ -94,6 +94,10 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "integer", default: 0 })
   failed_count: number
 
+  /** Deliveries clicked (the first click of each), kept as clicks are recorded. */
+  @Column({ type: "integer", default: 0 })
+  clicked_count: number
+
   /** Until when the instance fanning the message out holds it; past it, the poller resumes the fan-out. */
   @Column({ type: "timestamptz", nullable: true })
   fanout_until: Date | null

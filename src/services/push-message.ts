@@ -7,6 +7,8 @@ import type { PushDelivery } from "../models/push-delivery"
 import type { PushMessage } from "../models/push-message"
 import type { EngineClock } from "../core/delivery/clock"
 import type { ResolvedOptions } from "../core/options/plugin-options"
+import type { Money } from "../core/attribution/figures"
+import { MESSAGE_ATTRIBUTION_COLUMNS, MESSAGE_ATTRIBUTION_JOIN, withClickRate } from "../delivery/attribution-sql"
 
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }
 
@@ -46,15 +48,23 @@ export interface NewMessage {
 
 /**
  * A message as the admin routes answer it: its deliveries waiting for the reader's delivery window
- * (`scheduled`) and the earliest of their openings (null when none waits).
+ * (`scheduled`) and the earliest of their openings (null when none waits); its click rate (clicks
+ * per delivered, null before any delivery), the orders credited to it and their revenue per currency.
  */
-export type MessageView = PushMessage & { held_count: number; next_window_opens_at: Date | null }
+export type MessageView = PushMessage & {
+  held_count: number
+  next_window_opens_at: Date | null
+  click_rate: number | null
+  orders: number
+  revenue: Money[]
+}
 
-/** The held-deliveries columns of `MessageView`, joined on a message row `m`. */
+/** The held-deliveries and attribution columns of `MessageView`, joined on a message row `m`. */
 const HELD_JOIN = `LEFT JOIN LATERAL (
     SELECT count(*)::int AS held_count, min(hd."next_attempt_at") AS next_window_opens_at
-    FROM "push_delivery" hd WHERE hd."message_id" = m."id" AND hd."status" = ${DELIVERY_SQL.scheduled}) h ON true`
-const HELD_COLUMNS = `h."held_count", h."next_window_opens_at"`
+    FROM "push_delivery" hd WHERE hd."message_id" = m."id" AND hd."status" = ${DELIVERY_SQL.scheduled}) h ON true
+  ${MESSAGE_ATTRIBUTION_JOIN}`
+const HELD_COLUMNS = `h."held_count", h."next_window_opens_at", ${MESSAGE_ATTRIBUTION_COLUMNS}`
 
 export interface MessageFilter {
   idempotency_key?: string
@@ -238,7 +248,7 @@ export default class PushMessageService extends TransactionBaseService {
       `SELECT m.*, ${HELD_COLUMNS} FROM "push_message" m ${HELD_JOIN} WHERE m."id" = $1`,
       [id]
     )
-    return rows[0]
+    return rows[0] && withClickRate(rows[0])
   }
 
   /** Messages newest first, each with its held deliveries (one query for the page, no query per message). */
@@ -257,7 +267,7 @@ export default class PushMessageService extends TransactionBaseService {
       [...params, page.limit, page.offset]
     )
     const [{ count }] = await this.activeManager_.query(`SELECT count(*)::int AS count FROM "push_message" ${clause}`, params)
-    return [rows, count]
+    return [rows.map(withClickRate), count]
   }
 
   async listDeliveries(messageId: string, page: { limit: number; offset: number }): Promise<PushDelivery[]> {
@@ -267,12 +277,22 @@ export default class PushMessageService extends TransactionBaseService {
     )
   }
 
-  /** Records that a notification was clicked (first click wins); returns whether the delivery exists. */
+  /**
+   * Records that a notification was clicked, at the engine's time (the first click wins, and
+   * counts once in its message's `clicked_count`); returns whether the delivery exists.
+   */
   async recordClick(deliveryId: string): Promise<boolean> {
-    const [, count] = await this.activeManager_.query(
-      `UPDATE "push_delivery" SET "clicked_at" = COALESCE("clicked_at", now()) WHERE "id" = $1`,
-      [deliveryId]
+    const [{ found }] = await this.activeManager_.query(
+      `WITH d AS (SELECT "id" FROM "push_delivery" WHERE "id" = $1),
+       clicked AS (
+         UPDATE "push_delivery" pd SET "clicked_at" = $2 FROM d WHERE pd."id" = d."id" AND pd."clicked_at" IS NULL
+         RETURNING pd."message_id"),
+       counted AS (
+         UPDATE "push_message" m SET "clicked_count" = m."clicked_count" + 1 FROM clicked c WHERE m."id" = c."message_id"
+         RETURNING m."id")
+       SELECT EXISTS (SELECT 1 FROM d) AS found, (SELECT count(*) FROM counted)::int AS counted`,
+      [deliveryId, this.container_.webPushClock.now()]
     )
-    return count > 0
+    return found === true
   }
 }

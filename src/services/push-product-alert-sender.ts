@@ -117,10 +117,12 @@ export default class PushProductAlertSenderService {
       )
     const wanted = open.filter((a) => (a.kind === "back_in_stock" ? what.stock : what.prices))
     if (wanted.length === 0) return
-    const variant = await this.deps_.productVariantService.retrieve(variantId, { relations: ALERT_VARIANT_RELATIONS }).catch((err: unknown) => {
-      if ((err as { type?: unknown } | null)?.type === "not_found") return null
-      throw err
-    })
+    const variant = await this.deps_.productVariantService
+      .retrieve(variantId, { relations: ALERT_VARIANT_RELATIONS })
+      .catch((err: unknown) => {
+        if ((err as { type?: unknown } | null)?.type === "not_found") return null
+        throw err
+      })
     if (!variant) {
       // Deleted: nothing will ever be told; its open alerts go (a device's list no longer shows them).
       await this.deps_.manager.query(`DELETE FROM "push_variant_alert" WHERE "variant_id" = $1 AND "message_id" IS NULL`, [variantId])

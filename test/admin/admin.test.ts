@@ -269,11 +269,14 @@ describe(
     it("shows the delivery log with its chart, a message's deliveries and the contact messages", async () => {
       await open("/a/web-push", '[data-testid="delivery-chart"]')
       await page.waitForSelector("[data-message-id]")
+      // Attributed revenue: 30 days (UTC) in plain SVG.
+      assert.equal(await page.$$eval('[data-testid="revenue-chart"] rect', (bars) => bars.length), 30)
       await shot("12-delivery-log")
       const first = await page.$eval("[data-message-id] a", (a) => (a as HTMLAnchorElement).getAttribute("href"))
       assert.ok(first)
       await page.click("[data-message-id] a")
       await page.waitForSelector('[data-testid="message-detail"]')
+      assert.match(await textOf('[data-testid="message-detail"] [data-testid="message-attribution"]'), /click.*order/)
       await shot("13-message-detail")
       await store.http.expect(201, "POST", "/store/contact-messages", {
         body: { name: "Grace", email: `grace-${process.pid}@teststore.dev`, subject: "Sizes", message: "Do you have the hoodie in XL?" },

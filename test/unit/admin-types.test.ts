@@ -36,6 +36,18 @@ const MAPPINGS: Mapping[] = [
   { type: "PausedPushService", schema: "#/components/schemas/PausedPushService" },
   { type: "PushStats", schema: `${answer("get", "/admin/push/stats")}/properties/stats` },
   { type: "DayOutcomes", schema: `${answer("get", "/admin/push/stats")}/properties/stats/properties/series/items` },
+  { type: "AttributionFigures", schema: `${answer("get", "/admin/push/stats")}/properties/stats/properties/attribution` },
+  { type: "RevenueDay", schema: `${answer("get", "/admin/push/stats")}/properties/stats/properties/attribution/properties/daily/items` },
+  {
+    type: "EventFigures",
+    schema: `${answer("get", "/admin/push/stats")}/properties/stats/properties/attribution/properties/by_event/items`,
+  },
+  {
+    type: "BroadcastFigures",
+    schema: `${answer("get", "/admin/push/stats")}/properties/stats/properties/attribution/properties/broadcasts/items`,
+  },
+  { type: "ClickFigures", schema: "#/components/schemas/ClickFigures" },
+  { type: "Money", schema: "#/components/schemas/Money" },
   { type: "Device", schema: "#/components/schemas/Subscription" },
   { type: "PushMessage", schema: "#/components/schemas/PushMessageView" },
   // The audience part of both answers: the dry run's flag and the sent message are typed where the page reads them.

@@ -54,3 +54,19 @@ export function isSummaryEvent(event: string): boolean {
 export function summarisedEvent(event: string): string {
   return isSummaryEvent(event) ? event.slice(0, -SUMMARY_SUFFIX.length) : event
 }
+
+/** Amounts per currency, stored in minor units (cents), formatted: `€89.00 · $12.00`; `–` when none. */
+export function money(amounts: ReadonlyArray<{ currency_code: string; amount: number }> | undefined): string {
+  if (!amounts?.length) return "–"
+  return amounts.map((m) => moneyOne(m.amount, m.currency_code)).join(" · ")
+}
+
+function moneyOne(amountMinor: number, currencyCode: string): string {
+  const code = currencyCode.toUpperCase()
+  try {
+    const formatter = new Intl.NumberFormat(undefined, { style: "currency", currency: code })
+    return formatter.format(amountMinor / 10 ** (formatter.resolvedOptions().maximumFractionDigits ?? 2))
+  } catch {
+    return `${(amountMinor / 100).toFixed(2)} ${code}`
+  }
+}

@@ -38,6 +38,57 @@ export interface PushStats {
   /** Delivered share of finished deliveries over the last 14 days; null when none finished. */
   delivery_rate: number | null
   series: DayOutcomes[]
+  attribution: AttributionFigures
+}
+
+/** An amount in one currency, in minor units (cents). */
+export interface Money {
+  currency_code: string
+  amount: number
+}
+
+/** Attributed revenue of one UTC day, per currency. */
+export interface RevenueDay {
+  day: string
+  revenue: Money[]
+}
+
+/** Clicks and credited orders of some messages. */
+export interface ClickFigures {
+  delivered: number
+  clicks: number
+  /** Clicks per delivered notification; null when none was delivered. */
+  click_rate: number | null
+  orders: number
+  revenue: Money[]
+}
+
+export interface EventFigures extends ClickFigures {
+  event_name: string
+  template_key: string
+  messages: number
+}
+
+export interface BroadcastFigures extends ClickFigures {
+  id: string
+  title: string | null
+  created_at: string
+}
+
+/** Revenue attribution over a period of UTC days (`GET /admin/push/stats?from=&to=`). */
+export interface AttributionFigures {
+  /** `attribution_window_hours` (0: attribution off). */
+  window_hours: number
+  from: string
+  to: string
+  /** Orders credited in the period, and their revenue. */
+  orders: number
+  revenue: Money[]
+  daily: RevenueDay[]
+  /** Messages sent in the period, per event and template. */
+  by_event: EventFigures[]
+  /** Broadcasts sent in the period, newest first. */
+  broadcasts: BroadcastFigures[]
 }
 
 export interface Device {
@@ -92,6 +143,13 @@ export interface PushMessage {
   delivered_count: number
   gone_count: number
   failed_count: number
+  /** Deliveries clicked (the first click of each). */
+  clicked_count: number
+  /** Clicks per delivered notification; null when none was delivered. */
+  click_rate: number | null
+  /** Orders credited to this message (revenue attribution), and their revenue per currency. */
+  orders: number
+  revenue: Money[]
   /** Why the last fan-out failed; the message is `failed` after `max_attempts` of them. */
   last_error: string | null
   /** Fan-outs started (the first when the message was recorded). */

@@ -14,9 +14,10 @@ import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from
 import type { RateLimit } from "../rate-limits/rate-limit"
 import { positiveInteger } from "./option-values"
 import { resolveProductAlerts, type ProductAlertsOption, type ResolvedProductAlerts } from "./product-alert-options"
+import { attributionWindowHours, type AttributionOptions } from "./attribution-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
-export interface WebPushPluginOptions extends PreferenceOptions {
+export interface WebPushPluginOptions extends PreferenceOptions, AttributionOptions {
   /** VAPID public key, base64url (a 65-byte P-256 point). `npx medusa-plugin-web-push vapid` makes a pair. */
   vapid_public_key: string
   /** VAPID private key, base64url (32 bytes). Keep it in an environment variable, never in the repository. */
@@ -221,6 +222,8 @@ export interface ResolvedOptions {
   /** `inbound_sources`, validated (secrets included: never log them). */
   readonly inboundSources: readonly ResolvedInboundSource[]
   readonly productAlerts: ResolvedProductAlerts
+  /** `attribution_window_hours`: 0 when attribution is off. */
+  readonly attributionWindowHours: number
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -262,6 +265,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "admin_alerts",
   "inbound_sources",
   "product_alerts",
+  "attribution_window_hours",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -463,6 +467,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
     inboundSources,
     productAlerts: resolveProductAlerts(options.product_alerts),
+    attributionWindowHours: attributionWindowHours(options.attribution_window_hours),
   }
 }
 

@@ -5,13 +5,15 @@ import { useAdminCustomQuery } from "medusa-react"
 import { useState } from "react"
 import { Link } from "react-router-dom"
 import { EventName, InSummary } from "../../components/alert-summary"
+import { useStats } from "../../components/attribution"
+import { RevenueChart } from "../../components/revenue-chart"
 import { DeliveryChart } from "../../components/chart"
 import { Pager } from "../../components/pager"
 import { PushNav } from "../../components/push-nav"
 import { MessageStatus } from "../../components/status"
 import { errorMessage, keys } from "../../lib/api"
-import { AUDIENCE_LABEL, dateTime } from "../../lib/format"
-import type { PushMessage, PushStats } from "../../lib/types"
+import { AUDIENCE_LABEL, dateTime, money, percent } from "../../lib/format"
+import type { PushMessage } from "../../lib/types"
 
 const PAGE = 20
 
@@ -45,7 +47,7 @@ const DeliveryLog = (_props: RouteProps) => {
     limit: PAGE,
     offset,
   }
-  const stats = useAdminCustomQuery<Record<string, never>, { stats: PushStats }>("/push/stats", keys.stats)
+  const stats = useStats()
   const messages = useAdminCustomQuery<typeof filter, { messages: PushMessage[]; count: number }>(
     "/push/messages",
     keys.messages(filter),
@@ -65,6 +67,17 @@ const DeliveryLog = (_props: RouteProps) => {
         </div>
         {stats.data && <DeliveryChart series={stats.data.stats.series} />}
       </Container>
+      {stats.data && (
+        <Container className="flex flex-col gap-y-4">
+          <div>
+            <Heading level="h2">Attributed revenue</Heading>
+            <Text className="text-ui-fg-subtle">
+              Orders credited to a clicked notification, per day over the last 30 days (UTC): {money(stats.data.stats.attribution.revenue)}
+            </Text>
+          </div>
+          <RevenueChart days={stats.data.stats.attribution.daily} />
+        </Container>
+      )}
       <Container className="flex flex-col gap-y-4">
         <div className="flex flex-wrap items-end gap-4">
           <div className="flex flex-col gap-y-1">
@@ -123,6 +136,8 @@ const DeliveryLog = (_props: RouteProps) => {
               <Table.HeaderCell>Audience</Table.HeaderCell>
               <Table.HeaderCell>Status</Table.HeaderCell>
               <Table.HeaderCell className="text-right">Delivered / failed / gone of</Table.HeaderCell>
+              <Table.HeaderCell className="text-right">Clicks</Table.HeaderCell>
+              <Table.HeaderCell className="text-right">Orders</Table.HeaderCell>
               <Table.HeaderCell>Sent</Table.HeaderCell>
             </Table.Row>
           </Table.Header>
@@ -150,6 +165,12 @@ const DeliveryLog = (_props: RouteProps) => {
                   ) : (
                     `${m.delivered_count} / ${m.failed_count} / ${m.gone_count} of ${m.target_count}`
                   )}
+                </Table.Cell>
+                <Table.Cell className="text-right">
+                  {m.clicked_count} ({percent(m.click_rate)})
+                </Table.Cell>
+                <Table.Cell className="text-right" data-testid="message-orders">
+                  {m.orders ? `${m.orders}: ${money(m.revenue)}` : "–"}
                 </Table.Cell>
                 <Table.Cell>{dateTime(m.created_at)}</Table.Cell>
               </Table.Row>

@@ -3,6 +3,7 @@ import { BellAlert } from "@medusajs/icons"
 import { Badge, Button, Checkbox, Container, Heading, Label, Table, Text } from "@medusajs/ui"
 import { useAdminCustomQuery, useAdminGetSession } from "medusa-react"
 import { useEffect, useState } from "react"
+import { AttributionOverview } from "../../components/attribution"
 import { InboundSources } from "../../components/inbound-sources"
 import { PushNav } from "../../components/push-nav"
 import { errorMessage, errorStatus, keys, useAdminAction } from "../../lib/api"
@@ -275,6 +276,7 @@ const WebPushSettings = ({ notify }: SettingProps) => {
         <Text className="text-ui-fg-subtle">Push notifications for customers and for store staff.</Text>
       </div>
       <ConfigSection config={config.data?.config} stats={stats.data?.stats} />
+      {stats.data && <AttributionOverview figures={stats.data.stats.attribution} chart={false} />}
       <ThisDevice config={config.data?.config} notify={notify} userId={user?.id} />
       <AlertPreferences notify={notify} />
       <InboundSources notify={notify} />

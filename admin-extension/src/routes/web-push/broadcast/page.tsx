@@ -2,6 +2,7 @@ import type { RouteProps } from "@medusajs/admin"
 import { Button, Container, Heading, Input, Label, Prompt, Text, Textarea } from "@medusajs/ui"
 import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
+import { BroadcastFigures } from "../../../components/attribution"
 import { SendProgress } from "../../../components/progress"
 import { PushNav } from "../../../components/push-nav"
 import { errorMessage, useAdminAction, usePolledMessage } from "../../../lib/api"
@@ -165,6 +166,7 @@ const Broadcast = ({ notify }: RouteProps) => {
           </div>
         </Container>
       )}
+      <BroadcastFigures />
     </div>
   )
 }

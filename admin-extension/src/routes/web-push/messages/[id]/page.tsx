@@ -2,6 +2,7 @@ import type { RouteProps } from "@medusajs/admin"
 import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useParams, useNavigate } from "react-router-dom"
 import { SummaryNote } from "../../../../components/alert-summary"
+import { MessageAttribution } from "../../../../components/attribution"
 import { SendProgress } from "../../../../components/progress"
 import { PushNav } from "../../../../components/push-nav"
 import { MessageStatus, PushStatus } from "../../../../components/status"
@@ -33,6 +34,7 @@ const MessageDetail = ({ notify }: RouteProps) => {
                 {message.event_name} · {AUDIENCE_LABEL[message.audience] ?? message.audience} · {dateTime(message.created_at)} ·{" "}
                 {message.payload.url}
               </Text>
+              <MessageAttribution message={message} />
             </div>
             <Button
               variant="secondary"

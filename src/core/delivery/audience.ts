@@ -1,3 +1,5 @@
+import type { BroadcastSegment } from "./segment"
+
 /** Who a message goes to; stored on the message so any instance can find its devices. */
 export type AudienceSpec =
   /**
@@ -7,7 +9,13 @@ export type AudienceSpec =
   | { kind: "customer"; customerId: string | null; orderId: string | null; at: Date | null; category: string }
   | { kind: "admin"; category: string }
   | { kind: "user"; userId: string }
-  | { kind: "broadcast"; category: string }
+  /**
+   * The customers who opted into `category`, narrowed by `segment` (evaluated at `at`, the
+   * engine's time the broadcast was recorded for; null when there is no segment).
+   */
+  | { kind: "broadcast"; category: string; segment?: BroadcastSegment | null; at?: Date | null }
+  /** One customer device (a welcome notification), whatever categories it chose. */
+  | { kind: "device"; subscriptionId: string; category: string }
 
 /** Who a stored message is for (`push_message.audience`); `test` is one admin's test push. */
 export type MessageAudience = "customer" | "admin" | "broadcast" | "test"
@@ -20,9 +28,20 @@ export interface AudienceColumns {
   target_order_id: string | null
   audience_at: Date | null
   target_user_id: string | null
+  /** A broadcast's segment. */
+  segment?: BroadcastSegment | null
+  /** The one device of a device message. */
+  target_subscription_id?: string | null
 }
 
-const NO_TARGET = { target_customer_id: null, target_order_id: null, audience_at: null, target_user_id: null }
+const NO_TARGET = {
+  target_customer_id: null,
+  target_order_id: null,
+  audience_at: null,
+  target_user_id: null,
+  segment: null,
+  target_subscription_id: null,
+}
 
 /** The stored message columns that say who it is for. */
 export function audienceColumns(spec: AudienceSpec): AudienceColumns {
@@ -41,17 +60,22 @@ export function audienceColumns(spec: AudienceSpec): AudienceColumns {
     case "user":
       return { ...NO_TARGET, audience: "test", category: null, target_user_id: spec.userId }
     case "broadcast":
-      return { ...NO_TARGET, audience: "broadcast", category: spec.category }
+      return { ...NO_TARGET, audience: "broadcast", category: spec.category, segment: spec.segment ?? null, audience_at: spec.at ?? null }
+    case "device":
+      return { ...NO_TARGET, audience: "customer", category: spec.category, target_subscription_id: spec.subscriptionId }
   }
 }
 
 /**
  * The audience a stored message was recorded for; `at` takes it at another time (a resend takes
- * the guest devices that are still subscribed now).
+ * the guest devices that are still subscribed now, and a segment's order history as it is now).
  */
 export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
   switch (message.audience) {
     case "customer":
+      if (message.target_subscription_id) {
+        return { kind: "device", subscriptionId: message.target_subscription_id, category: message.category ?? "" }
+      }
       return {
         kind: "customer",
         customerId: message.target_customer_id,
@@ -64,6 +88,11 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
     case "test":
       return { kind: "user", userId: message.target_user_id ?? "" }
     case "broadcast":
-      return { kind: "broadcast", category: message.category ?? "" }
+      return {
+        kind: "broadcast",
+        category: message.category ?? "",
+        segment: message.segment ?? null,
+        at: at ?? message.audience_at ?? null,
+      }
   }
 }

@@ -47,6 +47,9 @@ export interface SubscriptionFilter {
   owner_type?: "customer" | "admin"
 }
 
+/** A device as registered: `new_endpoint` when its endpoint was not known to the store (a row inserted, not updated). */
+export type RegisteredDevice = PushSubscription & { new_endpoint: boolean }
+
 /** Categories a new device receives when its owner chose none. */
 export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
 
@@ -72,7 +75,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
    * cart_id is known to whoever reads the order lookup, who must not push the real guest's
    * devices out. An admin who was removed registers nothing.
    */
-  async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
+  async upsert(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<RegisteredDevice | null> {
     return this.atomicPhase_(async (manager) => {
       if ("user_id" in owner && !(await this.withTransaction(manager).isActiveAdmin(owner.user_id))) {
         throw new UnauthorizedError("This admin account was removed; it cannot register devices")
@@ -112,12 +115,12 @@ export default class PushSubscriptionService extends TransactionBaseService {
     )
   }
 
-  private async upsertOne(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
+  private async upsertOne(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<RegisteredDevice | null> {
     const customerId = "customer_id" in owner ? owner.customer_id : null
     const userId = "user_id" in owner ? owner.user_id : null
     const guest = "order_id" in owner ? owner : null
     const defaults = userId ? DEFAULT_CATEGORIES.admin : DEFAULT_CATEGORIES.customer
-    const rows: PushSubscription[] = await this.activeManager_.query(
+    const rows: RegisteredDevice[] = await this.activeManager_.query(
       `INSERT INTO "push_subscription" AS s
          ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time", "time_zone",
           "order_id", "guest_expires_at")
@@ -135,7 +138,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
        WHERE s."auth" = EXCLUDED."auth"
           OR (s."customer_id" IS NOT DISTINCT FROM EXCLUDED."customer_id" AND s."user_id" IS NOT DISTINCT FROM EXCLUDED."user_id"
               AND s."order_id" IS NOT DISTINCT FROM EXCLUDED."order_id")
-       RETURNING *`,
+       RETURNING *, (xmax = 0) AS "new_endpoint"`,
       [
         generateEntityId(undefined, "pushsub"),
         input.endpoint,

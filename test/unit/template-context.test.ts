@@ -8,6 +8,7 @@ import { formatMoney } from "../../src/core/templates/money"
 import { renderNotification } from "../../src/core/templates/notification-builder"
 import {
   contactMessageContext,
+  customerContext,
   inboundAlertContext,
   eventDataContext,
   excerpt,
@@ -289,6 +290,8 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
       return { ...base, ...contactMessageContext(s.message) }
     case "inbound_alert":
       return { ...base, ...inboundAlertContext(SPARSE_ALERT) }
+    case "subscription":
+      return { ...base, ...customerContext(s.order.customer ?? {}) }
     case "none":
       return base
   }

@@ -15,7 +15,7 @@ const TRACKING = 'Tracking: {{shipment.tracking_numbers | "see your order page"}
  * Built-in notifications. Context the orchestrator provides: `order` (with
  * `total` already formatted by `formatMoney`), `customer`, `shipment`
  * (`tracking_numbers`: string[]), `refund` (`amount` formatted),
- * `contact_message` (`excerpt`: a short plain-text preview).
+ * `contact_message` (`excerpt`: a short plain-text preview); the welcome has `customer` only.
  */
 const entries: CatalogueEntry[] = [
   // customer: order updates
@@ -100,6 +100,21 @@ const entries: CatalogueEntry[] = [
       url: ORDER_PAGE,
       tag: ORDER_TAG,
       ttl: 3 * DAY,
+      urgency: "normal",
+    },
+  },
+  // customer: the welcome on a device's first subscription (sent only with the `welcome` option on)
+  {
+    event: "web_push.welcome",
+    audience: "customer",
+    loads: "subscription",
+    category: "welcome",
+    template: {
+      title: "Notifications are on",
+      body: 'Thanks {{customer.first_name | "for subscribing"}}! We will let you know when your orders move.',
+      url: "/",
+      tag: "welcome-{{customer.id}}",
+      ttl: DAY,
       urgency: "normal",
     },
   },

@@ -88,11 +88,8 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
     case "test":
       return { kind: "user", userId: message.target_user_id ?? "" }
     case "broadcast":
-      return {
-        kind: "broadcast",
-        category: message.category ?? "",
-        segment: message.segment ?? null,
-        at: at ?? message.audience_at ?? null,
-      }
+      return message.segment
+        ? { kind: "broadcast", category: message.category ?? "", segment: message.segment, at: at ?? message.audience_at ?? null }
+        : { kind: "broadcast", category: message.category ?? "" }
   }
 }

@@ -13,6 +13,7 @@ import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "../rate-limits/rate-limit"
 import { positiveInteger } from "./option-values"
+import { resolveWelcome, type ResolvedWelcome, type WelcomeOption } from "./welcome-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions {
@@ -154,6 +155,11 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue {}
    */
   inbound_sources?: InboundSourcesOption
+  /**
+   * A welcome notification (template `web_push.welcome`) on a customer device's first subscription.
+   * @defaultValue { enabled: false }
+   */
+  welcome?: WelcomeOption
 }
 
 /** `rate_limits`: per client (IP address, and customer when signed in). */
@@ -214,6 +220,8 @@ export interface ResolvedOptions {
   readonly adminAlerts: ResolvedAdminAlerts
   /** `inbound_sources`, validated (secrets included: never log them). */
   readonly inboundSources: readonly ResolvedInboundSource[]
+  /** `welcome`: whether a customer device's first subscription gets the welcome notification. */
+  readonly welcome: ResolvedWelcome
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -254,6 +262,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "contact_alert_window_minutes",
   "admin_alerts",
   "inbound_sources",
+  "welcome",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -454,6 +463,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     guestSubscriptionDays: guestSubscriptionDays(options.guest_subscription_days, options.guest_subscription_window_hours),
     adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
     inboundSources,
+    welcome: resolveWelcome(options.welcome),
   }
 }
 

@@ -3,6 +3,7 @@ import { Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useParams, useNavigate } from "react-router-dom"
 import { SummaryNote } from "../../../../components/alert-summary"
 import { SendProgress } from "../../../../components/progress"
+import { describeSegment } from "../../../../components/segment-fields"
 import { PushNav } from "../../../../components/push-nav"
 import { MessageStatus, PushStatus } from "../../../../components/status"
 import { errorMessage, useAdminAction, usePolledMessage } from "../../../../lib/api"
@@ -33,6 +34,11 @@ const MessageDetail = ({ notify }: RouteProps) => {
                 {message.event_name} · {AUDIENCE_LABEL[message.audience] ?? message.audience} · {dateTime(message.created_at)} ·{" "}
                 {message.payload.url}
               </Text>
+              {message.audience === "broadcast" && (
+                <Text size="small" className="text-ui-fg-muted" data-testid="message-segment">
+                  {message.category} · {describeSegment(message.segment)}
+                </Text>
+              )}
             </div>
             <Button
               variant="secondary"

@@ -1,4 +1,6 @@
-import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import type { EventBusService, Logger, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { describeError } from "../core/errors/plugin-errors"
+import { WELCOME_EVENT } from "../core/options/welcome-options"
 import { ConflictError, NotFoundError } from "../core/errors/api-errors"
 import { parseEndpointProof } from "./validation/request-validation"
 import type { SubscriptionInput } from "../services/push-subscription"
@@ -8,10 +10,17 @@ import { services, userAgentSummary } from "./helpers"
 
 /**
  * Shared by the store and admin routes: re-checks the endpoint against DNS (no private
- * addresses), then stores the device for its owner.
+ * addresses), then stores the device for its owner. A signed-in customer's device whose endpoint
+ * is new to the store gets the welcome notification when `welcome.enabled` (through its event, like
+ * any other notification; a renewal goes through `replace`, and a guest's or admin's device gets none).
  */
-export async function register(req: MedusaRequest, input: SubscriptionInput, owner: SubscriptionOwner): Promise<PublicSubscription> {
-  const { webPush, subscriptions } = services(req)
+export async function register(
+  req: MedusaRequest,
+  input: SubscriptionInput,
+  owner: SubscriptionOwner,
+  { welcome = false }: { welcome?: boolean } = {}
+): Promise<PublicSubscription> {
+  const { webPush, subscriptions, options } = services(req)
   await webPush.assertEndpointAllowed(input.endpoint)
   await subscriptions.assertTimeZoneKnown(input.timeZone)
   const saved = await subscriptions.upsert(input, owner, userAgentSummary(req.get("user-agent")))
@@ -20,6 +29,13 @@ export async function register(req: MedusaRequest, input: SubscriptionInput, own
       "This endpoint is registered to another owner; unsubscribe it with its auth secret first",
       "subscription.endpoint"
     )
+  }
+  if (welcome && saved.new_endpoint && "customer_id" in owner && options.welcome.enabled) {
+    // The device is saved whatever happens to its welcome.
+    await req.scope
+      .resolve<EventBusService>("eventBusService")
+      .emit(WELCOME_EVENT, { id: saved.id })
+      .catch((err: unknown) => req.scope.resolve<Logger>("logger").warn(`web-push: welcome not queued: ${describeError(err)}`))
   }
   return toPublicSubscription(saved)
 }

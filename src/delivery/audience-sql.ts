@@ -1,4 +1,5 @@
 import type { AudienceSpec } from "../core/delivery/audience"
+import { segmentCondition } from "./segment-sql"
 
 /** The device's admin user still exists: Medusa soft-deletes users, and a removed admin gets nothing. */
 export const ACTIVE_ADMIN_SQL = `EXISTS (SELECT 1 FROM "user" u WHERE u."id" = s."user_id" AND u."deleted_at" IS NULL)`
@@ -31,12 +32,18 @@ export function audienceCondition(spec: AudienceSpec, firstParam: number): { sql
       return { sql: `s."user_id" IS NOT NULL AND ${p(0)} = ANY(s."categories") AND ${ACTIVE_ADMIN_SQL}`, params: [spec.category] }
     case "user":
       return { sql: `s."user_id" = ${p(0)} AND ${ACTIVE_ADMIN_SQL}`, params: [spec.userId] }
-    case "broadcast":
-      return { sql: `s."customer_id" IS NOT NULL AND ${p(0)} = ANY(s."categories")`, params: [spec.category] }
     case "watchers":
       return {
         sql: `s."user_id" IS NULL AND EXISTS (SELECT 1 FROM "push_variant_alert" a WHERE a."message_id" = ${p(0)} AND a."subscription_id" = s."id")`,
         params: [spec.messageId],
       }
+    case "broadcast": {
+      const segment = segmentCondition(spec.segment, spec.at, firstParam + 1)
+      const sql = `s."customer_id" IS NOT NULL AND ${p(0)} = ANY(s."categories")`
+      return segment ? { sql: `${sql} AND ${segment.sql}`, params: [spec.category, ...segment.params] } : { sql, params: [spec.category] }
+    }
+    case "device":
+      // A welcome answers the reader's own action: it goes whatever categories the device chose.
+      return { sql: `s."id" = ${p(0)} AND s."customer_id" IS NOT NULL`, params: [spec.subscriptionId] }
   }
 }

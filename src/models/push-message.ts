@@ -1,6 +1,7 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import type { MessageAudience } from "../core/delivery/audience"
 import type { MessageStatus } from "../core/delivery/statuses"
+import type { BroadcastSegment } from "../core/delivery/segment"
 import { BeforeInsert, Column, Entity, Index } from "typeorm"
 
 /** One home for the statuses: `core/delivery/statuses`. */
@@ -42,13 +43,23 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   target_order_id: string | null
 
-  /** When a personal message was recorded (the engine's clock): guest devices expired by then are not in its audience. */
+  /**
+   * When a personal message was recorded (the engine's clock): guest devices expired by then are
+   * not in its audience. A broadcast's segment is evaluated at this time (its `send_at` when scheduled).
+   */
   @Column({ type: "timestamptz", nullable: true })
   audience_at: Date | null
 
   /** Product alerts: the message id their alert rows carry (the first message sent to them). */
   @Column({ type: "varchar", nullable: true })
   audience_key: string | null
+  /** A broadcast's segment (see `core/delivery/segment`), evaluated at `audience_at`. */
+  @Column({ type: "jsonb", nullable: true })
+  segment: BroadcastSegment | null
+
+  /** The one device of a device message (a welcome). */
+  @Column({ type: "varchar", nullable: true })
+  target_subscription_id: string | null
 
   /** The admin user of a test message. */
   @Column({ type: "varchar", nullable: true })

@@ -3,6 +3,9 @@ import { randomUUID } from "node:crypto"
 import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors/api-errors"
 import { audienceOf, AudienceSpec } from "../core/delivery/audience"
 import type { EngineClock } from "../core/delivery/clock"
+import { sameSegment, type BroadcastSegment } from "../core/delivery/segment"
+import { unknownSegmentId } from "../delivery/segment-sql"
+import type { EntityManager } from "typeorm"
 import { MESSAGE } from "../core/delivery/statuses"
 import { describeError } from "../core/errors/plugin-errors"
 import { checkLink, linkBase, LinkPolicy } from "../core/templates/link-policy"
@@ -25,12 +28,15 @@ export interface BroadcastInput {
   readonly icon?: string
   readonly image?: string
   readonly category: string
+  /** Which of the category's customers it reaches (see `BroadcastSegment`); null: all of them. */
+  readonly segment: BroadcastSegment | null
   readonly dryRun: boolean
   /** Start the broadcast then (ISO 8601 with a zone); at once when absent. */
   readonly sendAt?: Date
 }
 
 type Dependencies = {
+  manager: EntityManager
   logger: Logger
   webPushOptions: ResolvedOptions
   webPushClock: EngineClock
@@ -97,14 +103,32 @@ export default class PushAdminSendService {
     return message ? summary(await this.start(message, "test")) : null
   }
 
-  /**
-   * How many devices a broadcast to this category would reach, how many of them now and how many
-   * when their delivery window opens (counted at `sendAt` when that is later than the engine's now).
-   */
-  async broadcastReach(category: string, sendAt?: Date): Promise<AudienceReach> {
+  /** When a broadcast goes, and its segment is evaluated: `sendAt` when that is later than the engine's now. */
+  private broadcastTime(sendAt?: Date): Date {
     const now = this.deps_.webPushClock.now()
-    const at = sendAt && sendAt.getTime() > now.getTime() ? sendAt : now
-    return this.deps_.pushSubscriptionService.countAudienceByWindow({ kind: "broadcast", category }, category, at)
+    return sendAt && sendAt.getTime() > now.getTime() ? sendAt : now
+  }
+
+  /** Refuses (400 naming the field) a segment naming a customer group or region this store does not have. */
+  async checkSegment(segment: BroadcastSegment | null): Promise<void> {
+    const unknown = segment ? await unknownSegmentId(this.deps_.manager, segment) : null
+    if (!unknown) return
+    const [field, id] = unknown
+    const what = field === "region_ids" ? "region" : "customer group"
+    throw new InvalidRequestError(`segment.${field}`, `segment.${field}: "${id}" is not a ${what} of this store`)
+  }
+
+  /**
+   * How many devices a broadcast to this category and segment would reach, how many of them now
+   * and how many when their delivery window opens (counted at `sendAt` when that is later than the
+   * engine's now).
+   */
+  broadcastReach(category: string, segment: BroadcastSegment | null = null, sendAt?: Date): Promise<AudienceReach> {
+    return this.reachAt(category, segment, this.broadcastTime(sendAt))
+  }
+
+  private reachAt(category: string, segment: BroadcastSegment | null, at: Date): Promise<AudienceReach> {
+    return this.deps_.pushSubscriptionService.countAudienceByWindow({ kind: "broadcast", category, segment, at }, category, at)
   }
 
   /**
@@ -114,7 +138,8 @@ export default class PushAdminSendService {
    */
   async broadcast(input: BroadcastInput, idempotencyKey: string): Promise<{ message: PushMessage; reach: AudienceReach }> {
     const options = this.deps_.webPushOptions
-    const reach = await this.broadcastReach(input.category, input.sendAt)
+    const at = this.broadcastTime(input.sendAt)
+    const reach = await this.reachAt(input.category, input.segment, at)
     const rendered: RenderedNotification = {
       title: input.title,
       body: input.body,
@@ -129,7 +154,7 @@ export default class PushAdminSendService {
     const message = await recordRendered(
       this.deps_.pushMessageService,
       rendered,
-      { kind: "broadcast", category: input.category },
+      { kind: "broadcast", category: input.category, segment: input.segment, at },
       {
         idempotency_key: `broadcast|${idempotencyKey}`,
         event_name: "web_push.broadcast",
@@ -151,7 +176,11 @@ export default class PushAdminSendService {
       { limit: 1, offset: 0 }
     )
     const payload = earlier?.payload as { title?: unknown; body?: unknown } | undefined
-    const same = earlier?.category === input.category && payload?.title === input.title && payload?.body === input.body
+    const same =
+      earlier?.category === input.category &&
+      payload?.title === input.title &&
+      payload?.body === input.body &&
+      sameSegment(earlier.segment, input.segment)
     if (!earlier || !same) throw new ConflictError("This Idempotency-Key was used for another broadcast", "Idempotency-Key")
     return { message: earlier, reach: recordedReach(earlier) }
   }

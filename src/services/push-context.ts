@@ -1,16 +1,19 @@
-import type { ClaimService, Fulfillment, FindConfig, Order, OrderService, SwapService } from "@medusajs/medusa"
+import type { ClaimService, CustomerService, Fulfillment, FindConfig, Order, OrderService, SwapService } from "@medusajs/medusa"
 import { createHash } from "node:crypto"
 import type { ResourceKind } from "../core/catalogue/event-types"
 import { normaliseLocale } from "../core/templates/locale"
 import { formatMoney } from "../core/templates/money"
 import {
   contactMessageContext,
+  customerContext,
   eventDataContext,
   inboundAlertContext,
   orderContext,
   shipmentContext,
   TemplateContext,
 } from "../core/templates/template-context"
+import type { PushSubscription } from "../models/push-subscription"
+import type { EntityManager } from "typeorm"
 import type ContactMessageService from "./contact-message"
 import type PushInboundAlertService from "./push-inbound-alert"
 
@@ -20,7 +23,9 @@ interface FulfillmentReader {
 }
 
 type Dependencies = {
+  manager: EntityManager
   orderService: OrderService
+  customerService: CustomerService
   fulfillmentService: FulfillmentReader
   swapService: SwapService
   claimService: ClaimService
@@ -41,6 +46,8 @@ export interface LoadedEvent {
   /** Identifies this occurrence of the event (e.g. order + fulfillment) for idempotency. */
   readonly resourceKey: string
   readonly resourceId: string | null
+  /** The one device a notification about a device (the welcome) goes to. */
+  readonly subscriptionId?: string | null
   /** The order's total, when the event concerns an order (an admin summary adds them up). */
   readonly amount?: { readonly currency: string; readonly amount: number } | null
 }
@@ -113,6 +120,25 @@ export default class PushContextService {
       case "product_alert":
         // Never on a store event: product alerts are sent by PushProductAlertSenderService when stock or a price changes.
         return null
+      case "subscription":
+        return this.withSubscription(id, base, resourceKey)
+    }
+  }
+
+  /** A customer device (the welcome): the customer's names, the device's language; `null` once it is gone. */
+  private async withSubscription(id: string, base: TemplateContext, resourceKey: string): Promise<LoadedEvent | null> {
+    const [device]: PushSubscription[] = await this.deps_.manager.query(`SELECT * FROM "push_subscription" WHERE "id" = $1`, [id])
+    if (!device?.customer_id) return null
+    const customer = await this.deps_.customerService.retrieve(device.customer_id, { select: ["id", "first_name", "last_name", "email"] })
+    const context: TemplateContext = { ...base, ...customerContext(customer) }
+    return {
+      contextFor: () => context,
+      locale: normaliseLocale(device.locale) ?? null,
+      customerId: device.customer_id,
+      orderId: null,
+      subscriptionId: device.id,
+      resourceKey,
+      resourceId: device.id,
     }
   }
 

@@ -84,6 +84,7 @@ export default class PushNotificationService {
     }
     let audience: AudienceSpec | undefined
     if (rule.audience === "admin") audience = { kind: "admin", category: rule.category }
+    else if (loaded.subscriptionId) audience = { kind: "device", subscriptionId: loaded.subscriptionId, category: rule.category }
     else if (loaded.customerId || loaded.orderId) {
       const { customerId, orderId } = loaded
       audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category }

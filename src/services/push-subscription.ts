@@ -61,6 +61,9 @@ export interface SubscriptionFilter {
   owner_type?: "customer" | "admin"
 }
 
+/** A device as registered: `new_endpoint` when its endpoint was not known to the store (a row inserted, not updated). */
+export type RegisteredDevice = PushSubscription & { new_endpoint: boolean }
+
 /** Categories a new device receives when its owner chose none. */
 export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
 
@@ -92,7 +95,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
     userAgent: string | null,
     /** The device this one replaces (a renewal): it goes next, so it is not counted. */
     replacingId: string | null = null
-  ): Promise<PushSubscription | null> {
+  ): Promise<RegisteredDevice | null> {
     return this.atomicPhase_(async (manager) => {
       if ("user_id" in owner && !(await this.withTransaction(manager).isActiveAdmin(owner.user_id))) {
         throw new UnauthorizedError("This admin account was removed; it cannot register devices")
@@ -134,12 +137,12 @@ export default class PushSubscriptionService extends TransactionBaseService {
     )
   }
 
-  private async upsertOne(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<PushSubscription | null> {
+  private async upsertOne(input: SubscriptionInput, owner: SubscriptionOwner, userAgent: string | null): Promise<RegisteredDevice | null> {
     const customerId = "customer_id" in owner ? owner.customer_id : null
     const userId = "user_id" in owner ? owner.user_id : null
     const guest = "order_id" in owner ? owner : null
     const defaults = userId ? DEFAULT_CATEGORIES.admin : DEFAULT_CATEGORIES.customer
-    const rows: PushSubscription[] = await this.activeManager_.query(
+    const rows: RegisteredDevice[] = await this.activeManager_.query(
       `INSERT INTO "push_subscription" AS s
          ("id", "endpoint", "p256dh", "auth", "customer_id", "user_id", "categories", "locale", "user_agent", "expiration_time", "time_zone",
           "order_id", "guest_expires_at")
@@ -159,7 +162,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
               AND s."order_id" IS NOT DISTINCT FROM EXCLUDED."order_id"
               -- Visitors' devices have no owner in common: only the auth secret proves one.
               AND COALESCE(EXCLUDED."customer_id", EXCLUDED."user_id", EXCLUDED."order_id") IS NOT NULL)
-       RETURNING *`,
+       RETURNING *, (xmax = 0) AS "new_endpoint"`,
       [
         generateEntityId(undefined, "pushsub"),
         input.endpoint,

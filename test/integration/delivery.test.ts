@@ -153,7 +153,14 @@ describe("delivery engine: retries, broadcasts, message log", () => {
       apiToken: store.admin.apiToken,
       body: { title: "Summer sale", body: "20% off hoodies this weekend", url: "/sale", category: "promotions", dry_run: true },
     })
-    assert.deepEqual(dry, { dry_run: true, recipient_count: 7, sending_now: 7, held_for_window: 0, next_window_opens_at: null }) // nothing held here
+    assert.deepEqual(dry, {
+      dry_run: true,
+      segment: null,
+      recipient_count: 7,
+      sending_now: 7,
+      held_for_window: 0,
+      next_window_opens_at: null,
+    }) // nothing held here
     assert.equal(store.push.messages.filter((m) => titleOf(m) === "Summer sale").length, 0, "a dry run sends nothing")
 
     const sent = await store.http.request<{ message: { id: string }; recipient_count: number }>("POST", "/admin/push/broadcasts", {

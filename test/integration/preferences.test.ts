@@ -133,7 +133,14 @@ describe("preferences, languages and timing", () => {
     const body = { title: "Owl sale", body: "Only tonight", category: "night_owls" }
 
     const dry = await store.http.expect(200, "POST", "/admin/push/broadcasts", { apiToken, body: { ...body, dry_run: true } })
-    assert.deepEqual(dry, { dry_run: true, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
+    assert.deepEqual(dry, {
+      dry_run: true,
+      segment: null,
+      recipient_count: 2,
+      sending_now: 1,
+      held_for_window: 1,
+      next_window_opens_at: opening,
+    })
     // A category that is not held: everyone now, no opening.
     const free = await store.http.expect<Record<string, unknown>>(200, "POST", "/admin/push/broadcasts", {
       apiToken,
@@ -149,7 +156,7 @@ describe("preferences, languages and timing", () => {
       body,
       headers,
     })
-    assert.deepEqual(reach, { recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
+    assert.deepEqual(reach, { segment: null, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening })
     await store.push.waitForMessages((m) => m.deviceId === tokyo.id && payloadOf(m).title === "Owl sale", 1)
 
     type View = { id: string; status: string; delivered_count: number; held_count: number; next_window_opens_at: string | null }
@@ -171,7 +178,7 @@ describe("preferences, languages and timing", () => {
     const again = await store.http.expect<Record<string, unknown>>(202, "POST", "/admin/push/broadcasts", { apiToken, body, headers })
     assert.deepEqual(
       { ...again, message: undefined },
-      { message: undefined, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening }
+      { message: undefined, segment: null, recipient_count: 2, sending_now: 1, held_for_window: 1, next_window_opens_at: opening }
     )
     clock.freeze(new Date("2026-11-30T13:59:59Z")) // a second before the window opens
     await runDueWork(store)
@@ -263,7 +270,7 @@ describe("preferences, languages and timing", () => {
       "/admin/push/templates",
       { apiToken: store.admin.apiToken }
     )
-    assert.equal(templates.length, 10)
+    assert.equal(templates.length, 11) // the catalogue, the welcome included (previewed with a recent order's customer)
     for (const t of templates) {
       const english = await store.http.expect<{ notification: { title: string; body: string } }>(
         200,

@@ -53,6 +53,7 @@ const MAPPINGS: Mapping[] = [
   // The audience part of both answers: the dry run's flag and the sent message are typed where the page reads them.
   { type: "BroadcastReach", schema: answer("post", "/admin/push/broadcasts", "200"), leftOut: ["dry_run"] },
   { type: "BroadcastReach", schema: answer("post", "/admin/push/broadcasts", "202"), leftOut: ["message"] },
+  { type: "BroadcastSegment", schema: "#/components/schemas/BroadcastSegment" },
   { type: "Delivery", schema: "#/components/schemas/Delivery" },
   { type: "TemplateFields", schema: "#/components/schemas/TemplateFields" },
   { type: "SavedOverride", schema: "#/components/schemas/SavedOverride" },

@@ -13,6 +13,8 @@ const specs: AudienceSpec[] = [
   { kind: "admin", category: "order.placed" },
   { kind: "user", userId: "usr_1" },
   { kind: "broadcast", category: "promotions" },
+  { kind: "broadcast", category: "promotions", segment: { region_ids: ["reg_1"], ordered_within_days: 30 }, at: AT },
+  { kind: "device", subscriptionId: "pushsub_1", category: "welcome" },
 ]
 
 for (const spec of specs) {
@@ -49,4 +51,23 @@ test("devices are capped per customer, per guest order, per admin", () => {
   assert.deepEqual(ownerKey({ customer_id: "cus_1" }), ["customer_id", "cus_1"])
   assert.deepEqual(ownerKey({ order_id: "order_1", guest_expires_at: AT }), ["order_id", "order_1"])
   assert.deepEqual(ownerKey({ user_id: "usr_1" }), ["user_id", "usr_1"])
+})
+
+test("a segmented broadcast is evaluated at its recorded time; a resend at its own", () => {
+  const stored = audienceColumns(specs[6])
+  assert.equal(stored.audience_at, AT)
+  const { sql, params } = audienceCondition(audienceOf(stored), 1)
+  assert.deepEqual(params, ["promotions", AT, ["reg_1"], 30])
+  assert.match(sql, /o\."created_at" <= \$2::timestamptz/)
+  assert.match(sql, /o\."created_at" > \$2::timestamptz - \$4::int \* interval '1 day'/)
+  const later = new Date("2027-01-15T00:00:00Z")
+  const resent = audienceOf(stored, later)
+  assert.equal(resent.kind === "broadcast" && resent.at, later)
+})
+
+test("a device audience is that one customer device, whatever its categories", () => {
+  const { sql, params } = audienceCondition(specs[7], 1)
+  assert.deepEqual(params, ["pushsub_1"])
+  assert.equal(sql, 's."id" = $1 AND s."customer_id" IS NOT NULL')
+  assert.equal(audienceColumns(specs[7]).audience, "customer")
 })

@@ -25,6 +25,7 @@ test("catalogue has the expected event x audience pairs", () => {
     "customer:product_variant.back_in_stock",
     "customer:product_variant.price_drop",
     "customer:swap.shipment_created",
+    "customer:web_push.welcome",
   ])
 })
 
@@ -46,8 +47,9 @@ test("catalogue entries are sane", () => {
       assert.ok(e.template.url.startsWith("/a/"), where)
       assert.equal(e.category, e.event, `${where}: admins opt into events by name`)
     } else {
-      // A product alert is asked for per variant: its category only lets a store hold or cap it.
-      assert.equal(e.category, e.loads === "product_alert" ? "product_alerts" : "order_updates", where)
+      // A product alert is asked for per variant, a welcome answers the reader's own subscription: their categories only let a store hold or cap them.
+      const category = e.loads === "product_alert" ? "product_alerts" : e.event === "web_push.welcome" ? "welcome" : "order_updates"
+      assert.equal(e.category, category, where)
       assert.equal(e.template.urgency, "normal", where)
     }
   }
@@ -86,7 +88,8 @@ test("default templates render sensibly with full and with empty context", () =>
     for (const text of [e.template.title, e.template.body]) {
       const out = renderTemplate(text, {})
       assert.doesNotMatch(out, /undefined|null|\{\{| [,.!?]/, `${e.audience}:${e.event}: ${out}`)
-      assert.ok(templateVariables(text).length > 0)
+      // Each has a variable, but the welcome's title ("Notifications are on").
+      if (text !== e.template.title || e.event !== "web_push.welcome") assert.ok(templateVariables(text).length > 0, `${e.event}: ${text}`)
     }
   }
 })

@@ -9,6 +9,7 @@ import { productAlertContext } from "../../src/core/catalogue/product-alerts"
 import { renderNotification } from "../../src/core/templates/notification-builder"
 import {
   contactMessageContext,
+  customerContext,
   inboundAlertContext,
   eventDataContext,
   excerpt,
@@ -295,6 +296,8 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
       return { ...base, ...inboundAlertContext(SPARSE_ALERT) }
     case "product_alert":
       return { ...base, ...productAlertContext(SPARSE_VARIANT, { current: 3900, previous: 4200, currency: "eur" }) }
+    case "subscription":
+      return { ...base, ...customerContext(s.order.customer ?? {}) }
     case "none":
       return base
   }

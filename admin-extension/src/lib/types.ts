@@ -126,9 +126,13 @@ export interface PushMessage {
   target_customer_id: string | null
   /** The order of a personal message: its unexpired guest devices receive it too. */
   target_order_id: string | null
-  /** When a personal message was recorded: guest devices expired by then are not in its audience. */
+  /** When a personal message was recorded (guest devices expired by then are not in its audience); a broadcast's segment is evaluated at it. */
   audience_at: string | null
   target_user_id: string | null
+  /** A broadcast's segment; null for every other message. */
+  segment: BroadcastSegment | null
+  /** The one device of a device message (the welcome). */
+  target_subscription_id: string | null
   /** The notification in the store's default language. */
   payload: { title?: string; body?: string; url?: string; image?: string; icon?: string }
   /** The notification per language of its readers. */
@@ -167,7 +171,19 @@ export interface PushMessage {
 }
 
 /** What `POST /admin/push/broadcasts` answers about its audience (dry run and send alike). */
+/** Which of a category's customers a broadcast reaches; every key given must hold (see the README's Broadcast segments). */
+export interface BroadcastSegment {
+  customer_group_ids?: string[]
+  region_ids?: string[]
+  ordered_within_days?: number
+  never_ordered?: true
+  locales?: string[]
+  subscribed_since?: string
+}
+
 export interface BroadcastReach {
+  /** The segment as the server understood it; null without one. */
+  segment: BroadcastSegment | null
   recipient_count: number
   sending_now: number
   held_for_window: number

@@ -7,6 +7,7 @@ import { checkLink, LinkPolicy } from "../../core/templates/link-policy"
 import { Body, categories, category, locale, objectBody, onlyKnown, timeZone } from "./fields"
 import type { ContactMessageInput } from "../../services/contact-message"
 import type { BroadcastInput } from "../../services/push-admin-send"
+import { parseSegment } from "./segment-input"
 import type { SubscriptionInput } from "../../services/push-subscription"
 
 export interface EndpointProof {
@@ -171,10 +172,10 @@ function sendAt(value: unknown): Date | undefined {
   return at
 }
 
-/** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, dry_run? }`; links follow `links`. */
+/** `POST /admin/push/broadcasts`: `{ title, body, url?, icon?, image?, category, segment?, dry_run?, send_at? }`; links follow `links`. */
 export function parseBroadcastBody(raw: unknown, links: LinkPolicy): BroadcastInput {
   const body = objectBody(raw, "body")
-  onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "dry_run", "send_at"])
+  onlyKnown(body, ["title", "body", "url", "icon", "image", "category", "segment", "dry_run", "send_at"])
   const title = text(body, "title", { max: 120, required: true }) as string
   const message = text(body, "body", { max: 500, required: true, multiline: true }) as string
   const chosen = category(body.category)
@@ -188,6 +189,7 @@ export function parseBroadcastBody(raw: unknown, links: LinkPolicy): BroadcastIn
     icon: link(body, "icon", links),
     image: link(body, "image", links),
     category: chosen,
+    segment: parseSegment(body.segment),
     dryRun: body.dry_run === true,
     sendAt: sendAt(body.send_at),
   }

@@ -18,7 +18,7 @@ const TRACKING = 'Tracking: {{shipment.tracking_numbers | "see your order page"}
  * (`tracking_numbers`: string[]), `refund` (`amount` formatted),
  * `contact_message` (`excerpt`: a short plain-text preview), and for product alerts `product`
  * (`title`, `handle`, `thumbnail`), `variant` (`title`, absent for a single-variant product) and
- * `price` (`current`, `previous`, formatted).
+ * `price` (`current`, `previous`, formatted); the welcome has `customer` only.
  */
 const entries: CatalogueEntry[] = [
   // customer: order updates
@@ -134,6 +134,21 @@ const entries: CatalogueEntry[] = [
       image: "{{product.thumbnail}}",
       tag: "price-{{variant.id}}",
       ttl: 2 * DAY,
+      urgency: "normal",
+    },
+  },
+  // customer: the welcome on a device's first subscription (sent only with the `welcome` option on)
+  {
+    event: "web_push.welcome",
+    audience: "customer",
+    loads: "subscription",
+    category: "welcome",
+    template: {
+      title: "Notifications are on",
+      body: 'Thanks {{customer.first_name | "for subscribing"}}! We will let you know when your orders move.',
+      url: "/",
+      tag: "welcome-{{customer.id}}",
+      ttl: DAY,
       urgency: "normal",
     },
   },

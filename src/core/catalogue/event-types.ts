@@ -14,6 +14,7 @@ export type ResourceKind =
   | "contact_message"
   | "inbound_alert"
   | "product_alert"
+  | "subscription"
   | "none"
 
 /** Template strings (see `renderTemplate`) and delivery settings for one notification. */
@@ -98,6 +99,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "contact_message",
   "inbound_alert",
   "product_alert",
+  "subscription",
   "none",
 ]
 

@@ -15,6 +15,7 @@ import type { RateLimit } from "../rate-limits/rate-limit"
 import { positiveInteger } from "./option-values"
 import { resolveProductAlerts, type ProductAlertsOption, type ResolvedProductAlerts } from "./product-alert-options"
 import { attributionWindowHours, type AttributionOptions } from "./attribution-options"
+import { resolveWelcome, type ResolvedWelcome, type WelcomeOption } from "./welcome-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions, AttributionOptions {
@@ -161,6 +162,11 @@ export interface WebPushPluginOptions extends PreferenceOptions, AttributionOpti
    * @defaultValue { enabled: true, max_per_device: 50, reconcile_minutes: 15 }
    */
   product_alerts?: ProductAlertsOption
+  /**
+   * A welcome notification (template `web_push.welcome`) on a customer device's first subscription.
+   * @defaultValue { enabled: false }
+   */
+  welcome?: WelcomeOption
 }
 
 /** `rate_limits`: per client (IP address, and customer when signed in). */
@@ -224,6 +230,8 @@ export interface ResolvedOptions {
   readonly productAlerts: ResolvedProductAlerts
   /** `attribution_window_hours`: 0 when attribution is off. */
   readonly attributionWindowHours: number
+  /** `welcome`: whether a customer device's first subscription gets the welcome notification. */
+  readonly welcome: ResolvedWelcome
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -266,6 +274,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "inbound_sources",
   "product_alerts",
   "attribution_window_hours",
+  "welcome",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -468,6 +477,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     inboundSources,
     productAlerts: resolveProductAlerts(options.product_alerts),
     attributionWindowHours: attributionWindowHours(options.attribution_window_hours),
+    welcome: resolveWelcome(options.welcome),
   }
 }
 

@@ -135,6 +135,11 @@ export function inboundAlertContext(alert: InboundAlertLike): TemplateContext {
   }
 }
 
+/** `customer` alone (a notification about the customer's device, such as the welcome): names only. */
+export function customerContext(customer: CustomerLike): TemplateContext {
+  return { customer: { id: customer.id, first_name: customer.first_name || undefined, last_name: customer.last_name || undefined } }
+}
+
 /** Event data as `data.*`: only primitive top-level values, never nested objects. */
 export function eventDataContext(data: unknown): TemplateContext {
   const flat: Record<string, string | number | boolean> = {}

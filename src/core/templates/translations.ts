@@ -48,6 +48,10 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
       title: "Votre remplacement pour la commande n°{{order.display_id}} est expédié",
       body: `Vos articles de remplacement sont en route. ${T_FR}`,
     },
+    "web_push.welcome:customer": {
+      title: "Notifications activées",
+      body: 'Merci {{customer.first_name | "pour votre inscription"}} ! Nous vous préviendrons dès que vos commandes avancent.',
+    },
     "order.placed:admin": {
       title: "Nouvelle commande n°{{order.display_id}}",
       body: '{{order.total}} de {{customer.email | "un invité"}}',
@@ -98,6 +102,10 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
       title: "Ihr Ersatz zu Bestellung Nr. {{order.display_id}} wurde versandt",
       body: `Ihre Ersatzartikel sind unterwegs. ${T_DE}`,
     },
+    "web_push.welcome:customer": {
+      title: "Benachrichtigungen sind an",
+      body: 'Danke {{customer.first_name | "fürs Abonnieren"}}! Wir sagen Ihnen Bescheid, sobald sich bei Ihren Bestellungen etwas tut.',
+    },
     "order.placed:admin": {
       title: "Neue Bestellung Nr. {{order.display_id}}",
       body: '{{order.total}} von {{customer.email | "einem Gast"}}',
@@ -147,6 +155,10 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
     "claim.shipment_created:customer": {
       title: "Tu reemplazo del pedido n.º {{order.display_id}} está en camino",
       body: `Tus artículos de reemplazo están en camino. ${T_ES}`,
+    },
+    "web_push.welcome:customer": {
+      title: "Notificaciones activadas",
+      body: '¡Gracias {{customer.first_name | "por suscribirte"}}! Te avisaremos cuando tus pedidos avancen.',
     },
     "order.placed:admin": {
       title: "Nuevo pedido n.º {{order.display_id}}",

@@ -1,9 +1,10 @@
 import type { RouteProps } from "@medusajs/admin"
 import { Button, Container, Heading, Input, Label, Prompt, Text, Textarea } from "@medusajs/ui"
-import { useMemo, useState } from "react"
+import { useEffect, useMemo, useState } from "react"
 import { Link } from "react-router-dom"
 import { BroadcastFigures } from "../../../components/attribution"
 import { SendProgress } from "../../../components/progress"
+import { describeSegment, EMPTY_SEGMENT, SegmentDraft, SegmentFields, toSegment } from "../../../components/segment-fields"
 import { PushNav } from "../../../components/push-nav"
 import { errorMessage, useAdminAction, usePolledMessage } from "../../../lib/api"
 import { dateTime, devices } from "../../../lib/format"
@@ -50,6 +51,8 @@ function Field(props: { id: keyof Draft; label: string; hint?: string; draft: Dr
 /** An announcement to every customer who opted into a category: count first, confirm, then watch it go out. */
 const Broadcast = ({ notify }: RouteProps) => {
   const [draft, setDraft] = useState<Draft>(EMPTY)
+  const [segmentDraft, setSegmentDraft] = useState<SegmentDraft>(EMPTY_SEGMENT)
+  const [countError, setCountError] = useState<string | undefined>()
   const [counted, setCounted] = useState<{ for: string; count: number; reach: BroadcastReach } | undefined>()
   const [confirming, setConfirming] = useState(false)
   const [sentId, setSentId] = useState<string | undefined>()
@@ -61,22 +64,33 @@ const Broadcast = ({ notify }: RouteProps) => {
       category: draft.category.trim(),
       ...(draft.url.trim() ? { url: draft.url.trim() } : {}),
       ...(draft.image.trim() ? { image: draft.image.trim() } : {}),
+      segment: toSegment(segmentDraft),
     }),
-    [draft]
+    [draft, segmentDraft]
   )
   const key = JSON.stringify(body)
   // One key per composed message: a retried click answers the first send instead of sending twice.
   const idempotencyKey = useMemo(() => `bc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, [key])
   const progress = usePolledMessage<{ message: PushMessage }>(sentId, { limit: 1 }, 700)
 
-  async function count() {
+  async function count(quiet = false) {
     try {
       const answer = await post.run("/push/broadcasts", { ...body, dry_run: true })
       setCounted({ for: key, count: answer.recipient_count, reach: answer })
+      setCountError(undefined)
     } catch (err) {
-      notify.error("Cannot count recipients", errorMessage(err))
+      setCountError(errorMessage(err))
+      if (!quiet) notify.error("Cannot count recipients", errorMessage(err))
     }
   }
+
+  const ready = draft.title.trim() && draft.body.trim() && draft.category.trim()
+  // A live count while the admin edits (debounced), so the count shown is the message's; a bad value shows the server's message.
+  useEffect(() => {
+    if (!ready || sentId) return
+    const timer = setTimeout(() => void count(true), 600)
+    return () => clearTimeout(timer)
+  }, [key, !!ready])
 
   async function send() {
     setConfirming(false)
@@ -88,7 +102,6 @@ const Broadcast = ({ notify }: RouteProps) => {
     }
   }
 
-  const ready = draft.title.trim() && draft.body.trim() && draft.category.trim()
   const countIsCurrent = counted?.for === key
   return (
     <div className="flex flex-col gap-y-4" data-testid="broadcast">
@@ -96,7 +109,9 @@ const Broadcast = ({ notify }: RouteProps) => {
       <Container className="flex flex-col gap-y-4">
         <div>
           <Heading level="h1">Broadcast</Heading>
-          <Text className="text-ui-fg-subtle">A notification to every customer device that opted into a category.</Text>
+          <Text className="text-ui-fg-subtle">
+            A notification to the customer devices that opted into a category, or to a segment of them.
+          </Text>
         </div>
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
           <Field id="title" label="Title" draft={draft} set={setDraft} />
@@ -107,12 +122,24 @@ const Broadcast = ({ notify }: RouteProps) => {
           <Field id="url" label="Link" hint="A storefront path (/collections/sale) or a full URL" draft={draft} set={setDraft} />
           <Field id="image" label="Image" hint="Optional image URL" draft={draft} set={setDraft} />
         </div>
+        <div className="flex flex-col gap-y-2">
+          <Heading level="h2">Segment</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Narrow the category's customers; every choice must hold. Leave it empty to reach them all.
+          </Text>
+          <SegmentFields draft={segmentDraft} set={setSegmentDraft} />
+          {countError && (
+            <Text size="small" className="text-ui-fg-error" data-testid="broadcast-segment-error">
+              {countError}
+            </Text>
+          )}
+        </div>
         <div className="flex items-center gap-x-2">
           <Button
             variant="secondary"
             disabled={!ready}
             isLoading={post.pending && !countIsCurrent}
-            onClick={count}
+            onClick={() => void count()}
             data-testid="broadcast-count"
           >
             Count recipients
@@ -123,6 +150,7 @@ const Broadcast = ({ notify }: RouteProps) => {
                 {counted.reach.held_for_window
                   ? `${devices(counted.count)}: ${heldText(counted.reach)}`
                   : `${devices(counted.count)} will receive it now`}
+                {` (${describeSegment(counted.reach.segment)})`}
               </Text>
               <Prompt open={confirming} onOpenChange={setConfirming}>
                 <Prompt.Trigger asChild>
@@ -134,7 +162,8 @@ const Broadcast = ({ notify }: RouteProps) => {
                   <Prompt.Header>
                     <Prompt.Title>Send this broadcast?</Prompt.Title>
                     <Prompt.Description>
-                      "{draft.title}" goes to {counted.count} customer device{counted.count === 1 ? "" : "s"} in "{body.category}"
+                      "{draft.title}" goes to {counted.count} customer device{counted.count === 1 ? "" : "s"} in "{body.category}" (
+                      {describeSegment(counted.reach.segment)})
                       {counted.reach.held_for_window ? `: ${heldText(counted.reach)}.` : ", all now."} It cannot be called back.
                     </Prompt.Description>
                   </Prompt.Header>
@@ -159,7 +188,11 @@ const Broadcast = ({ notify }: RouteProps) => {
               Deliveries
             </Link>
             {progress.data.message.status === "done" && (
-              <Button variant="transparent" size="small" onClick={() => (setSentId(undefined), setDraft(EMPTY), setCounted(undefined))}>
+              <Button
+                variant="transparent"
+                size="small"
+                onClick={() => (setSentId(undefined), setDraft(EMPTY), setSegmentDraft(EMPTY_SEGMENT), setCounted(undefined))}
+              >
                 New broadcast
               </Button>
             )}

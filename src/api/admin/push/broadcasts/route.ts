@@ -9,7 +9,10 @@ import { services } from "../../../helpers"
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/
 
 /**
- * An announcement to every customer who opted into `category`. `dry_run: true` answers the
+ * An announcement to every customer who opted into `category`, or to a `segment` of them
+ * (customer groups, regions, order history, device language, subscription date; see
+ * `BroadcastSegment`: an unknown key, or a group or region the store does not have, is a 400
+ * naming the field). `dry_run: true` answers the
  * recipient count without sending; otherwise 202 with the message, whose counts show progress.
  * Both carry how many devices get it now (`sending_now`) and how many wait for their delivery
  * window (`held_for_window`, the first opening at `next_window_opens_at`).
@@ -19,8 +22,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const { adminSends, options } = services(req)
   const input = parseBroadcastBody(req.body, options.links)
   checkCategories([input.category], options.preferences.categories, "category")
+  await adminSends.checkSegment(input.segment)
   if (input.dryRun) {
-    res.json({ dry_run: true, ...(await adminSends.broadcastReach(input.category, input.sendAt)) })
+    res.json({ dry_run: true, segment: input.segment, ...(await adminSends.broadcastReach(input.category, input.segment, input.sendAt)) })
     return
   }
   const header = req.get("idempotency-key")
@@ -28,5 +32,5 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     throw new InvalidRequestError("Idempotency-Key", "the Idempotency-Key header must be 8 to 100 letters, digits or _.:-")
   }
   const { message, reach } = await adminSends.broadcast(input, header ?? randomUUID())
-  res.status(202).json({ message: summary(message), ...reach })
+  res.status(202).json({ message: summary(message), segment: message.segment ?? null, ...reach })
 }

@@ -17,7 +17,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   checkCategories(input.categories, options.preferences.categories)
   const signedIn = customerId(req)
   const owner = signedIn ? { customer_id: signedIn } : await guestOwner(req, input.cartId)
-  const subscription = await register(req, input, owner)
+  const subscription = await register(req, input, owner, { welcome: true })
   res.status(201).json({ subscription })
 }
 

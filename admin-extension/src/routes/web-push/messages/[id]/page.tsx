@@ -4,6 +4,7 @@ import { useParams, useNavigate } from "react-router-dom"
 import { SummaryNote } from "../../../../components/alert-summary"
 import { MessageAttribution } from "../../../../components/attribution"
 import { SendProgress } from "../../../../components/progress"
+import { describeSegment } from "../../../../components/segment-fields"
 import { PushNav } from "../../../../components/push-nav"
 import { MessageStatus, PushStatus } from "../../../../components/status"
 import { errorMessage, useAdminAction, usePolledMessage } from "../../../../lib/api"
@@ -35,6 +36,11 @@ const MessageDetail = ({ notify }: RouteProps) => {
                 {message.payload.url}
               </Text>
               <MessageAttribution message={message} />
+              {message.audience === "broadcast" && (
+                <Text size="small" className="text-ui-fg-muted" data-testid="message-segment">
+                  {message.category} · {describeSegment(message.segment)}
+                </Text>
+              )}
             </div>
             <Button
               variant="secondary"

@@ -10,6 +10,11 @@ import { RetryPoller } from "../delivery/retry-poller"
 import { BATCH_EVENT } from "../services/push-dispatcher"
 import type PushDispatcherService from "../services/push-dispatcher"
 import type PushNotificationService from "../services/push-notification"
+import type PushCartReminderService from "../services/push-cart-reminder"
+import { CART_ABANDONED_EVENT } from "../core/carts/cart-reminder-schedule"
+
+/** Medusa 1.20's CartService events: any change to a cart is activity for its reminders. */
+const CART_ACTIVITY_EVENTS = ["cart.created", "cart.updated", "cart.customer_updated"]
 
 /** What the loader registers beside the services (awilix values, one per process). */
 export interface EngineRegistrations {
@@ -66,7 +71,8 @@ export default async function webPushLoader(container: MedusaContainer, options:
       resolver(() => value)
     )
 
-  const events = eventNames(resolved.rules)
+  // `cart.abandoned` is raised by the plugin's own reminder round, never taken from the event bus.
+  const events = eventNames(resolved.rules).filter((event) => event !== CART_ABANDONED_EVENT)
   const eventBus = container.resolve<EventBusService>("eventBusService")
   for (const event of events) {
     eventBus.subscribe(
@@ -85,6 +91,15 @@ export default async function webPushLoader(container: MedusaContainer, options:
     },
     { subscriberId: "medusa-plugin-web-push:batch" }
   )
+  for (const event of resolved.abandonedCart.enabled ? CART_ACTIVITY_EVENTS : []) {
+    eventBus.subscribe(
+      event,
+      async (data: unknown) => {
+        await container.resolve<PushCartReminderService>("pushCartReminderService").recordActivity(data)
+      },
+      { subscriberId: `medusa-plugin-web-push:cart-reminders:${event}` }
+    )
+  }
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
   values.webPushRetryPoller.start(() => dispatcher().processDue())
   logger.info(`web-push: listening to ${events.length} events`)

@@ -50,6 +50,10 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "varchar", nullable: true })
   target_user_id: string | null
 
+  /** One device besides a personal message's customer: the device that registered the cart a reminder is about. */
+  @Column({ type: "varchar", nullable: true })
+  target_subscription_id: string | null
+
   /** The notification in the store's default language. */
   @Column({ type: "jsonb" })
   payload: Record<string, unknown>

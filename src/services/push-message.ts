@@ -85,11 +85,12 @@ export default class PushMessageService extends TransactionBaseService {
       `INSERT INTO "push_message"
          ("id", "idempotency_key", "event_name", "audience", "template_key", "resource_id", "category",
           "target_customer_id", "target_user_id", "payload", "ttl", "urgency", "topic", "status",
-          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts", "created_at")
+          "localized_payloads", "context_locale", "send_at", "target_order_id", "audience_at", "fanout_until", "fanout_attempts", "created_at",
+          "target_subscription_id")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
                CASE WHEN $16::timestamptz IS NULL THEN ${MESSAGE_SQL.sending} ELSE ${MESSAGE_SQL.scheduled} END, $14, $15, $16, $17, $18,
                CASE WHEN $16::timestamptz IS NULL THEN $19::timestamptz + $20 * interval '1 millisecond' END,
-               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END, $19)
+               CASE WHEN $16::timestamptz IS NULL THEN 1 ELSE 0 END, $19, $21)
        ON CONFLICT ("idempotency_key") DO NOTHING
        RETURNING *`,
       [
@@ -113,6 +114,7 @@ export default class PushMessageService extends TransactionBaseService {
         target.audience_at,
         now,
         options.leaseMs,
+        target.target_subscription_id ?? null,
       ]
     )
     return rows[0] ?? null

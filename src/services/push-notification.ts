@@ -84,9 +84,9 @@ export default class PushNotificationService {
     }
     let audience: AudienceSpec | undefined
     if (rule.audience === "admin") audience = { kind: "admin", category: rule.category }
-    else if (loaded.customerId || loaded.orderId) {
-      const { customerId, orderId } = loaded
-      audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category }
+    else if (loaded.customerId || loaded.orderId || loaded.subscriptionId) {
+      const { customerId, orderId, subscriptionId } = loaded
+      audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category, subscriptionId }
     }
     if (!audience || !(await pushSubscriptionService.hasAudience(audience))) return
 

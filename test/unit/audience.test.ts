@@ -13,6 +13,7 @@ const specs: AudienceSpec[] = [
   { kind: "admin", category: "order.placed" },
   { kind: "user", userId: "usr_1" },
   { kind: "broadcast", category: "promotions" },
+  { kind: "customer", customerId: null, orderId: null, at: AT, category: "cart_reminders", subscriptionId: "pushsub_1" },
 ]
 
 for (const spec of specs) {
@@ -23,10 +24,17 @@ for (const spec of specs) {
 
 test("a customer audience is the customer's devices or the order's guest devices unexpired at its time", () => {
   const { sql, params } = audienceCondition(specs[0], 3)
-  assert.deepEqual(params, ["cus_1", "order_1", AT, "order_updates"])
+  assert.deepEqual(params, ["cus_1", "order_1", AT, "order_updates", null])
   assert.match(sql, /s\."customer_id" = \$3::text/)
   assert.match(sql, /s\."order_id" = \$4::text AND s\."guest_expires_at" > COALESCE\(\$5::timestamptz, now\(\)\)/)
   assert.match(sql, /\$6 = ANY\(s\."categories"\)/)
+})
+
+test("a cart reminder's audience adds the one device that registered the cart", () => {
+  const { sql, params } = audienceCondition(specs[6], 1)
+  assert.deepEqual(params, [null, null, AT, "cart_reminders", "pushsub_1"])
+  assert.match(sql, /OR s\."id" = \$5::text\)/)
+  assert.match(sql, /\$4 = ANY\(s\."categories"\)/)
 })
 
 test("a resend takes the guest devices subscribed at its own time", () => {

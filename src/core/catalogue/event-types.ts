@@ -6,7 +6,7 @@ export type Urgency = "very-low" | "low" | "normal" | "high"
 
 /** What the orchestrator loads to build the template context for an event. */
 export type ResourceKind =
-  "order" | "order_shipment" | "swap_shipment" | "claim_shipment" | "order_refund" | "contact_message" | "inbound_alert" | "none"
+  "order" | "order_shipment" | "swap_shipment" | "claim_shipment" | "order_refund" | "contact_message" | "inbound_alert" | "cart" | "none"
 
 /** Template strings (see `renderTemplate`) and delivery settings for one notification. */
 export interface TemplateFields {
@@ -89,6 +89,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "order_refund",
   "contact_message",
   "inbound_alert",
+  "cart",
   "none",
 ]
 /** Longest TTL push services accept: 28 days. */

@@ -2,9 +2,17 @@
 export type AudienceSpec =
   /**
    * The people an order or customer event concerns: the signed-in customer's devices, and the
-   * guest devices of `orderId` that had not expired at `at` (the engine's time of the event).
+   * guest devices of `orderId` that had not expired at `at` (the engine's time of the event), and
+   * the one device `subscriptionId` (the device that registered a cart for its reminders).
    */
-  | { kind: "customer"; customerId: string | null; orderId: string | null; at: Date | null; category: string }
+  | {
+      kind: "customer"
+      customerId: string | null
+      orderId: string | null
+      at: Date | null
+      category: string
+      subscriptionId?: string | null
+    }
   | { kind: "admin"; category: string }
   | { kind: "user"; userId: string }
   | { kind: "broadcast"; category: string }
@@ -20,9 +28,11 @@ export interface AudienceColumns {
   target_order_id: string | null
   audience_at: Date | null
   target_user_id: string | null
+  /** One device besides the customer's (a cart's reminders reach the device that registered it). */
+  target_subscription_id?: string | null
 }
 
-const NO_TARGET = { target_customer_id: null, target_order_id: null, audience_at: null, target_user_id: null }
+const NO_TARGET = { target_customer_id: null, target_order_id: null, audience_at: null, target_user_id: null, target_subscription_id: null }
 
 /** The stored message columns that say who it is for. */
 export function audienceColumns(spec: AudienceSpec): AudienceColumns {
@@ -35,6 +45,7 @@ export function audienceColumns(spec: AudienceSpec): AudienceColumns {
         target_customer_id: spec.customerId,
         target_order_id: spec.orderId,
         audience_at: spec.at,
+        target_subscription_id: spec.subscriptionId ?? null,
       }
     case "admin":
       return { ...NO_TARGET, audience: "admin", category: spec.category }
@@ -58,6 +69,7 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
         orderId: message.target_order_id ?? null,
         at: at ?? message.audience_at ?? null,
         category: message.category ?? "",
+        ...(message.target_subscription_id ? { subscriptionId: message.target_subscription_id } : {}),
       }
     case "admin":
       return { kind: "admin", category: message.category ?? "" }

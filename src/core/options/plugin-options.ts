@@ -13,6 +13,7 @@ import { pauseRule, PauseRule } from "../delivery/outcome-signal"
 import { PreferenceOptions, resolvePreferenceOptions, ResolvedPreferences } from "./preference-options"
 import type { RateLimit } from "../rate-limits/rate-limit"
 import { positiveInteger } from "./option-values"
+import { resolveAbandonedCart, type AbandonedCartOption, type ResolvedAbandonedCart } from "./abandoned-cart-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions {
@@ -154,6 +155,13 @@ export interface WebPushPluginOptions extends PreferenceOptions {
    * @defaultValue {}
    */
   inbound_sources?: InboundSourcesOption
+  /**
+   * Abandoned-cart reminders (category `cart_reminders`): a cart with items, of a signed-in
+   * customer or registered by a device (`POST /store/push/carts`), not completed, gets a reminder
+   * after each delay.
+   * @defaultValue { enabled: true, delays_minutes: [60] }
+   */
+  abandoned_cart?: AbandonedCartOption
 }
 
 /** `rate_limits`: per client (IP address, and customer when signed in). */
@@ -214,6 +222,8 @@ export interface ResolvedOptions {
   readonly adminAlerts: ResolvedAdminAlerts
   /** `inbound_sources`, validated (secrets included: never log them). */
   readonly inboundSources: readonly ResolvedInboundSource[]
+  /** `abandoned_cart`, validated. */
+  readonly abandonedCart: ResolvedAbandonedCart
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -254,6 +264,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "contact_alert_window_minutes",
   "admin_alerts",
   "inbound_sources",
+  "abandoned_cart",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -454,6 +465,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     guestSubscriptionDays: guestSubscriptionDays(options.guest_subscription_days, options.guest_subscription_window_hours),
     adminAlerts: resolveAdminAlerts(options.admin_alerts, options.contact_alert_limit, options.contact_alert_window_minutes),
     inboundSources,
+    abandonedCart: resolveAbandonedCart(options.abandoned_cart),
   }
 }
 

@@ -115,6 +115,15 @@ export interface WebPushClient {
   status(): Promise<PushStatus>
   /** Changes what this device receives, its language or its time zone (no prompt; it must be subscribed). */
   setPreferences(preferences: DevicePreferences): Promise<void>
+  /**
+   * This device gets the abandoned-cart reminders of `cartId` (the visitor's own cart, as the
+   * storefront keeps it), guest or signed in; no prompt, it must be subscribed. Call it when the
+   * cart gets its first item; calling it again is harmless. The store answers the same whatever
+   * the cart (a completed cart is not watched).
+   */
+  watchCart(cartId: string): Promise<void>
+  /** This device no longer gets `cartId`'s reminders (the signed-in customer's other devices still may). */
+  unwatchCart(cartId: string): Promise<void>
 }
 
 export interface DevicePreferences {
@@ -285,18 +294,30 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     }
   }
 
-  async function setPreferences(preferences: DevicePreferences): Promise<void> {
+  /** This device's endpoint and auth secret, the proof the store asks for; fails when it is not subscribed. */
+  async function deviceProof(): Promise<{ endpoint: string | undefined; auth: string | undefined }> {
     const subscription = isSupported() ? await existingSubscription(scope) : null
     if (!subscription) throw new WebPushClientError("backend_refused", "This device is not subscribed")
     const json = subscription.toJSON()
+    return { endpoint: json.endpoint, auth: json.keys?.auth }
+  }
+
+  async function setPreferences(preferences: DevicePreferences): Promise<void> {
     await call("POST", "/store/push/preferences", {
-      endpoint: json.endpoint,
-      auth: json.keys?.auth,
+      ...(await deviceProof()),
       categories: preferences.categories,
       locale: preferences.locale,
       time_zone: preferences.timeZone,
     })
   }
 
-  return { isSupported, permission, subscribe, unsubscribe, status, setPreferences }
+  async function watchCart(cartId: string): Promise<void> {
+    await call("POST", "/store/push/carts", { ...(await deviceProof()), cart_id: cartId })
+  }
+
+  async function unwatchCart(cartId: string): Promise<void> {
+    await call("DELETE", "/store/push/carts", { ...(await deviceProof()), cart_id: cartId })
+  }
+
+  return { isSupported, permission, subscribe, unsubscribe, status, setPreferences, watchCart, unwatchCart }
 }

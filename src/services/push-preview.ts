@@ -61,10 +61,10 @@ export default class PushPreviewService {
       return row?.id
     }
     if (loads === "cart") {
-      // A cart reminder is previewed with the most recently changed cart that has items (step 1).
+      // A cart reminder is previewed with the most recently changed cart that has items, an open one first (step 1).
       const [row]: Array<{ id: string }> = await this.deps_.manager.query(
-        `SELECT c."id" FROM "cart" c WHERE c."completed_at" IS NULL AND EXISTS (SELECT 1 FROM "line_item" li WHERE li."cart_id" = c."id")
-         ORDER BY c."updated_at" DESC LIMIT 1`
+        `SELECT c."id" FROM "cart" c WHERE EXISTS (SELECT 1 FROM "line_item" li WHERE li."cart_id" = c."id")
+         ORDER BY (c."completed_at" IS NULL) DESC, c."updated_at" DESC LIMIT 1`
       )
       return row?.id
     }

@@ -78,6 +78,8 @@ export interface PushMessage {
   /** When a personal message was recorded: guest devices expired by then are not in its audience. */
   audience_at: string | null
   target_user_id: string | null
+  /** One device besides a personal message's customer: the device that registered the cart a reminder is about. */
+  target_subscription_id: string | null
   /** The notification in the store's default language. */
   payload: { title?: string; body?: string; url?: string; image?: string; icon?: string }
   /** The notification per language of its readers. */
@@ -172,7 +174,8 @@ export interface PushTemplate {
   event: string
   audience: "customer" | "admin"
   category: string
-  loads: "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "inbound_alert" | "none"
+  loads:
+    "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "inbound_alert" | "cart" | "none"
   variables: string[]
   default: TemplateDefault
   overrides: Record<string, SavedOverride>

@@ -24,7 +24,7 @@ export function audienceCondition(spec: AudienceSpec, firstParam: number): { sql
       return {
         sql: `(s."customer_id" = ${p(0)}::text
                OR (s."order_id" = ${p(1)}::text AND s."guest_expires_at" > COALESCE(${p(2)}::timestamptz, now()))
-               OR s."id" = ${p(4)}::text)
+               OR (s."id" = ${p(4)}::text AND (s."guest_expires_at" IS NULL OR s."guest_expires_at" > COALESCE(${p(2)}::timestamptz, now()))))
               AND ${p(3)} = ANY(s."categories")`,
         params: [spec.customerId, spec.orderId, spec.at, spec.category, spec.subscriptionId ?? null],
       }

@@ -32,6 +32,8 @@ interface CartRow extends CartState {
 export interface WatchingDevice {
   id: string
   customer_id: string | null
+  /** An admin's device (admin alerts only) never takes a cart. */
+  user_id: string | null
 }
 
 /** Watches handled per poller round, per instance. */
@@ -78,9 +80,11 @@ export default class PushCartReminderService {
   /**
    * `POST /store/push/carts`: the device (proven by its endpoint and auth secret) asks for the
    * cart's reminders. Nothing is stored for a cart that does not exist, is done with, or belongs to
-   * a registered account other than the device's: the caller learns nothing either way.
+   * a registered account other than the device's, nor for an admin's device: the caller learns
+   * nothing either way.
    */
   async watch(cartId: string, device: WatchingDevice): Promise<void> {
+    if (device.user_id) return
     const cart = await this.cartRow(cartId)
     if (!cart || cart.closed) return
     if (cart.account && cart.customerId !== device.customer_id) return
@@ -135,10 +139,22 @@ export default class PushCartReminderService {
   /**
    * The poller's round: takes the watches whose next step is due (each by one instance, leased
    * for `lease_ms`: a crash leaves it to be taken again, and the step's idempotency key keeps it
-   * to one message) and sends or reschedules each.
+   * to one message) and sends or reschedules each. Never throws: the rest of the round goes on.
    */
   async processDue(now: Date): Promise<void> {
     if (!this.settings.enabled) return
+    const due = await this.claimDue(now).catch((err: unknown) => {
+      this.deps_.logger.error(`web-push: taking due cart reminders failed: ${describeError(err)}`)
+      return [] as PushCartWatch[]
+    })
+    for (const watch of due) {
+      await this.remind(watch, now).catch((err: unknown) => {
+        this.deps_.logger.error(`web-push: cart reminder for watch ${watch.id} failed (taken again after the lease): ${describeError(err)}`)
+      })
+    }
+  }
+
+  private async claimDue(now: Date): Promise<PushCartWatch[]> {
     const [due]: [PushCartWatch[], number] = await this.deps_.manager.query(
       `UPDATE "push_cart_watch" SET "next_reminder_at" = $1::timestamptz + $2 * interval '1 millisecond', "updated_at" = now()
        WHERE "id" IN (SELECT "id" FROM "push_cart_watch" WHERE "closed_at" IS NULL AND "next_reminder_at" <= $1
@@ -146,11 +162,7 @@ export default class PushCartReminderService {
        RETURNING *`,
       [now, this.deps_.webPushOptions.leaseMs, ROUND]
     )
-    for (const watch of due) {
-      await this.remind(watch, now).catch((err: unknown) => {
-        this.deps_.logger.error(`web-push: cart reminder for watch ${watch.id} failed (taken again after the lease): ${describeError(err)}`)
-      })
-    }
+    return due
   }
 
   private async remind(watch: PushCartWatch, now: Date): Promise<void> {

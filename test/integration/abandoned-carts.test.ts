@@ -125,6 +125,11 @@ describe("abandoned-cart reminders", () => {
     await dueRounds()
     await scheduled(cartId, at(24 * HOUR))
     assert.equal(reminders(device).length, 1, "the first step once")
+    // A crash after the send and before the row moved on: the step is taken again, its message is not sent twice.
+    await db().query(`UPDATE "push_cart_watch" SET "steps_sent" = 0, "next_reminder_at" = $2 WHERE "cart_id" = $1`, [cartId, at(HOUR)])
+    await dueRounds()
+    await scheduled(cartId, at(24 * HOUR))
+    assert.equal(reminders(device).length, 1, "still once")
 
     clock.freeze(at(24 * HOUR + MINUTE))
     await store.push.waitForMessages((m) => m.deviceId === device.id && /cart/i.test(payloadOf(m).title), 2)
@@ -233,6 +238,17 @@ describe("abandoned-cart reminders", () => {
       [device.endpoint]
     )
     assert.equal(n, 0, "the device registered none of them")
+
+    // An admin's device takes no cart either, with the same answer.
+    const adminDevice = store.push.createDevice("admin-cart")
+    await store.http.expect(201, "POST", "/admin/push/subscriptions", {
+      apiToken: store.admin.apiToken,
+      body: { subscription: adminDevice.subscription },
+    })
+    await store.http.expect(202, "POST", "/store/push/carts", {
+      body: { endpoint: adminDevice.endpoint, auth: adminDevice.keys.auth, cart_id: cartId },
+    })
+    assert.equal(await watchOf(cartId), undefined, "nothing stored for an admin's device")
   })
 
   it("outside the reader's delivery window the reminder waits for its opening", async () => {

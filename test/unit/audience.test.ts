@@ -33,7 +33,10 @@ test("a customer audience is the customer's devices or the order's guest devices
 test("a cart reminder's audience adds the one device that registered the cart", () => {
   const { sql, params } = audienceCondition(specs[6], 1)
   assert.deepEqual(params, [null, null, AT, "cart_reminders", "pushsub_1"])
-  assert.match(sql, /OR s\."id" = \$5::text\)/)
+  assert.match(
+    sql,
+    /OR \(s\."id" = \$5::text AND \(s\."guest_expires_at" IS NULL OR s\."guest_expires_at" > COALESCE\(\$3::timestamptz, now\(\)\)\)\)\)/
+  )
   assert.match(sql, /\$4 = ANY\(s\."categories"\)/)
 })
 

@@ -11,6 +11,7 @@ import type { EngineClock } from "../core/delivery/clock"
 import { describeError } from "../core/errors/plugin-errors"
 import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { PushCartWatch } from "../models/push-cart-watch"
+import { claimDueWatches } from "../delivery/cart-watch-claims"
 import type PushNotificationService from "./push-notification"
 
 type Dependencies = {
@@ -154,15 +155,8 @@ export default class PushCartReminderService {
     }
   }
 
-  private async claimDue(now: Date): Promise<PushCartWatch[]> {
-    const [due]: [PushCartWatch[], number] = await this.deps_.manager.query(
-      `UPDATE "push_cart_watch" SET "next_reminder_at" = $1::timestamptz + $2 * interval '1 millisecond', "updated_at" = now()
-       WHERE "id" IN (SELECT "id" FROM "push_cart_watch" WHERE "closed_at" IS NULL AND "next_reminder_at" <= $1
-                      ORDER BY "next_reminder_at" LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [now, this.deps_.webPushOptions.leaseMs, ROUND]
-    )
-    return due
+  private claimDue(now: Date): Promise<PushCartWatch[]> {
+    return claimDueWatches(this.deps_.manager, ROUND, this.deps_.webPushOptions.leaseMs, now)
   }
 
   private async remind(watch: PushCartWatch, now: Date): Promise<void> {

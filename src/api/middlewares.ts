@@ -22,6 +22,7 @@ export const config: MiddlewaresConfig = {
     { matcher: "/store/push/clicks", method: ["POST"], middlewares: [rateLimit("click")] },
     { matcher: "/store/push/preferences", method: ["POST"], middlewares: [rateLimit("preferences")] },
     { matcher: "/store/push/alerts*", method: ["POST", "DELETE"], middlewares: [rateLimit("preferences")] },
+    { matcher: "/store/push/carts", method: ["POST", "DELETE"], middlewares: [rateLimit("preferences")] },
     { matcher: "/store/push/subscriptions", method: ["DELETE"], middlewares: [rateLimit("unsubscribe")] },
     { matcher: "/admin/push/subscriptions", method: ["DELETE"], middlewares: [rateLimit("unsubscribe")] },
   ],

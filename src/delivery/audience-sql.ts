@@ -24,9 +24,10 @@ export function audienceCondition(spec: AudienceSpec, firstParam: number): { sql
       // A guest device belongs to one order, never to the customer row Medusa shares between guest orders.
       return {
         sql: `(s."customer_id" = ${p(0)}::text
-               OR (s."order_id" = ${p(1)}::text AND s."guest_expires_at" > COALESCE(${p(2)}::timestamptz, now())))
+               OR (s."order_id" = ${p(1)}::text AND s."guest_expires_at" > COALESCE(${p(2)}::timestamptz, now()))
+               OR (s."id" = ${p(4)}::text AND (s."guest_expires_at" IS NULL OR s."guest_expires_at" > COALESCE(${p(2)}::timestamptz, now()))))
               AND ${p(3)} = ANY(s."categories")`,
-        params: [spec.customerId, spec.orderId, spec.at, spec.category],
+        params: [spec.customerId, spec.orderId, spec.at, spec.category, spec.subscriptionId ?? null],
       }
     case "admin":
       return { sql: `s."user_id" IS NOT NULL AND ${p(0)} = ANY(s."categories") AND ${ACTIVE_ADMIN_SQL}`, params: [spec.category] }

@@ -11,11 +11,15 @@ import { BATCH_EVENT } from "../services/push-dispatcher"
 import type PushDispatcherService from "../services/push-dispatcher"
 import type PushNotificationService from "../services/push-notification"
 import type PushProductAlertSenderService from "../services/push-product-alert-sender"
+import { ATTRIBUTION_EVENT } from "../services/push-attribution"
+import type PushAttributionService from "../services/push-attribution"
+import type PushCartReminderService from "../services/push-cart-reminder"
 
 /** Medusa's event when a variant changes (`{ id, product_id, fields }`): stock and prices among them. */
 const VARIANT_UPDATED = "product-variant.updated"
-import { ATTRIBUTION_EVENT } from "../services/push-attribution"
-import type PushAttributionService from "../services/push-attribution"
+
+/** Medusa 1.20's CartService events: any change to a cart is activity for its reminders. */
+const CART_ACTIVITY_EVENTS = ["cart.created", "cart.updated", "cart.customer_updated"]
 
 /** What the loader registers beside the services (awilix values, one per process). */
 export interface EngineRegistrations {
@@ -72,6 +76,7 @@ export default async function webPushLoader(container: MedusaContainer, options:
       resolver(() => value)
     )
 
+  // `cart.abandoned` is raised by the plugin's own reminder round, never taken from the event bus.
   const events = eventNames(resolved.rules)
   const eventBus = container.resolve<EventBusService>("eventBusService")
   for (const event of events) {
@@ -105,6 +110,15 @@ export default async function webPushLoader(container: MedusaContainer, options:
     },
     { subscriberId: "medusa-plugin-web-push:attribution" }
   )
+  for (const event of resolved.abandonedCart.enabled ? CART_ACTIVITY_EVENTS : []) {
+    eventBus.subscribe(
+      event,
+      async (data: unknown) => {
+        await container.resolve<PushCartReminderService>("pushCartReminderService").recordActivity(data)
+      },
+      { subscriberId: `medusa-plugin-web-push:cart-reminders:${event}` }
+    )
+  }
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
   values.webPushRetryPoller.start(async () => {
     await dispatcher().processDue()

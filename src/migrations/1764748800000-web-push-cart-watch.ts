@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  * Carts the plugin watches for abandoned-cart reminders: a signed-in customer's cart (its devices
  * are the customer's), or a guest's cart a device registered (`watchCart`). One row per cart; the
  * reminder steps are scheduled on it, so a restart keeps them. Revenue attribution reads which
- * device registered the cart an order came from.
+ * device registered the cart an order came from. A reminder's message names that device
+ * (`push_message.target_subscription_id`) beside the cart's customer.
  */
 export class WebPushCartWatch1764748800000 implements MigrationInterface {
   name = "WebPushCartWatch1764748800000"
@@ -31,9 +32,11 @@ export class WebPushCartWatch1764748800000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX IF NOT EXISTS "IDX_push_cart_watch_due" ON "push_cart_watch" ("next_reminder_at") WHERE "closed_at" IS NULL`
     )
+    await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "target_subscription_id" character varying`)
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "push_message" DROP COLUMN IF EXISTS "target_subscription_id"`)
     await queryRunner.query(`DROP TABLE IF EXISTS "push_cart_watch"`)
   }
 }

@@ -57,7 +57,7 @@ export class PushMessage extends BaseEntity {
   @Column({ type: "jsonb", nullable: true })
   segment: BroadcastSegment | null
 
-  /** The one device of a device message (a welcome). */
+  /** The one device of a device message (a welcome); for a personal message, one device besides its customer's (the device that registered the cart a reminder is about). */
   @Column({ type: "varchar", nullable: true })
   target_subscription_id: string | null
 

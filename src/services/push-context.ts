@@ -1,9 +1,21 @@
-import type { ClaimService, CustomerService, Fulfillment, FindConfig, Order, OrderService, SwapService } from "@medusajs/medusa"
+import type {
+  CartService,
+  ClaimService,
+  CustomerService,
+  Fulfillment,
+  FindConfig,
+  Order,
+  OrderService,
+  SwapService,
+} from "@medusajs/medusa"
 import { createHash } from "node:crypto"
+import type { EntityManager } from "typeorm"
+import { reminderKey } from "../core/carts/cart-reminder-schedule"
 import type { ResourceKind } from "../core/catalogue/event-types"
 import { normaliseLocale } from "../core/templates/locale"
 import { formatMoney } from "../core/templates/money"
 import {
+  cartContext,
   contactMessageContext,
   customerContext,
   eventDataContext,
@@ -13,7 +25,6 @@ import {
   TemplateContext,
 } from "../core/templates/template-context"
 import type { PushSubscription } from "../models/push-subscription"
-import type { EntityManager } from "typeorm"
 import type ContactMessageService from "./contact-message"
 import type PushInboundAlertService from "./push-inbound-alert"
 
@@ -24,6 +35,7 @@ interface FulfillmentReader {
 
 type Dependencies = {
   manager: EntityManager
+  cartService: CartService
   orderService: OrderService
   customerService: CustomerService
   fulfillmentService: FulfillmentReader
@@ -43,11 +55,13 @@ export interface LoadedEvent {
   readonly customerId: string | null
   /** The order the event concerns: its guest devices receive the personal notification too. */
   readonly orderId: string | null
+  /** One device that receives the personal notification too (the device that registered a cart). */
+  readonly subscriptionId?: string | null
   /** Identifies this occurrence of the event (e.g. order + fulfillment) for idempotency. */
   readonly resourceKey: string
   readonly resourceId: string | null
-  /** The one device a notification about a device (the welcome) goes to. */
-  readonly subscriptionId?: string | null
+  /** The one device a notification about a device (the welcome) goes to, and no other. */
+  readonly deviceId?: string | null
   /** The order's total, when the event concerns an order (an admin summary adds them up). */
   readonly amount?: { readonly currency: string; readonly amount: number } | null
 }
@@ -112,6 +126,8 @@ export default class PushContextService {
           resourceId: message.id,
         }
       }
+      case "cart":
+        return this.withCart(id, data, base)
       case "inbound_alert": {
         const alert = await this.deps_.pushInboundAlertService.retrieve(id)
         const context = { ...base, ...inboundAlertContext(alert) }
@@ -136,9 +152,33 @@ export default class PushContextService {
       locale: normaliseLocale(device.locale) ?? null,
       customerId: device.customer_id,
       orderId: null,
-      subscriptionId: device.id,
+      deviceId: device.id,
       resourceKey,
       resourceId: device.id,
+    }
+  }
+
+  /**
+   * An abandoned cart (`data.step`: the reminder step): its items and customer; it goes to the
+   * cart's customer when that is a registered account (a guest's customer row is shared between
+   * guest checkouts with the same e-mail), and to the device that registered the cart.
+   */
+  private async withCart(id: string, data: EventData, base: TemplateContext): Promise<LoadedEvent> {
+    const cart = await this.deps_.cartService.retrieveWithTotals(id, { relations: ["items", "customer", "region"] })
+    const items = [...(cart.items ?? [])].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())
+    const [watch]: Array<{ subscription_id: string | null }> = await this.deps_.manager.query(
+      `SELECT "subscription_id" FROM "push_cart_watch" WHERE "cart_id" = $1`,
+      [id]
+    )
+    const step = typeof data.step === "number" && Number.isInteger(data.step) ? data.step : null
+    return {
+      contextFor: (locale) => ({ ...base, ...cartContext({ ...cart, items }, locale), reminder: { step: step ?? undefined } }),
+      locale: metadataLocale(cart.metadata) ?? metadataLocale(cart.customer?.metadata) ?? null,
+      customerId: cart.customer?.has_account ? cart.customer_id : null,
+      orderId: null,
+      subscriptionId: watch?.subscription_id ?? null,
+      resourceKey: step === null ? id : reminderKey(id, step),
+      resourceId: id,
     }
   }
 

@@ -16,6 +16,7 @@ import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { BatchSlots } from "../delivery/batch-slots"
 import type { FanoutFault } from "../delivery/fanout-fault"
 import type WebPushService from "./web-push"
+import type PushCartReminderService from "./push-cart-reminder"
 import { describeError } from "../core/errors/plugin-errors"
 
 type Dependencies = {
@@ -32,6 +33,7 @@ type Dependencies = {
   pushMessageService: PushMessageService
   pushSubscriptionService: PushSubscriptionService
   pushServiceHealthService: PushServiceHealthService
+  pushCartReminderService: PushCartReminderService
 }
 
 /** What emits the batch jobs. */
@@ -232,6 +234,7 @@ export default class PushDispatcherService {
     await this.deps_.pushSubscriptionService.removeDepartedAdmins({ kind: "admin", category: "" })
     await this.deps_.pushMessageService.closeUnreachable(now)
     await this.startScheduledMessages(now)
+    await this.deps_.pushCartReminderService.processDue(now) // abandoned-cart reminders whose step is due
     await this.resumeUnsent(now)
     for (const batchId of await staleBatches(this.deps_.manager, this.options.leaseMs, now)) await this.processBatch(batchId)
 

@@ -84,10 +84,13 @@ export default class PushNotificationService {
     }
     let audience: AudienceSpec | undefined
     if (rule.audience === "admin") audience = { kind: "admin", category: rule.category }
-    else if (loaded.subscriptionId) audience = { kind: "device", subscriptionId: loaded.subscriptionId, category: rule.category }
-    else if (loaded.customerId || loaded.orderId) {
-      const { customerId, orderId } = loaded
-      audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category }
+    else if (loaded.deviceId) {
+      // One device (the welcome): whatever categories it chose.
+      audience = { kind: "device", subscriptionId: loaded.deviceId, category: rule.category }
+    } else if (loaded.customerId || loaded.orderId || loaded.subscriptionId) {
+      // A cart's reminder: the customer's devices and the device that registered the cart.
+      const { customerId, orderId, subscriptionId } = loaded
+      audience = { kind: "customer", customerId, orderId, at: webPushClock.now(), category: rule.category, subscriptionId }
     }
     if (!audience || !(await pushSubscriptionService.hasAudience(audience))) return
 

@@ -40,9 +40,9 @@ export default class PushPreviewService {
     const saved = await this.deps_.pushTemplateService.overridesFor(rule.event, rule.audience)
     const merged = edit ? { ...saved, [locale]: { ...saved[locale], ...edit } } : saved
     const id = await this.sampleId(rule.loads, orderId)
-    const kind = rule.loads === "contact_message" || rule.loads === "none" ? rule.loads : "order"
-    const loaded = id ? await this.deps_.pushContextService.load(kind, { id }).catch(() => null) : null
-    if (!id || !loaded) throw new NotFoundError("There is no order or message yet to preview this notification with")
+    const kind = rule.loads === "contact_message" || rule.loads === "none" || rule.loads === "cart" ? rule.loads : "order"
+    const loaded = id ? await this.deps_.pushContextService.load(kind, kind === "cart" ? { id, step: 1 } : { id }).catch(() => null) : null
+    if (!id || !loaded) throw new NotFoundError("There is no order, cart or message yet to preview this notification with")
     const notification = renderNotification(templateFor(rule, locale, defaultLocale, merged), loaded.contextFor(locale), {
       baseUrl: linkBase(rule.audience, options.links),
       links: linksForEvent(options, rule.event),
@@ -57,6 +57,14 @@ export default class PushPreviewService {
     if (loads === "contact_message") {
       const [row]: Array<{ id: string }> = await this.deps_.manager.query(
         `SELECT "id" FROM "contact_message" ORDER BY "created_at" DESC LIMIT 1`
+      )
+      return row?.id
+    }
+    if (loads === "cart") {
+      // A cart reminder is previewed with the most recently changed cart that has items, an open one first (step 1).
+      const [row]: Array<{ id: string }> = await this.deps_.manager.query(
+        `SELECT c."id" FROM "cart" c WHERE EXISTS (SELECT 1 FROM "line_item" li WHERE li."cart_id" = c."id")
+         ORDER BY (c."completed_at" IS NULL) DESC, c."updated_at" DESC LIMIT 1`
       )
       return row?.id
     }

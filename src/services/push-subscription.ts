@@ -65,7 +65,7 @@ export interface SubscriptionFilter {
 export type RegisteredDevice = PushSubscription & { new_endpoint: boolean }
 
 /** Categories a new device receives when its owner chose none. */
-export const DEFAULT_CATEGORIES = { customer: ["order_updates"], admin: ["store_alerts"] } as const
+export const DEFAULT_CATEGORIES = { customer: ["order_updates", "cart_reminders"], admin: ["store_alerts"] } as const
 
 /** Devices that agreed to receive pushes: register, remove, list, and the sender's bookkeeping. */
 export default class PushSubscriptionService extends TransactionBaseService {

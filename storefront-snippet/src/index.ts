@@ -127,6 +127,15 @@ export interface WebPushClient {
   productAlerts(): Promise<ProductAlert[]>
   /** Cancels one; false when this device is not subscribed. */
   cancelProductAlert(id: string): Promise<boolean>
+  /**
+   * This device gets the abandoned-cart reminders of `cartId` (the visitor's own cart, as the
+   * storefront keeps it), guest or signed in; no prompt, it must be subscribed. Call it when the
+   * cart gets its first item; calling it again is harmless. The store answers the same whatever
+   * the cart (a completed cart is not watched).
+   */
+  watchCart(cartId: string): Promise<void>
+  /** This device no longer gets `cartId`'s reminders (the signed-in customer's other devices still may). */
+  unwatchCart(cartId: string): Promise<void>
 }
 
 /** A product alert this device waits for (`notifyWhenInStock`, `notifyOnPriceDrop`). */
@@ -314,17 +323,29 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     }
   }
 
-  async function setPreferences(preferences: DevicePreferences): Promise<void> {
+  /** This device's endpoint and auth secret, the proof the store asks for; fails when it is not subscribed. */
+  async function deviceProof(): Promise<{ endpoint: string | undefined; auth: string | undefined }> {
     const subscription = isSupported() ? await existingSubscription(scope) : null
     if (!subscription) throw new WebPushClientError("backend_refused", "This device is not subscribed")
     const json = subscription.toJSON()
+    return { endpoint: json.endpoint, auth: json.keys?.auth }
+  }
+
+  async function setPreferences(preferences: DevicePreferences): Promise<void> {
     await call("POST", "/store/push/preferences", {
-      endpoint: json.endpoint,
-      auth: json.keys?.auth,
+      ...(await deviceProof()),
       categories: preferences.categories,
       locale: preferences.locale,
       time_zone: preferences.timeZone,
     })
+  }
+
+  async function watchCart(cartId: string): Promise<void> {
+    await call("POST", "/store/push/carts", { ...(await deviceProof()), cart_id: cartId })
+  }
+
+  async function unwatchCart(cartId: string): Promise<void> {
+    await call("DELETE", "/store/push/carts", { ...(await deviceProof()), cart_id: cartId })
   }
 
   const alerts = productAlertCalls({
@@ -347,6 +368,8 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     unsubscribe,
     status,
     setPreferences,
+    watchCart,
+    unwatchCart,
     notifyWhenInStock: async (variantId) => (await alerts.notifyWhenInStock(variantId)) as ProductAlert,
     notifyOnPriceDrop: async (variantId, regionId) => (await alerts.notifyOnPriceDrop(variantId, regionId)) as ProductAlert,
     productAlerts: async () => (await alerts.productAlerts()) as ProductAlert[],

@@ -7,6 +7,7 @@ import { eventually, pause } from "../support/eventually"
 import { placeOrder, registerCustomer } from "../support/order-flow"
 import type { Device, ReceivedMessage } from "../support/push-service"
 import { adminBearer, createAdmin } from "../support/seed"
+import { EVENT_CATALOGUE } from "../../src/core/catalogue/default-events"
 
 interface Payload {
   title: string
@@ -270,7 +271,7 @@ describe("preferences, languages and timing", () => {
       "/admin/push/templates",
       { apiToken: store.admin.apiToken }
     )
-    assert.equal(templates.length, 11) // the catalogue, the welcome included (previewed with a recent order's customer)
+    assert.equal(templates.length, EVENT_CATALOGUE.length)
     for (const t of templates) {
       const english = await store.http.expect<{ notification: { title: string; body: string } }>(
         200,

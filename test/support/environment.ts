@@ -24,6 +24,11 @@ export interface TestStore {
   vapid: { publicKey: string; privateKey: string }
   admin: Admin
   catalog: Catalog
+  /**
+   * Stops the Medusa app and starts it again on the same database and push service, as a restart
+   * of the store does: `app` and `http` are the new app's afterwards (its engine clock is new too).
+   */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -130,11 +135,21 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
     const cwd = process.cwd()
     if (adminOutDir) process.chdir(storeDir)
     const app = await startMedusa(storeDir, port).finally(() => process.chdir(cwd))
-    cleanups.push(() => app.stop())
     const http = new HttpClient(app.baseUrl)
     const admin = await createAdmin(app.container, `admin-${process.pid}@teststore.dev`)
     const catalog = await seedCatalog(http, admin)
-    return { app, http, push, vapid, admin, catalog, adminUrl, adminBuild, stop }
+    const store: TestStore = { app, http, push, vapid, admin, catalog, adminUrl, adminBuild, stop, restart }
+    let running: MedusaApp | undefined = app
+    cleanups.push(async () => running?.stop())
+    async function restart(): Promise<void> {
+      const stopping = running
+      running = undefined
+      await stopping?.stop()
+      running = await startMedusa(storeDir, port)
+      store.app = running
+      store.http = new HttpClient(running.baseUrl)
+    }
+    return store
   } catch (err) {
     // A half-started store would keep the test process alive: take down what did start.
     await stop().catch(() => undefined)

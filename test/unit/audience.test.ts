@@ -15,6 +15,8 @@ const specs: AudienceSpec[] = [
   { kind: "broadcast", category: "promotions" },
   { kind: "broadcast", category: "promotions", segment: { region_ids: ["reg_1"], ordered_within_days: 30 }, at: AT },
   { kind: "device", subscriptionId: "pushsub_1", category: "welcome" },
+  { kind: "customer", customerId: null, orderId: null, at: AT, category: "cart_reminders", subscriptionId: "pushsub_1" },
+  { kind: "watchers", messageId: "pushmsg_1", category: "product_alerts" },
 ]
 
 for (const spec of specs) {
@@ -25,10 +27,20 @@ for (const spec of specs) {
 
 test("a customer audience is the customer's devices or the order's guest devices unexpired at its time", () => {
   const { sql, params } = audienceCondition(specs[0], 3)
-  assert.deepEqual(params, ["cus_1", "order_1", AT, "order_updates"])
+  assert.deepEqual(params, ["cus_1", "order_1", AT, "order_updates", null])
   assert.match(sql, /s\."customer_id" = \$3::text/)
   assert.match(sql, /s\."order_id" = \$4::text AND s\."guest_expires_at" > COALESCE\(\$5::timestamptz, now\(\)\)/)
   assert.match(sql, /\$6 = ANY\(s\."categories"\)/)
+})
+
+test("a cart reminder's audience adds the one device that registered the cart", () => {
+  const { sql, params } = audienceCondition(specs[8], 1)
+  assert.deepEqual(params, [null, null, AT, "cart_reminders", "pushsub_1"])
+  assert.match(
+    sql,
+    /OR \(s\."id" = \$5::text AND \(s\."guest_expires_at" IS NULL OR s\."guest_expires_at" > COALESCE\(\$3::timestamptz, now\(\)\)\)\)\)/
+  )
+  assert.match(sql, /\$4 = ANY\(s\."categories"\)/)
 })
 
 test("a resend takes the guest devices subscribed at its own time", () => {
@@ -65,9 +77,17 @@ test("a segmented broadcast is evaluated at its recorded time; a resend at its o
   assert.equal(resent.kind === "broadcast" && resent.at, later)
 })
 
+test("a product alert's audience is the devices whose alerts its message used up, whatever their categories", () => {
+  const { sql, params } = audienceCondition(specs[9], 1)
+  assert.deepEqual(params, ["pushmsg_1"])
+  assert.match(sql, /a\."message_id" = \$1 AND a\."subscription_id" = s\."id"/)
+  assert.doesNotMatch(sql, /categories/)
+  assert.equal(audienceColumns(specs[9]).audience_key, "pushmsg_1")
+})
+
 test("a device audience is that one customer device, whatever its categories", () => {
   const { sql, params } = audienceCondition(specs[7], 1)
   assert.deepEqual(params, ["pushsub_1"])
   assert.equal(sql, 's."id" = $1 AND s."customer_id" IS NOT NULL')
-  assert.equal(audienceColumns(specs[7]).audience, "customer")
+  assert.equal(audienceColumns(specs[7]).audience, "device")
 })

@@ -17,6 +17,7 @@ test("catalogue has the expected event x audience pairs", () => {
     "admin:order.payment_capture_failed",
     "admin:order.placed",
     "admin:order.return_requested",
+    "customer:cart.abandoned",
     "customer:claim.shipment_created",
     "customer:order.canceled",
     "customer:order.placed",
@@ -46,6 +47,9 @@ test("catalogue entries are sane", () => {
     if (e.audience === "admin") {
       assert.ok(e.template.url.startsWith("/a/"), where)
       assert.equal(e.category, e.event, `${where}: admins opt into events by name`)
+    } else if (e.loads === "cart") {
+      assert.equal(e.category, "cart_reminders", `${where}: switched apart from order updates`)
+      assert.equal(e.template.urgency, "low", where)
     } else {
       // A product alert is asked for per variant, a welcome answers the reader's own subscription: their categories only let a store hold or cap them.
       const category = e.loads === "product_alert" ? "product_alerts" : e.event === "web_push.welcome" ? "welcome" : "order_updates"
@@ -83,6 +87,14 @@ test("default templates render sensibly with full and with empty context", () =>
   assert.equal(renderTemplate(contact.template.title, full), "New message from Bob")
   assert.equal(renderTemplate(contact.template.body, full), "Sizes: Do you have XL?")
   assert.equal(renderTemplate(contact.template.url, full), "/a/contact-messages/cm_1")
+
+  const cart = rule(EVENT_CATALOGUE, "cart.abandoned", "customer")
+  assert.ok(cart)
+  const items = { cart: { id: "cart_1", item_count: 3, first_item: "Blue scarf" } }
+  assert.equal(renderTemplate(cart.template.title, items), "Your cart (3) is waiting")
+  assert.equal(renderTemplate(cart.template.title, {}), "Your cart is waiting")
+  assert.equal(renderTemplate(cart.template.body, items), "Still thinking about Blue scarf? Your cart is saved for you.")
+  assert.equal(renderTemplate(cart.template.url, items), "/cart")
 
   for (const e of EVENT_CATALOGUE) {
     for (const text of [e.template.title, e.template.body]) {
@@ -187,7 +199,7 @@ const invalid: Array<[string, unknown, string, RegExp]> = [
     "events.order.placed.customer.urgency",
     /very-low, low, normal, high/,
   ],
-  ["loads", { "order.placed": { customer: { loads: "cart" } } }, "events.order.placed.customer.loads", /must be one of order/],
+  ["loads", { "order.placed": { customer: { loads: "basket" } } }, "events.order.placed.customer.loads", /must be one of order/],
   ["enabled", { "order.placed": { customer: { enabled: "no" } } }, "events.order.placed.customer.enabled", /true or false/],
   ["title number", { "order.placed": { customer: { title: 5 } } }, "events.order.placed.customer.title", /non-empty string/],
   ["body empty", { "order.placed": { admin: { body: "  " } } }, "events.order.placed.admin.body", /non-empty string/],

@@ -65,7 +65,9 @@ test("isEnabled reads the switch saved for the store language", () => {
 test("preference options: defaults and errors naming the option", () => {
   const p = resolvePreferenceOptions({})
   assert.deepEqual(p.window, { start: 540, end: 1260 })
-  assert.deepEqual(p.categories, ["order_updates", "promotions", "announcements"])
+  assert.deepEqual(p.categories, ["order_updates", "promotions", "announcements", "cart_reminders"])
+  assert.deepEqual(p.heldCategories, ["promotions", "announcements", "cart_reminders"])
+  assert.deepEqual(p.frequencyCaps, { promotions: 3, announcements: 3, cart_reminders: 3 })
   assert.equal(p.defaultLocale, "en")
   const bad: Array<[object, string]> = [
     [{ default_locale: "xx_!!" }, "default_locale"],

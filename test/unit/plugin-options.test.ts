@@ -281,7 +281,7 @@ const eventErrors: Array<[string, unknown, string]> = [
   ["negative ttl", { "order.placed": { customer: { ttl: -1 } } }, "events.order.placed.customer.ttl"],
   ["ttl over 28 days", { "order.placed": { admin: { ttl: 2419201 } } }, "events.order.placed.admin.ttl"],
   ["bad urgency", { "order.placed": { admin: { urgency: "urgent" } } }, "events.order.placed.admin.urgency"],
-  ["bad loads", { "order.placed": { admin: { loads: "cart" } } }, "events.order.placed.admin.loads"],
+  ["bad loads", { "order.placed": { admin: { loads: "basket" } } }, "events.order.placed.admin.loads"],
   ["blank title", { "order.placed": { customer: { title: "  " } } }, "events.order.placed.customer.title"],
   ["enabled not boolean", { "order.placed": { customer: { enabled: "no" } } }, "events.order.placed.customer.enabled"],
   ["new event without body", { "product.created": { admin: { title: "New product" } } }, "events.product.created.admin.body"],

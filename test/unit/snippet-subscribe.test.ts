@@ -71,3 +71,35 @@ test("an explicit locale is sent as given (the store names the field if it is wr
   await createWebPush({ backendUrl: "https://api.shop.example" }).subscribe({ locale: "de-DE" })
   assert.equal(saveBody(requests)?.locale, "de-DE")
 })
+
+test("watchCart() and unwatchCart() send this device's proof and the cart, no prompt", async () => {
+  const requests = browser("en")
+  const client = createWebPush({ backendUrl: "https://api.shop.example" })
+  await client.subscribe() // now the browser has its subscription
+  const registration = await (globalThis.navigator as unknown as { serviceWorker: { ready: Promise<{ pushManager: object }> } })
+    .serviceWorker.ready
+  const pushManager = registration.pushManager as { subscribe(): Promise<unknown>; getSubscription(): Promise<unknown> }
+  const current = await pushManager.subscribe()
+  pushManager.getSubscription = async () => current
+  await client.watchCart("cart_01ABC")
+  await client.unwatchCart("cart_01ABC")
+  const carts = requests.filter((r) => r.path === "/store/push/carts")
+  assert.deepEqual(carts, [
+    {
+      method: "POST",
+      path: "/store/push/carts",
+      body: { endpoint: "https://push.example.net/send/abc", auth: "a", cart_id: "cart_01ABC" },
+    },
+    {
+      method: "DELETE",
+      path: "/store/push/carts",
+      body: { endpoint: "https://push.example.net/send/abc", auth: "a", cart_id: "cart_01ABC" },
+    },
+  ])
+})
+
+test("watchCart() on a device that is not subscribed fails with backend_refused, asking the store nothing", async () => {
+  const requests = browser("en")
+  await assert.rejects(createWebPush({ backendUrl: "https://api.shop.example" }).watchCart("cart_01ABC"), { code: "backend_refused" })
+  assert.equal(requests.length, 0)
+})

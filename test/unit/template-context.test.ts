@@ -8,6 +8,7 @@ import { formatMoney } from "../../src/core/templates/money"
 import { productAlertContext } from "../../src/core/catalogue/product-alerts"
 import { renderNotification } from "../../src/core/templates/notification-builder"
 import {
+  cartContext,
   contactMessageContext,
   customerContext,
   inboundAlertContext,
@@ -15,6 +16,7 @@ import {
   excerpt,
   orderContext,
   shipmentContext,
+  type CartLike,
   type ContactMessageLike,
   type FulfillmentLike,
   type OrderLike,
@@ -214,6 +216,37 @@ for (const [name, text, max, expected] of excerpts) {
   })
 }
 
+test("cartContext counts the items, names the first, and shows its picture and the total", () => {
+  const context = cartContext(
+    {
+      id: "cart_1",
+      total: 4990,
+      region: { currency_code: "eur" },
+      items: [
+        { title: "Blue scarf", thumbnail: null, quantity: 2 },
+        { title: "Gloves", thumbnail: "https://cdn.shop.dev/gloves.jpg", quantity: 1 },
+      ],
+      customer: { id: "cus_1", first_name: "Ada", last_name: "" },
+    },
+    "de"
+  )
+  assert.deepEqual(section(context, "cart"), {
+    id: "cart_1",
+    item_count: 3,
+    first_item: "Blue scarf",
+    thumbnail: "https://cdn.shop.dev/gloves.jpg",
+    total: formatMoney(4990, "eur", "de"),
+  })
+  assert.deepEqual(section(context, "customer"), { id: "cus_1", first_name: "Ada", last_name: undefined })
+  assert.deepEqual(section(cartContext({ id: "cart_2" }), "cart"), {
+    id: "cart_2",
+    item_count: 0,
+    first_item: undefined,
+    thumbnail: undefined,
+    total: undefined,
+  })
+})
+
 test("contactMessageContext exposes an excerpt, never the whole message", () => {
   const message: ContactMessageLike = { id: "cmsg_1", name: "Ada", email: "ada@teststore.dev", subject: null, message: words }
   const context = section(contactMessageContext(message), "contact_message")
@@ -251,10 +284,21 @@ interface Scenario {
   fulfillment?: FulfillmentLike
   refund?: { amount: string }
   message: ContactMessageLike
+  cart?: CartLike
 }
 
 const richest: Scenario = {
   order: fullOrder,
+  cart: {
+    id: "cart_01HX",
+    total: 4990,
+    region: { currency_code: "eur" },
+    items: [
+      { title: "Blue scarf", thumbnail: "https://shop.com/de/images/scarf.jpg", quantity: 2 },
+      { title: "Gloves", thumbnail: null, quantity: 1 },
+    ],
+    customer: { id: "cus_1", first_name: "Ada" },
+  },
   fulfillment: {
     id: "ful_1",
     tracking_numbers: ["1Z999"],
@@ -298,6 +342,8 @@ function contextFor(loads: ResourceKind, s: Scenario): TemplateContext {
       return { ...base, ...productAlertContext(SPARSE_VARIANT, { current: 3900, previous: 4200, currency: "eur" }) }
     case "subscription":
       return { ...base, ...customerContext(s.order.customer ?? {}) }
+    case "cart":
+      return { ...base, ...cartContext(s.cart ?? { id: "cart_1" }) }
     case "none":
       return base
   }

@@ -22,6 +22,7 @@ export const AUDIENCE_LABEL: Record<string, string> = {
   broadcast: "Broadcast",
   test: "Test",
   watchers: "Product alert",
+  device: "One device",
 }
 
 /** `1 device` / `3 devices`. */

@@ -110,7 +110,7 @@ export interface Device {
   expiration_time: string | null
 }
 
-export type MessageAudience = "customer" | "admin" | "broadcast" | "test" | "watchers"
+export type MessageAudience = "customer" | "admin" | "broadcast" | "test" | "watchers" | "device"
 
 /** RFC 8030 Urgency. */
 export type Urgency = "very-low" | "low" | "normal" | "high"
@@ -131,7 +131,7 @@ export interface PushMessage {
   target_user_id: string | null
   /** A broadcast's segment; null for every other message. */
   segment: BroadcastSegment | null
-  /** The one device of a device message (the welcome). */
+  /** The one device of a device message (the welcome); for a personal message, one device besides its customer's (the device that registered the cart a reminder is about). */
   target_subscription_id: string | null
   /** The notification in the store's default language. */
   payload: { title?: string; body?: string; url?: string; image?: string; icon?: string }
@@ -246,7 +246,8 @@ export interface PushTemplate {
   event: string
   audience: "customer" | "admin"
   category: string
-  loads: "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "inbound_alert" | "none"
+  loads:
+    "order" | "order_shipment" | "order_refund" | "swap_shipment" | "claim_shipment" | "contact_message" | "inbound_alert" | "cart" | "none"
   variables: string[]
   default: TemplateDefault
   overrides: Record<string, SavedOverride>

@@ -15,7 +15,8 @@ export interface EndpointProof {
   readonly auth: string
 }
 
-const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
+/** A Medusa cart id. */
+export const CART_ID = /^cart_[A-Za-z0-9]{1,60}$/
 // C0 and C1 control characters except tab and newline; bidi overrides, isolates and marks, which
 // can disguise text; invisible separators and byte-order marks. (Zero-width joiners stay: emoji use them.)
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/g

@@ -16,9 +16,11 @@ const TRACKING = 'Tracking: {{shipment.tracking_numbers | "see your order page"}
  * Built-in notifications. Context the orchestrator provides: `order` (with
  * `total` already formatted by `formatMoney`), `customer`, `shipment`
  * (`tracking_numbers`: string[]), `refund` (`amount` formatted),
- * `contact_message` (`excerpt`: a short plain-text preview), and for product alerts `product`
- * (`title`, `handle`, `thumbnail`), `variant` (`title`, absent for a single-variant product) and
- * `price` (`current`, `previous`, formatted); the welcome has `customer` only.
+ * `contact_message` (`excerpt`: a short plain-text preview), `cart` (`item_count`, `first_item`,
+ * `thumbnail`, `total` formatted) and `reminder.step` (1 to 3) for the abandoned-cart reminder;
+ * for product alerts `product` (`title`, `handle`, `thumbnail`), `variant` (`title`, absent for a
+ * single-variant product) and `price` (`current`, `previous`, formatted); the welcome has
+ * `customer` only.
  */
 const entries: CatalogueEntry[] = [
   // customer: order updates
@@ -150,6 +152,22 @@ const entries: CatalogueEntry[] = [
       tag: "welcome-{{customer.id}}",
       ttl: DAY,
       urgency: "normal",
+    },
+  },
+  // customer: abandoned-cart reminders, raised by the plugin (services/push-cart-reminder), one per cart and step
+  {
+    event: "cart.abandoned",
+    audience: "customer",
+    loads: "cart",
+    category: "cart_reminders",
+    template: {
+      title: "Your cart ({{cart.item_count}}) is waiting",
+      body: 'Still thinking about {{cart.first_item | "it"}}? Your cart is saved for you.',
+      url: "/cart",
+      image: "{{cart.thumbnail}}",
+      tag: "cart-{{cart.id}}",
+      ttl: DAY,
+      urgency: "low",
     },
   },
   // admin: store alerts

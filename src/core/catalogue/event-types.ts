@@ -15,6 +15,7 @@ export type ResourceKind =
   | "inbound_alert"
   | "product_alert"
   | "subscription"
+  | "cart"
   | "none"
 
 /** Template strings (see `renderTemplate`) and delivery settings for one notification. */
@@ -100,14 +101,16 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "inbound_alert",
   "product_alert",
   "subscription",
+  "cart",
   "none",
 ]
 
 /**
- * What the plugin sends on its own (a product alert when stock or a price changes), not on the
- * store event its rule is named after: such rules are not subscribed to the event bus.
+ * What the plugin sends on its own (a product alert when stock or a price changes, a cart's
+ * reminder when its step is due), not on a store event of its rule's name: such rules are not
+ * subscribed to the event bus.
  */
-export const PLUGIN_SENT_KINDS: readonly ResourceKind[] = ["product_alert"]
+export const PLUGIN_SENT_KINDS: readonly ResourceKind[] = ["product_alert", "cart"]
 /** Longest TTL push services accept: 28 days. */
 export const MAX_TTL_SECONDS = 2419200
 

@@ -4,9 +4,17 @@ import type { BroadcastSegment } from "./segment"
 export type AudienceSpec =
   /**
    * The people an order or customer event concerns: the signed-in customer's devices, and the
-   * guest devices of `orderId` that had not expired at `at` (the engine's time of the event).
+   * guest devices of `orderId` that had not expired at `at` (the engine's time of the event), and
+   * the one device `subscriptionId` (the device that registered a cart for its reminders).
    */
-  | { kind: "customer"; customerId: string | null; orderId: string | null; at: Date | null; category: string }
+  | {
+      kind: "customer"
+      customerId: string | null
+      orderId: string | null
+      at: Date | null
+      category: string
+      subscriptionId?: string | null
+    }
   | { kind: "admin"; category: string }
   | { kind: "user"; userId: string }
   /**
@@ -23,8 +31,11 @@ export type AudienceSpec =
   /** One customer device (a welcome notification), whatever categories it chose. */
   | { kind: "device"; subscriptionId: string; category: string }
 
-/** Who a stored message is for (`push_message.audience`); `test` is one admin's test push. */
-export type MessageAudience = "customer" | "admin" | "broadcast" | "test" | "watchers"
+/**
+ * Who a stored message is for (`push_message.audience`); `test` is one admin's test push,
+ * `watchers` the devices whose product alerts it used up, `device` one customer device (a welcome).
+ */
+export type MessageAudience = "customer" | "admin" | "broadcast" | "test" | "watchers" | "device"
 
 /** The columns of a stored message (`push_message`) that say who it is for. */
 export interface AudienceColumns {
@@ -38,7 +49,7 @@ export interface AudienceColumns {
   audience_key?: string | null
   /** A broadcast's segment. */
   segment?: BroadcastSegment | null
-  /** The one device of a device message. */
+  /** A device message's one device; a customer message's one device besides the customer's (the device that registered a cart). */
   target_subscription_id?: string | null
 }
 
@@ -63,6 +74,7 @@ export function audienceColumns(spec: AudienceSpec): AudienceColumns {
         target_customer_id: spec.customerId,
         target_order_id: spec.orderId,
         audience_at: spec.at,
+        target_subscription_id: spec.subscriptionId ?? null,
       }
     case "admin":
       return { ...NO_TARGET, audience: "admin", category: spec.category }
@@ -73,7 +85,7 @@ export function audienceColumns(spec: AudienceSpec): AudienceColumns {
     case "watchers":
       return { ...NO_TARGET, audience: "watchers", category: spec.category, audience_key: spec.messageId }
     case "device":
-      return { ...NO_TARGET, audience: "customer", category: spec.category, target_subscription_id: spec.subscriptionId }
+      return { ...NO_TARGET, audience: "device", category: spec.category, target_subscription_id: spec.subscriptionId }
   }
 }
 
@@ -84,15 +96,13 @@ export function audienceColumns(spec: AudienceSpec): AudienceColumns {
 export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
   switch (message.audience) {
     case "customer":
-      if (message.target_subscription_id) {
-        return { kind: "device", subscriptionId: message.target_subscription_id, category: message.category ?? "" }
-      }
       return {
         kind: "customer",
         customerId: message.target_customer_id,
         orderId: message.target_order_id ?? null,
         at: at ?? message.audience_at ?? null,
         category: message.category ?? "",
+        ...(message.target_subscription_id ? { subscriptionId: message.target_subscription_id } : {}),
       }
     case "admin":
       return { kind: "admin", category: message.category ?? "" }
@@ -104,5 +114,7 @@ export function audienceOf(message: AudienceColumns, at?: Date): AudienceSpec {
         : { kind: "broadcast", category: message.category ?? "" }
     case "watchers":
       return { kind: "watchers", messageId: message.audience_key ?? "", category: message.category ?? "" }
+    case "device":
+      return { kind: "device", subscriptionId: message.target_subscription_id ?? "", category: message.category ?? "" }
   }
 }

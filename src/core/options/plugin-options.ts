@@ -16,6 +16,7 @@ import { positiveInteger } from "./option-values"
 import { resolveProductAlerts, type ProductAlertsOption, type ResolvedProductAlerts } from "./product-alert-options"
 import { attributionWindowHours, type AttributionOptions } from "./attribution-options"
 import { resolveWelcome, type ResolvedWelcome, type WelcomeOption } from "./welcome-options"
+import { resolveAbandonedCart, type AbandonedCartOption, type ResolvedAbandonedCart } from "./abandoned-cart-options"
 
 /** The options a store owner passes in `medusa-config.js`. */
 export interface WebPushPluginOptions extends PreferenceOptions, AttributionOptions {
@@ -167,6 +168,13 @@ export interface WebPushPluginOptions extends PreferenceOptions, AttributionOpti
    * @defaultValue { enabled: false }
    */
   welcome?: WelcomeOption
+  /**
+   * Abandoned-cart reminders (category `cart_reminders`): a cart with items, of a signed-in
+   * customer or registered by a device (`POST /store/push/carts`), not completed, gets a reminder
+   * after each delay.
+   * @defaultValue { enabled: true, delays_minutes: [60] }
+   */
+  abandoned_cart?: AbandonedCartOption
 }
 
 /** `rate_limits`: per client (IP address, and customer when signed in). */
@@ -232,6 +240,8 @@ export interface ResolvedOptions {
   readonly attributionWindowHours: number
   /** `welcome`: whether a customer device's first subscription gets the welcome notification. */
   readonly welcome: ResolvedWelcome
+  /** `abandoned_cart`, validated. */
+  readonly abandonedCart: ResolvedAbandonedCart
 }
 
 /** Every option this plugin takes (the README documents each one; a test checks it). */
@@ -275,6 +285,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "product_alerts",
   "attribution_window_hours",
   "welcome",
+  "abandoned_cart",
 ])
 
 const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set([
@@ -478,6 +489,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     productAlerts: resolveProductAlerts(options.product_alerts),
     attributionWindowHours: attributionWindowHours(options.attribution_window_hours),
     welcome: resolveWelcome(options.welcome),
+    abandonedCart: resolveAbandonedCart(options.abandoned_cart),
   }
 }
 

@@ -2,8 +2,13 @@ import { PluginOptionsError } from "../errors/plugin-errors"
 import { normaliseLocale } from "../templates/locale"
 import { CATEGORY_NAME, CATEGORY_NAME_RULE } from "../catalogue/event-types"
 
-/** Categories every store has: order updates are on for a new customer device; the others are opt-in. */
-export const BUILT_IN_CATEGORIES = ["order_updates", "promotions", "announcements"] as const
+/** Categories every store has: order updates and cart reminders are on for a new customer device; the others are opt-in. */
+export const BUILT_IN_CATEGORIES = ["order_updates", "promotions", "announcements", "cart_reminders"] as const
+
+/** Held for the delivery window unless `held_categories` says otherwise. */
+const DEFAULT_HELD = ["promotions", "announcements", "cart_reminders"]
+/** Per-week caps unless `frequency_caps` says otherwise. */
+const DEFAULT_CAPS = { promotions: 3, announcements: 3, cart_reminders: 3 }
 
 /** Plugin options about what readers receive, in which language, and when. */
 export interface PreferenceOptions {
@@ -12,16 +17,16 @@ export interface PreferenceOptions {
    * @defaultValue "en"
    */
   default_locale?: string
-  /** Customer categories beyond order_updates, promotions and announcements, e.g. `["restocks"]`. @defaultValue [] */
+  /** Customer categories beyond order_updates, promotions, announcements and cart_reminders, e.g. `["restocks"]`. @defaultValue [] */
   categories?: string[]
   /**
    * The reader's daytime, in their own time zone: pushes of `held_categories` wait for it.
    * @defaultValue { start: "09:00", end: "21:00" }
    */
   delivery_window?: { start: string; end: string }
-  /** Categories held for the delivery window (order updates and admin alerts always go at once). @defaultValue ["promotions", "announcements"] */
+  /** Categories held for the delivery window (order updates and admin alerts always go at once). @defaultValue ["promotions", "announcements", "cart_reminders"] */
   held_categories?: string[]
-  /** At most this many pushes per device per 7 days, by category. @defaultValue { promotions: 3, announcements: 3 } */
+  /** At most this many pushes per device per 7 days, by category. @defaultValue { promotions: 3, announcements: 3, cart_reminders: 3 } */
   frequency_caps?: Record<string, number>
 }
 
@@ -60,7 +65,7 @@ export function resolvePreferenceOptions(options: PreferenceOptions): ResolvedPr
   const start = minutes(window.start, "delivery_window.start")
   const end = minutes(window.end, "delivery_window.end")
   if (start === end) throw new PluginOptionsError("delivery_window", "start and end must differ")
-  const caps = options.frequency_caps ?? { promotions: 3, announcements: 3 }
+  const caps = options.frequency_caps ?? DEFAULT_CAPS
   if (typeof caps !== "object" || caps === null || Array.isArray(caps)) {
     throw new PluginOptionsError("frequency_caps", "must be an object such as { promotions: 3 }")
   }
@@ -74,7 +79,7 @@ export function resolvePreferenceOptions(options: PreferenceOptions): ResolvedPr
     defaultLocale,
     categories,
     window: { start, end },
-    heldCategories: categoryList(options.held_categories, "held_categories", ["promotions", "announcements"]),
+    heldCategories: categoryList(options.held_categories, "held_categories", DEFAULT_HELD),
     frequencyCaps: { ...caps },
   }
 }

@@ -15,6 +15,19 @@ export interface OrderLike {
   readonly created_at?: Date | string | null
 }
 
+/** The parts of a Medusa cart a reminder can use; `items` in the order they were added. */
+export interface CartLike {
+  readonly id: string
+  readonly total?: number | null
+  readonly region?: { readonly currency_code?: string | null } | null
+  readonly items?: ReadonlyArray<{
+    readonly title?: string | null
+    readonly thumbnail?: string | null
+    readonly quantity?: number | null
+  }> | null
+  readonly customer?: CustomerLike | null
+}
+
 export interface CustomerLike {
   readonly id?: string
   readonly first_name?: string | null
@@ -88,6 +101,22 @@ export function orderContext(order: OrderLike, locale = "en"): TemplateContext {
       last_name: customer.last_name || order.shipping_address?.last_name || undefined,
       email: customer.email || order.email || undefined,
     },
+  }
+}
+
+/** `cart` and `customer` variables: the item count (quantities added up), the first item's title and picture, the total. */
+export function cartContext(cart: CartLike, locale = "en"): TemplateContext {
+  const items = cart.items ?? []
+  const customer = cart.customer ?? {}
+  return {
+    cart: {
+      id: cart.id,
+      item_count: items.reduce((n, item) => n + (item.quantity ?? 0), 0),
+      first_item: items[0]?.title ?? undefined,
+      thumbnail: items.find((item) => item.thumbnail)?.thumbnail ?? undefined,
+      total: money(cart.total, cart.region?.currency_code, locale),
+    },
+    customer: { id: customer.id, first_name: customer.first_name || undefined, last_name: customer.last_name || undefined },
   }
 }
 

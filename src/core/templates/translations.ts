@@ -68,6 +68,10 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
       title: "Retour demandé : commande n°{{order.display_id}}",
       body: '{{customer.email | "Un client"}} demande à retourner des articles de la commande n°{{order.display_id}}.',
     },
+    "cart.abandoned:customer": {
+      title: "Votre panier ({{cart.item_count}}) vous attend",
+      body: 'Vous hésitez encore pour {{cart.first_item | "vos articles"}} ? Votre panier est gardé pour vous.',
+    },
   },
   de: {
     "product_variant.back_in_stock:customer": {
@@ -122,6 +126,10 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
       title: "Rücksendung angefragt: Bestellung Nr. {{order.display_id}}",
       body: '{{customer.email | "Ein Kunde"}} möchte Artikel aus Bestellung Nr. {{order.display_id}} zurücksenden.',
     },
+    "cart.abandoned:customer": {
+      title: "Ihr Warenkorb ({{cart.item_count}}) wartet",
+      body: 'Noch unentschlossen bei {{cart.first_item | "Ihren Artikeln"}}? Ihr Warenkorb ist für Sie gespeichert.',
+    },
   },
   es: {
     "product_variant.back_in_stock:customer": {
@@ -175,6 +183,10 @@ export const TRANSLATIONS: Readonly<Record<string, Readonly<Partial<Record<Event
     "order.return_requested:admin": {
       title: "Devolución solicitada: pedido n.º {{order.display_id}}",
       body: '{{customer.email | "Un cliente"}} quiere devolver artículos del pedido n.º {{order.display_id}}.',
+    },
+    "cart.abandoned:customer": {
+      title: "Tu carrito ({{cart.item_count}}) te espera",
+      body: '¿Sigues pensando en {{cart.first_item | "tus artículos"}}? Tu carrito está guardado.',
     },
   },
 }

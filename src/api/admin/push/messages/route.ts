@@ -11,7 +11,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
   const filter = {
     event_name: queryString(req, "event_name", /^[a-z0-9_.-]{1,100}$/i),
     status: queryString(req, "status", MESSAGE_STATUS),
-    audience: queryString(req, "audience", /^(customer|admin|broadcast|test|watchers)$/),
+    audience: queryString(req, "audience", /^(customer|admin|broadcast|test|watchers|device)$/),
     resource_id: queryString(req, "resource_id", /^[A-Za-z0-9_]{1,80}$/),
   }
   const [messages, count] = await services(req).messages.list(filter, { limit, offset })

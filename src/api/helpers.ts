@@ -3,6 +3,7 @@ import { InvalidRequestError, NotConfiguredError, UnauthorizedError } from "../c
 import type ContactMessageService from "../services/contact-message"
 import type PushMessageService from "../services/push-message"
 import type PushAdminSendService from "../services/push-admin-send"
+import type PushAutomationService from "../services/push-automation"
 import type PushProductAlertService from "../services/push-product-alert"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
@@ -19,6 +20,7 @@ export interface PluginServices {
   adminSends: PushAdminSendService
   contactMessages: ContactMessageService
   productAlerts: PushProductAlertService
+  automations: PushAutomationService
 }
 
 /**
@@ -41,6 +43,7 @@ export function services(req: MedusaRequest): PluginServices {
     adminSends: req.scope.resolve<PushAdminSendService>("pushAdminSendService"),
     contactMessages: req.scope.resolve<ContactMessageService>("contactMessageService"),
     productAlerts: req.scope.resolve<PushProductAlertService>("pushProductAlertService"),
+    automations: req.scope.resolve<PushAutomationService>("pushAutomationService"),
   }
 }
 

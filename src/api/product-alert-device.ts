@@ -1,16 +1,22 @@
 import type { MedusaRequest } from "@medusajs/medusa"
 import { NotFoundError } from "../core/errors/api-errors"
+import type { ProductAlertKind } from "../core/catalogue/product-alerts"
 import type { PushSubscription } from "../models/push-subscription"
 import { register } from "./subscription-registration"
 import type { AlertDevice } from "./validation/product-alert-input"
 import type { EndpointProof } from "./validation/request-validation"
 import { customerId, services, type PluginServices } from "./helpers"
 
-/** The plugin's services once product alerts are on (404 naming the option when off). */
+/** The plugin's services (a device may list and cancel its alerts whether or not the store sends them now). */
 export function alertServices(req: MedusaRequest): PluginServices {
-  const plugin = services(req)
-  if (!plugin.options.productAlerts.enabled) throw new NotFoundError("Product alerts are turned off in this store (product_alerts.enabled)")
-  return plugin
+  return services(req)
+}
+
+/** 404 while the store does not send this kind of alert (`product_alerts.enabled`, or the admin's Automations page). */
+export async function assertAlertsOn(plugin: PluginServices, kind: ProductAlertKind): Promise<void> {
+  if (!(await plugin.automations.settings())[kind].enabled) {
+    throw new NotFoundError(`This store does not send ${kind === "back_in_stock" ? "back-in-stock" : "price-drop"} alerts`)
+  }
 }
 
 /** The device that holds this endpoint and auth secret (404 otherwise). */

@@ -20,7 +20,7 @@ export async function register(
   owner: SubscriptionOwner,
   { welcome = false }: { welcome?: boolean } = {}
 ): Promise<PublicSubscription> {
-  const { webPush, subscriptions, options } = services(req)
+  const { webPush, subscriptions, automations } = services(req)
   await webPush.assertEndpointAllowed(input.endpoint)
   await subscriptions.assertTimeZoneKnown(input.timeZone)
   const saved = await subscriptions.upsert(input, owner, userAgentSummary(req.get("user-agent")))
@@ -30,7 +30,7 @@ export async function register(
       "subscription.endpoint"
     )
   }
-  if (welcome && saved.new_endpoint && "customer_id" in owner && options.welcome.enabled) {
+  if (welcome && saved.new_endpoint && "customer_id" in owner && (await automations.settings()).welcome.enabled) {
     // The device is saved whatever happens to its welcome.
     await req.scope
       .resolve<EventBusService>("eventBusService")

@@ -110,7 +110,8 @@ export default async function webPushLoader(container: MedusaContainer, options:
     },
     { subscriberId: "medusa-plugin-web-push:attribution" }
   )
-  for (const event of resolved.abandonedCart.enabled ? CART_ACTIVITY_EVENTS : []) {
+  // Always subscribed: an admin may switch the reminders on (Automations); the handler reads whether they are.
+  for (const event of CART_ACTIVITY_EVENTS) {
     eventBus.subscribe(
       event,
       async (data: unknown) => {

@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  * the device's region falls below the price it saw. One open alert per device, variant and kind;
  * the message that used it up is written on it, and that message's readers are exactly the alerts
  * that carry its id (`push_message.audience_key`). Automations that run on a schedule (the product
- * alerts' reconcile) are claimed by one instance through `push_automation_run`.
+ * alerts' reconcile) are claimed by one instance through `push_automation_run`; an admin's changes
+ * to the automations (on or off, the cart reminders' delays) are kept in `push_automation_setting`.
  */
 export class WebPushProductAlerts1765008000000 implements MigrationInterface {
   name = "WebPushProductAlerts1765008000000"
@@ -52,9 +53,19 @@ export class WebPushProductAlerts1765008000000 implements MigrationInterface {
         "next_run_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         CONSTRAINT "PK_push_automation_run" PRIMARY KEY ("name")
       )`)
+    await queryRunner.query(`
+      CREATE TABLE IF NOT EXISTS "push_automation_setting" (
+        "key" character varying NOT NULL,
+        "enabled" boolean,
+        "delays_minutes" integer array,
+        "updated_by" character varying,
+        "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "PK_push_automation_setting" PRIMARY KEY ("key")
+      )`)
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE IF EXISTS "push_automation_setting"`)
     await queryRunner.query(`DROP TABLE IF EXISTS "push_automation_run"`)
     await queryRunner.query(`DELETE FROM "push_subscription" WHERE num_nonnulls("customer_id", "user_id", "order_id") = 0`)
     await queryRunner.query(`ALTER TABLE "push_subscription" DROP CONSTRAINT IF EXISTS "CHK_push_subscription_owner"`)

@@ -12,6 +12,7 @@ import { describeError } from "../core/errors/plugin-errors"
 import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { PushCartWatch } from "../models/push-cart-watch"
 import { claimDueWatches } from "../delivery/cart-watch-claims"
+import type PushAutomationService from "./push-automation"
 import type PushNotificationService from "./push-notification"
 
 type Dependencies = {
@@ -20,6 +21,7 @@ type Dependencies = {
   webPushOptions: ResolvedOptions
   webPushClock: EngineClock
   pushNotificationService: PushNotificationService
+  pushAutomationService: PushAutomationService
 }
 
 /** A cart as the store's database has it now (not as an event said). */
@@ -33,6 +35,7 @@ interface CartRow extends CartState {
 export interface WatchingDevice {
   id: string
   customer_id: string | null
+  order_id: string | null
   /** An admin's device (admin alerts only) never takes a cart. */
   user_id: string | null
 }
@@ -54,8 +57,9 @@ export default class PushCartReminderService {
     this.deps_ = deps
   }
 
-  private get settings() {
-    return this.deps_.webPushOptions.abandonedCart
+  /** On or off and the delays, as the options set them unless an admin changed them (Automations). */
+  private async settings(): Promise<{ enabled: boolean; delaysMinutes: readonly number[] }> {
+    return (await this.deps_.pushAutomationService.settings()).abandoned_cart
   }
 
   private now(): Date {
@@ -69,13 +73,14 @@ export default class PushCartReminderService {
    * reminders; a guest's only once a device registered it.
    */
   async recordActivity(data: unknown): Promise<void> {
-    if (!this.settings.enabled) return
+    const settings = await this.settings()
+    if (!settings.enabled) return
     const id = typeof data === "string" ? data : (data as { id?: unknown } | null)?.id
     if (typeof id !== "string" || !id) return
     const cart = await this.cartRow(id)
     if (!cart) return
     const create = cart.account && cart.itemCount > 0 && (await this.customerTakesReminders(cart.customerId))
-    await this.touch(id, cart, { create })
+    await this.touch(id, cart, { create, delays: settings.delaysMinutes })
   }
 
   /**
@@ -89,7 +94,14 @@ export default class PushCartReminderService {
     const cart = await this.cartRow(cartId)
     if (!cart || cart.closed) return
     if (cart.account && cart.customerId !== device.customer_id) return
-    await this.touch(cartId, cart, { create: true, subscriptionId: device.id })
+    if (!device.customer_id && !device.order_id) {
+      // A visitor's device (registered by asking for a product alert) takes what it asks for: this cart's reminders.
+      await this.deps_.manager.query(
+        `UPDATE "push_subscription" SET "categories" = array_append("categories", $2) WHERE "id" = $1 AND NOT ($2 = ANY("categories"))`,
+        [device.id, CART_REMINDERS_CATEGORY]
+      )
+    }
+    await this.touch(cartId, cart, { create: true, subscriptionId: device.id, delays: (await this.settings()).delaysMinutes })
   }
 
   /** `DELETE /store/push/carts`: the device no longer gets this cart's reminders (its customer's devices still may). */
@@ -104,9 +116,13 @@ export default class PushCartReminderService {
    * Records activity on a watched cart (creating its row when `create`): a done cart is closed, an
    * empty one waits for items, any other has its next step counted from now.
    */
-  private async touch(cartId: string, cart: CartRow, opts: { create: boolean; subscriptionId?: string }): Promise<void> {
+  private async touch(
+    cartId: string,
+    cart: CartRow,
+    opts: { create: boolean; subscriptionId?: string; delays: readonly number[] }
+  ): Promise<void> {
     const now = this.now()
-    const delays = this.settings.delaysMinutes
+    const delays = opts.delays
     await this.deps_.manager.transaction(async (tx) => {
       const [row]: PushCartWatch[] = await tx.query(`SELECT * FROM "push_cart_watch" WHERE "cart_id" = $1 FOR UPDATE`, [cartId])
       if (row?.closed_at) return
@@ -143,13 +159,14 @@ export default class PushCartReminderService {
    * to one message) and sends or reschedules each. Never throws: the rest of the round goes on.
    */
   async processDue(now: Date): Promise<void> {
-    if (!this.settings.enabled) return
+    const settings = await this.settings()
+    if (!settings.enabled) return
     const due = await this.claimDue(now).catch((err: unknown) => {
       this.deps_.logger.error(`web-push: taking due cart reminders failed: ${describeError(err)}`)
       return [] as PushCartWatch[]
     })
     for (const watch of due) {
-      await this.remind(watch, now).catch((err: unknown) => {
+      await this.remind(watch, now, settings.delaysMinutes).catch((err: unknown) => {
         this.deps_.logger.error(`web-push: cart reminder for watch ${watch.id} failed (taken again after the lease): ${describeError(err)}`)
       })
     }
@@ -159,9 +176,8 @@ export default class PushCartReminderService {
     return claimDueWatches(this.deps_.manager, ROUND, this.deps_.webPushOptions.leaseMs, now)
   }
 
-  private async remind(watch: PushCartWatch, now: Date): Promise<void> {
+  private async remind(watch: PushCartWatch, now: Date, delays: readonly number[]): Promise<void> {
     const cart = (await this.cartRow(watch.cart_id)) ?? { closed: true, itemCount: 0, customerId: null, account: false }
-    const delays = this.settings.delaysMinutes
     const plan = planWatch(cart, { activityAt: new Date(watch.activity_at), stepsSent: watch.steps_sent }, delays, now)
     if (plan.kind === "send")
       await this.deps_.pushNotificationService.handleEvent(CART_ABANDONED_EVENT, { id: watch.cart_id, step: plan.step })

@@ -21,6 +21,7 @@ import type PushDispatcherService from "./push-dispatcher"
 import type PushMessageService from "./push-message"
 import { recordRendered } from "./push-notification"
 import { ALERT_VARIANT_RELATIONS, regionPrice } from "./push-product-alert"
+import type PushAutomationService from "./push-automation"
 import type PushTemplateService from "./push-template"
 
 type Dependencies = {
@@ -33,6 +34,7 @@ type Dependencies = {
   pushMessageService: PushMessageService
   pushDispatcherService: PushDispatcherService
   pushTemplateService: PushTemplateService
+  pushAutomationService: PushAutomationService
 }
 
 /** The fields of `product-variant.updated` that can put a variant back in stock. */
@@ -70,7 +72,7 @@ export default class PushProductAlertSenderService {
   /** `product-variant.updated` (`{ id, fields }`): checks the changed stock or prices of a watched variant at once. */
   async onVariantUpdated(data: unknown): Promise<void> {
     const { id, fields } = (data ?? {}) as { id?: unknown; fields?: unknown }
-    if (typeof id !== "string" || !this.deps_.webPushOptions.productAlerts.enabled) return
+    if (typeof id !== "string") return
     const changed = Array.isArray(fields) ? fields.filter((f): f is string => typeof f === "string") : []
     // Without a list of fields (another emitter), both are checked.
     const stock = changed.length === 0 || changed.some((f) => STOCK_FIELDS.includes(f))
@@ -84,7 +86,6 @@ export default class PushProductAlertSenderService {
    */
   async reconcileDue(): Promise<void> {
     const { productAlerts } = this.deps_.webPushOptions
-    if (!productAlerts.enabled) return
     const claimed: unknown[] = await this.deps_.manager.query(CLAIM_RUN, [
       "product_alerts",
       this.deps_.webPushClock.now(),
@@ -115,7 +116,11 @@ export default class PushProductAlertSenderService {
          WHERE "variant_id" = $1 AND "message_id" IS NULL`,
         [variantId]
       )
-    const wanted = open.filter((a) => (a.kind === "back_in_stock" ? what.stock : what.prices))
+    const asked = open.filter((a) => (a.kind === "back_in_stock" ? what.stock : what.prices))
+    if (asked.length === 0) return
+    // A kind the store does not send now (Automations) keeps its alerts open until it does.
+    const settings = await this.deps_.pushAutomationService.settings()
+    const wanted = asked.filter((a) => settings[a.kind].enabled)
     if (wanted.length === 0) return
     const variant = await this.deps_.productVariantService
       .retrieve(variantId, { relations: ALERT_VARIANT_RELATIONS })

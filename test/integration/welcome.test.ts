@@ -67,7 +67,7 @@ describe("welcome notification", () => {
     assert.equal(payloadOf(message).title, "Notifications are on")
     assert.match(payloadOf(message).body, /^Thanks Grace! /)
     const [row] = await welcomes(subscription.id)
-    assert.equal(row.audience, "customer")
+    assert.equal(row.audience, "device")
     assert.equal(row.category, "welcome")
     assert.equal(row.target_count, 1, "the new device only, not the customer's other one")
     assert.equal(store.push.messagesFor(older.id).length, 1, "the older device got its own welcome only")

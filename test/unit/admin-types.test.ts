@@ -64,6 +64,7 @@ const MAPPINGS: Mapping[] = [
   { type: "Preferences", schema: answer("get", "/admin/push/preferences") },
   { type: "ContactMessage", schema: "#/components/schemas/ContactMessage" },
   { type: "InboundSource", schema: "#/components/schemas/InboundSource" },
+  { type: "Automation", schema: "#/components/schemas/Automation" },
   { type: "VariantAlertCounts", schema: `${answer("get", "/admin/push/product-alerts")}/properties/variants/items` },
 ]
 

@@ -3,6 +3,7 @@ import { Link, useLocation } from "react-router-dom"
 const TABS = [
   { to: "/a/web-push", label: "Delivery log" },
   { to: "/a/web-push/broadcast", label: "Broadcast" },
+  { to: "/a/web-push/automations", label: "Automations" },
   { to: "/a/web-push/templates", label: "Templates" },
   { to: "/a/settings/web-push", label: "Settings" },
 ]

@@ -15,6 +15,7 @@ export const keys = {
   contact: (filter: Record<string, string | number | undefined>) => ["web-push", "contact-messages", filter] as const,
   contactMessage: (id: string) => ["web-push", "contact-message", id] as const,
   inboundSources: ["web-push", "inbound-sources"] as const,
+  automations: ["web-push", "automations"] as const,
   productAlerts: (productId: string) => ["web-push", "product-alerts", productId] as const,
 }
 

@@ -313,3 +313,19 @@ export interface VariantAlertCounts {
   back_in_stock: number
   price_drop: number
 }
+
+/** `GET /admin/push/automations`: one automation (abandoned cart, back in stock, price drop, welcome). */
+export interface Automation {
+  key: "abandoned_cart" | "back_in_stock" | "price_drop" | "welcome"
+  title: string
+  description: string
+  /** Its templates' events (audience customer). */
+  events: string[]
+  /** The plugin option that sets its default. */
+  option: string
+  enabled: boolean
+  delays_minutes: number[]
+  changed_by_admin: boolean
+  waiting: number | null
+  last_30_days: { messages: number; delivered: number }
+}

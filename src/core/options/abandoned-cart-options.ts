@@ -35,13 +35,21 @@ export function resolveAbandonedCart(value: unknown): ResolvedAbandonedCart {
   const enabled = value.enabled ?? true
   if (typeof enabled !== "boolean") throw new PluginOptionsError("abandoned_cart.enabled", "must be true or false")
   const delays = value.delays_minutes ?? [60]
-  const rule = `must be 1 to ${MAX_CART_REMINDER_STEPS} increasing whole numbers of minutes from 1 to ${MAX_DELAY_MINUTES}, e.g. [60, 1440]`
-  if (!Array.isArray(delays) || delays.length < 1 || delays.length > MAX_CART_REMINDER_STEPS) {
-    throw new PluginOptionsError("abandoned_cart.delays_minutes", rule)
-  }
-  delays.forEach((delay: unknown, i) => {
-    const ok = typeof delay === "number" && Number.isInteger(delay) && delay >= 1 && delay <= MAX_DELAY_MINUTES
-    if (!ok || (i > 0 && delay <= delays[i - 1])) throw new PluginOptionsError(`abandoned_cart.delays_minutes.${i}`, rule)
-  })
+  const problem = delaysProblem(delays)
+  if (problem) throw new PluginOptionsError(`abandoned_cart.delays_minutes${problem.at === null ? "" : `.${problem.at}`}`, DELAYS_RULE)
   return { enabled, delaysMinutes: Object.freeze([...(delays as number[])]) }
+}
+
+/** How reminder delays must look (an option's or the admin's Automations page). */
+export const DELAYS_RULE = `must be 1 to ${MAX_CART_REMINDER_STEPS} increasing whole numbers of minutes from 1 to ${MAX_DELAY_MINUTES}, e.g. [60, 1440]`
+
+/** Where a list of reminder delays breaks `DELAYS_RULE` (`at`: the item, or null for the list), or null when it is right. */
+export function delaysProblem(delays: unknown): { at: number | null } | null {
+  if (!Array.isArray(delays) || delays.length < 1 || delays.length > MAX_CART_REMINDER_STEPS) return { at: null }
+  for (let i = 0; i < delays.length; i++) {
+    const delay: unknown = delays[i]
+    const ok = typeof delay === "number" && Number.isInteger(delay) && delay >= 1 && delay <= MAX_DELAY_MINUTES
+    if (!ok || (i > 0 && (delay as number) <= (delays[i - 1] as number))) return { at: i }
+  }
+  return null
 }

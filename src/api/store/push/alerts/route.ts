@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { alertServices, askingDevice } from "../../../product-alert-device"
+import { alertServices, askingDevice, assertAlertsOn } from "../../../product-alert-device"
 import { parseAlertRequest } from "../../../validation/product-alert-input"
 
 /**
@@ -10,6 +10,7 @@ import { parseAlertRequest } from "../../../validation/product-alert-input"
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const plugin = alertServices(req)
   const { device: asking, request } = parseAlertRequest(req.body, plugin.options.endpointPolicy)
+  await assertAlertsOn(plugin, request.kind)
   // Checked before a new browser is registered: a refused request stores nothing.
   const prepared = await plugin.productAlerts.prepare(request)
   const { device } = await askingDevice(req, asking)

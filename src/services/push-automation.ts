@@ -52,7 +52,9 @@ export default class PushAutomationService {
 
   /** What each automation does now. Read where it acts (an event, a due round), so a change holds at once on every instance. */
   async settings(): Promise<AutomationSettings> {
-    const saved: SavedAutomationSetting[] = await this.deps_.manager.query(`SELECT "key", "enabled", "delays_minutes" FROM "push_automation_setting"`)
+    const saved: SavedAutomationSetting[] = await this.deps_.manager.query(
+      `SELECT "key", "enabled", "delays_minutes" FROM "push_automation_setting"`
+    )
     return automationSettings(this.deps_.webPushOptions, saved)
   }
 

@@ -9,7 +9,8 @@ import { services } from "../../../helpers"
 async function provenDevice(req: MedusaRequest): Promise<{ device: PushSubscription; cartId: string; carts: PushCartReminderService }> {
   const { automations, subscriptions } = services(req)
   const { proof, cartId } = parseCartWatchBody(req.body)
-  if (!(await automations.settings()).abandoned_cart.enabled) throw new NotFoundError("Abandoned-cart reminders are switched off in this store")
+  if (!(await automations.settings()).abandoned_cart.enabled)
+    throw new NotFoundError("Abandoned-cart reminders are switched off in this store")
   const device = await subscriptions.findByProof(proof.endpoint, proof.auth)
   if (!device) throw new NotFoundError("No subscription has this endpoint and auth secret")
   return { device, cartId, carts: req.scope.resolve<PushCartReminderService>("pushCartReminderService") }

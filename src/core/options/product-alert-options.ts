@@ -3,7 +3,10 @@ import { isPlainObject, positiveInteger, refuseUnknownKeys } from "./option-valu
 
 /** `product_alerts`: back-in-stock and price-drop alerts a device asks for on a product page. */
 export interface ProductAlertsOption {
-  /** Whether devices may ask for product alerts (the store routes answer 404 when off). @defaultValue true */
+  /**
+   * Whether the store sends back-in-stock and price-drop alerts (asking answers 404 when off). An
+   * admin may switch each kind on the Automations page, over this option. @defaultValue true
+   */
   enabled?: boolean
   /** Open alerts one device may hold; one more answers 409. @defaultValue 50 */
   max_per_device?: number

@@ -349,5 +349,46 @@ describe(
       assert.match(await textOf('[data-testid="summary-note"]'), /^A summary of the inbound\.chat alerts past the limit/)
       await shot("18-summary-message")
     })
+
+    it("switches an automation on the Automations page, previews a product alert's template, and counts the waiting alerts on the product", async () => {
+      const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
+        200,
+        "POST",
+        "/admin/products",
+        {
+          apiToken: store.admin.apiToken,
+          body: {
+            title: "Alpaca Scarf",
+            status: "published",
+            options: [{ title: "Size" }],
+            variants: [
+              { title: "One size", prices: [{ currency_code: "eur", amount: 4900 }], options: [{ value: "One" }], inventory_quantity: 0 },
+            ],
+          },
+        }
+      )
+      const watcher = store.push.createDevice("scarf-watcher")
+      await store.http.expect(201, "POST", "/store/push/alerts", {
+        body: { subscription: watcher.subscription, variant_id: product.variants[0].id, kind: "back_in_stock" },
+      })
+      await open("/a/web-push/automations", '[data-automation="welcome"]')
+      await shot("19-automations")
+      await page.click("#automation-welcome")
+      await eventually("the welcome switched on at the store", async () => {
+        const [row] = await db.query(`SELECT "enabled" FROM "push_automation_setting" WHERE "key" = 'welcome'`)
+        return row?.enabled === true ? true : undefined
+      })
+      await page.waitForSelector('[data-automation="welcome"] [data-state="checked"]')
+      await page.click('[data-automation="back_in_stock"] [data-testid="automation-edit-template"]')
+      const title = await eventually("the back-in-stock preview", async () => {
+        const text = await page.$eval('[data-testid="template-preview-title"]', (e) => e.textContent ?? "").catch(() => "")
+        return text.startsWith("Back in stock") ? text : undefined
+      })
+      assert.equal(title, "Back in stock: Alpaca Scarf", "previewed with the watched variant")
+      await shot("20-automation-template")
+      await open(`/a/products/${product.id}`, `[data-testid="product-alerts"] [data-variant-id="${product.variants[0].id}"]`)
+      assert.match(await textOf(`[data-variant-id="${product.variants[0].id}"]`), /One size\s*1\s*0/)
+      await shot("21-product-alerts-widget")
+    })
   }
 )

@@ -83,7 +83,13 @@ function AutomationCard({
       )}
       <div className="flex flex-wrap items-center gap-2">
         {templates.map((t) => (
-          <Button key={t.event} size="small" variant="secondary" onClick={() => onEdit(`${t.event}:${t.audience}`)}>
+          <Button
+            key={t.event}
+            size="small"
+            variant="secondary"
+            data-testid="automation-edit-template"
+            onClick={() => onEdit(`${t.event}:${t.audience}`)}
+          >
             Edit template: {t.default.title}
           </Button>
         ))}

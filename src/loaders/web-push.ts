@@ -121,9 +121,22 @@ export default async function webPushLoader(container: MedusaContainer, options:
     )
   }
   const dispatcher = (): PushDispatcherService => container.resolve<PushDispatcherService>("pushDispatcherService")
+  // The product alerts' reconcile can take a while on a large catalogue: it runs beside the
+  // due-work round (one at a time in this process), never holding retries and held deliveries up.
+  let reconciling = false
+  const reconcile = (): void => {
+    if (reconciling) return
+    reconciling = true
+    productAlerts()
+      .reconcileDue()
+      .catch((err: unknown) => logger.error(`web-push: product alerts not checked: ${describeError(err)}`))
+      .finally(() => {
+        reconciling = false
+      })
+  }
   values.webPushRetryPoller.start(async () => {
+    reconcile()
     await dispatcher().processDue()
-    await productAlerts().reconcileDue()
   })
   logger.info(`web-push: listening to ${events.length} events`)
 }

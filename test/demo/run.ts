@@ -191,9 +191,22 @@ async function main(): Promise<void> {
     const chat = chatwootMessage(CHAT_SECRET)
     const answer = await http.expect<{ accepted: boolean; id?: string }>(202, "POST", "/hooks/web-push/alerts/chat", chat)
     say(`Chatwoot posted a visitor's chat message to /hooks/web-push/alerts/chat, signed: stored as ${answer.id}`)
-    const expected = storeEvents + 1 // admin: the chat message
+    const afterChat = await push.waitForMessages(() => true, storeEvents + 1, 30_000)
+    for (const message of afterChat.filter((m) => !received.includes(m))) show(message)
+
+    // A visitor (never signed in) taps "Notify me" on a sold-out product; the admin restocks it.
+    const variantPath = `/admin/products/${catalog.productId}/variants/${catalog.variantId}`
+    await http.expect(200, "POST", variantPath, { apiToken: admin.apiToken, body: { manage_inventory: true, inventory_quantity: 0 } })
+    const tablet = push.createDevice("A visitor's tablet")
+    await http.expect(201, "POST", "/store/push/alerts", {
+      body: { subscription: tablet.subscription, variant_id: catalog.variantId, kind: "back_in_stock" },
+    })
+    say("a visitor asked to be told when the sold-out hoodie is back in stock (POST /store/push/alerts)")
+    await http.expect(200, "POST", variantPath, { apiToken: admin.apiToken, body: { inventory_quantity: 25 } })
+    say("admin restocked the hoodie")
+    const expected = storeEvents + 2 // admin: the chat message; the visitor: back in stock
     const all = await push.waitForMessages(() => true, expected, 30_000)
-    for (const message of all.filter((m) => !received.includes(m))) show(message)
+    for (const message of all.filter((m) => !afterChat.includes(m))) show(message)
     say(`all ${expected} notifications arrived`)
 
     if (CHECK) {

@@ -47,5 +47,5 @@ export async function addUsRegion(http: HttpClient, admin: Admin, europe: Catalo
       ],
     },
   })
-  return { regionId: region.id, variantId: europe.variantId, shippingOptionId: shipping_option.id }
+  return { regionId: region.id, productId: europe.productId, variantId: europe.variantId, shippingOptionId: shipping_option.id }
 }

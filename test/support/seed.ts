@@ -9,6 +9,7 @@ export interface Admin {
 
 export interface Catalog {
   regionId: string
+  productId: string
   variantId: string
   shippingOptionId: string
 }
@@ -58,7 +59,7 @@ export async function seedCatalog(http: HttpClient, admin: Admin): Promise<Catal
       amount: 500,
     },
   })
-  const { product } = await http.expect<{ product: { variants: Array<{ id: string }> } }>(200, "POST", "/admin/products", {
+  const { product } = await http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(200, "POST", "/admin/products", {
     ...auth,
     body: {
       title: "Medusa Hoodie",
@@ -74,5 +75,5 @@ export async function seedCatalog(http: HttpClient, admin: Admin): Promise<Catal
       ],
     },
   })
-  return { regionId: region.id, variantId: product.variants[0].id, shippingOptionId: shipping_option.id }
+  return { regionId: region.id, productId: product.id, variantId: product.variants[0].id, shippingOptionId: shipping_option.id }
 }

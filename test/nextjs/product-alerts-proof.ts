@@ -8,6 +8,7 @@
  * restock through the admin API makes the plugin send "Back in stock: …", Firefox shows it, its
  * link is the plugin's default `/products/<handle>` on the storefront, which the starter's
  * middleware sends to `/<default region>/products/<handle>`; clicking the notification lands there.
+ * That page, rendered per request, shows the restock: "Add to cart" and no "Notify me".
  */
 import type { EntityManager } from "typeorm"
 import { clickAlertWindow } from "../browser/support/firefox"
@@ -128,6 +129,16 @@ export async function runProductAlertsProof(ctx: ProofContext, product: SoldOutP
       ])
       return row?.clicked_at ?? undefined
     })
+  })
+
+  await step("the page it opened shows the restock: Add to cart, no back-in-stock button", async () => {
+    // the starter's data layer reads the `_medusa_jwt` cookie, so its product pages render per request
+    await page.waitForFunction(() => document.querySelector(`[data-testid="add-product-button"]`)?.textContent?.trim() === "Add to cart", {
+      timeout: 30_000,
+    })
+    await waitForButton(page, PRICE_DROP_LABEL)
+    const asks = await page.$$eval("button", (all) => all.filter((b) => b.textContent?.trim().startsWith("Notify me when")).length)
+    check(asks === 0, `the page still offers "${BACK_IN_STOCK_LABEL}"`)
   })
   await page.close()
 }

@@ -36,10 +36,12 @@ type Props = {
   variant?: PricedVariant
   inStock: boolean
   region: Region
+  /** A signed-in customer's `_medusa_jwt`, when a server component hands it down: a new browser becomes theirs. */
+  authToken?: string
 }
 
-export default function ProductPushAlerts({ variant, inStock, region }: Props) {
-  const webPush = useMemo(() => storeWebPush(), [])
+export default function ProductPushAlerts({ variant, inStock, region, authToken }: Props) {
+  const webPush = useMemo(() => storeWebPush(authToken), [authToken])
   const [status, setStatus] = useState<PushStatus | null>(null)
   const [alerts, setAlerts] = useState<ProductAlert[]>([])
   const [message, setMessage] = useState<string>()

@@ -15,6 +15,7 @@ const README = path.join(EXAMPLE_DIR, "README.md")
 export const MIDDLEWARE = "src/middleware.ts"
 export const ACCOUNT_PAGE = "src/app/[countryCode]/(main)/account/@dashboard/page.tsx"
 export const ORDER_TEMPLATE = "src/modules/order/templates/order-completed-template.tsx"
+export const PRODUCT_ACTIONS = "src/modules/products/components/product-actions/index.tsx"
 
 export class ReadmeMismatch extends Error {
   constructor(message: string) {
@@ -150,5 +151,15 @@ export function applyExample(starterDir: string): AppliedExample {
     return addImports(text.replace(details, `${details}\n${indent}${order.line}`), order.imports, ORDER_TEMPLATE)
   })
   changed.push(ORDER_TEMPLATE)
+
+  // 6. the product page's alerts, below the add-to-cart button (before the starter's <MobileActions)
+  const alerts = readmeSnippet(readme, "tsx", "<ProductPushAlerts ")
+  edit(starterDir, PRODUCT_ACTIONS, (text) => {
+    const mobile = /\n([ \t]*)<MobileActions\b/.exec(text)
+    if (!mobile) throw new ReadmeMismatch(`${PRODUCT_ACTIONS} has no <MobileActions to put the alerts before`)
+    const at = mobile.index + 1
+    return addImports(text.slice(0, at) + `${mobile[1]}${alerts.line}\n` + text.slice(at), alerts.imports, PRODUCT_ACTIONS)
+  })
+  changed.push(PRODUCT_ACTIONS)
   return { changed }
 }

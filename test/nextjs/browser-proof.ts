@@ -8,15 +8,15 @@
  * Then opt-out on the same page, and the signed-in customer: the starter's own login form, the
  * account page's button, an order of theirs, its confirmation shown.
  */
-import type { Page } from "puppeteer-core"
 import type { EntityManager } from "typeorm"
 import type { AutopushServer } from "../browser/support/autopush-server"
 import type { FirefoxSession } from "../browser/support/firefox"
-import { readNotifications, type ShownNotification } from "../browser/support/notifications"
+import type { ShownNotification } from "../browser/support/notifications"
 import type { TestStore } from "../support/environment"
 import { eventually } from "../support/eventually"
 import { placeOrder, registerCustomer, shipOrder } from "../support/order-flow"
 import { DEFAULT_REGION } from "./next-process"
+import { check, clickButton, CUSTOMER_LABEL, GUEST_LABEL, shownNotification, STOP_LABEL, waitForButton } from "./proof-page"
 import type { Catalog } from "../support/seed"
 
 export type StepRecorder = <T>(name: string, run: () => Promise<T>) => Promise<T>
@@ -37,64 +37,13 @@ export interface ProofContext {
   step: StepRecorder
 }
 
-const GUEST_LABEL = "Send me shipping updates for this order"
-const CUSTOMER_LABEL = "Notify me about my orders"
-const STOP_LABEL = "Stop notifications"
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(message)
-}
-
-/** Clicks the button with exactly this text, as a user does (a real click, so it may open the permission prompt). */
-async function clickButton(page: Page, label: string): Promise<void> {
-  const button = await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${JSON.stringify(label)}])`, { timeout: 30_000 })
-  if (!button) throw new Error(`no button "${label}"`)
-  await button.click()
-}
-
-/** Waits for the opt-in to show `label`; when it does not, says what it shows instead (its message line). */
-async function waitForButton(page: Page, label: string): Promise<void> {
-  try {
-    await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${JSON.stringify(label)}])`, { timeout: 30_000 })
-  } catch (err) {
-    const shown = await page
-      .evaluate(() =>
-        Array.from(document.querySelectorAll("button.contrast-btn"))
-          .map((b) => b.parentElement?.innerText.replace(/\s+/g, " "))
-          .join(" | ")
-      )
-      .catch(() => "(page unreadable)")
-    throw new Error(`the button "${label}" did not appear; the opt-in shows: ${shown || "nothing"} (${(err as Error).message})`, {
-      cause: err,
-    })
-  }
-}
-
 export async function runBrowserProof(ctx: ProofContext): Promise<void> {
   const { store, catalog, push, firefox, origin, step } = ctx
   const db = store.app.container.resolve<EntityManager>("manager")
   const page = await firefox.browser.newPage()
   const rows = (): Promise<SubscriptionRow[]> =>
     db.query(`SELECT "endpoint", "customer_id", "order_id", "categories" FROM "push_subscription" ORDER BY "created_at"`)
-  const shown = async (text: string): Promise<ShownNotification> => {
-    let titles: string[] = []
-    try {
-      return await eventually(`a notification titled "…${text}…"`, async () => {
-        const all = await readNotifications(page)
-        titles = all.map((n) => n.title)
-        return all.find((n) => n.title.includes(text))
-      })
-    } catch (err) {
-      const deliveries: Array<{ event_name: string; status: string }> = await db.query(
-        `SELECT m."event_name", d."status" FROM "push_delivery" d JOIN "push_message" m ON m."id" = d."message_id" ORDER BY d."created_at"`
-      )
-      throw new Error(
-        `${(err as Error).message}; shown: ${JSON.stringify(titles)}; the store's deliveries: ${deliveries.map((d) => `${d.event_name} ${d.status}`).join(", ")}; ` +
-          `pushes at the push service: ${push.received.length}`,
-        { cause: err }
-      )
-    }
-  }
+  const shown = (text: string): Promise<ShownNotification> => shownNotification(page, db, push, text)
 
   await step(`the middleware lets /push-sw.js through (README's matcher); other paths still go to /${DEFAULT_REGION}/…`, async () => {
     const worker = await fetch(`${origin}/push-sw.js`, { redirect: "manual" })

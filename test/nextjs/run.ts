@@ -12,7 +12,9 @@
  *  4. `next start` and Firefox ESR through a local autopush-compatible push service: the order
  *     confirmation page's opt-in, the store's row, the shipment notification; then opt-out and a
  *     signed-in customer on the account page;
- *  5. a summary.
+ *  5. the product page's "notify me" for a sold-out variant as a visitor, a restock through the
+ *     admin API, the "Back in stock" notification and its click (test/nextjs/product-alerts-proof.ts);
+ *  6. a summary.
  *
  * Exit codes: 0 every step ok; 1 a step failed; 3 the starter's source could not be had (offline).
  */
@@ -26,12 +28,13 @@ import { CERT_DIR, startTestStore, testCaTrusted, trustBundle, type TestStore } 
 import { TMP_DIR } from "../support/paths"
 import { ensureTestCertificates } from "../support/tls"
 import { applyExample } from "./apply-example"
-import { runBrowserProof } from "./browser-proof"
+import { runBrowserProof, type ProofContext } from "./browser-proof"
+import { runProductAlertsProof } from "./product-alerts-proof"
 import { nextBuild, nextStart, writeStarterEnv, type NextServer } from "./next-process"
 import { installStarter, stashInstall, yarnResolutionsAsNpmOverrides } from "./starter-install"
 import { fetchStarterSource, StarterSourceUnreachable, type StarterSource } from "./starter-source"
 import { Steps } from "./steps"
-import { addUsRegion } from "./us-catalog"
+import { addSoldOutProduct, addUsRegion } from "./us-catalog"
 
 export const EXIT_SOURCE_UNREACHABLE = 3
 const STARTER_DIR = path.join(TMP_DIR, "nextjs-starter")
@@ -103,12 +106,16 @@ async function main(): Promise<number> {
 
     const port = await freePort()
     const origin = `http://localhost:${port}`
-    const ready = await steps.run("Medusa store with this plugin (STORE_CORS = the storefront) + a us region", async () => {
-      const store: TestStore = await startTestStore("nextjs-proof", { storeCors: origin, pluginOptions: { storefront_url: origin } })
-      stops.push(() => store.stop())
-      const catalog = await addUsRegion(store.http, store.admin, store.catalog)
-      return { store, catalog }
-    })
+    const ready = await steps.run(
+      "Medusa store with this plugin (STORE_CORS = the storefront) + a us region + a sold-out product",
+      async () => {
+        const store: TestStore = await startTestStore("nextjs-proof", { storeCors: origin, pluginOptions: { storefront_url: origin } })
+        stops.push(() => store.stop())
+        const catalog = await addUsRegion(store.http, store.admin, store.catalog)
+        const soldOut = await addSoldOutProduct(store.http, store.admin)
+        return { store, catalog, soldOut }
+      }
+    )
     writeStarterEnv(STARTER_DIR, { backendUrl: ready.store.app.baseUrl, storefrontOrigin: origin })
 
     const build = await nextBuild(STARTER_DIR, path.join(LOG_DIR, "next-build.log"))
@@ -145,7 +152,9 @@ async function main(): Promise<number> {
       launchFirefox({ pushServerUrl: push.wsUrl })
     )
     stops.push(() => firefox.close())
-    await runBrowserProof({ store: ready.store, catalog: ready.catalog, push, firefox, origin, step: steps.run })
+    const proof: ProofContext = { store: ready.store, catalog: ready.catalog, push, firefox, origin, step: steps.run }
+    await runBrowserProof(proof)
+    await runProductAlertsProof(proof, ready.soldOut)
     return 0
   } catch (err) {
     if (!steps.failed) steps.record({ name: "unexpected error", status: "failed", seconds: 0, detail: (err as Error).stack ?? String(err) })

@@ -23,6 +23,7 @@ import { eventually } from "../support/eventually"
 import { placeOrder, registerCustomer, type PlacedOrder } from "../support/order-flow"
 import { REPO_ROOT } from "../support/paths"
 import type { Device } from "../support/push-service"
+import { createProduct } from "../support/seed"
 import { ensureTestCertificates } from "../support/tls"
 import { ADMIN_PASSWORD, startAdminStore, type AdminStore } from "./support/admin-store"
 
@@ -351,25 +352,13 @@ describe(
     })
 
     it("switches an automation on the Automations page, previews a product alert's template, and counts the waiting alerts on the product", async () => {
-      const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
-        200,
-        "POST",
-        "/admin/products",
-        {
-          apiToken: store.admin.apiToken,
-          body: {
-            title: "Alpaca Scarf",
-            status: "published",
-            options: [{ title: "Size" }],
-            variants: [
-              { title: "One size", prices: [{ currency_code: "eur", amount: 4900 }], options: [{ value: "One" }], inventory_quantity: 0 },
-            ],
-          },
-        }
-      )
+      const product = await createProduct(store.http, store.admin, {
+        title: "Alpaca Scarf",
+        variants: [{ title: "One size", eur: 4900, stock: 0 }],
+      })
       const watcher = store.push.createDevice("scarf-watcher")
       await store.http.expect(201, "POST", "/store/push/alerts", {
-        body: { subscription: watcher.subscription, variant_id: product.variants[0].id, kind: "back_in_stock" },
+        body: { subscription: watcher.subscription, variant_id: product.variantIds["One size"], kind: "back_in_stock" },
       })
       await open("/a/web-push/automations", '[data-automation="welcome"]')
       await shot("19-automations")
@@ -386,8 +375,8 @@ describe(
       })
       assert.equal(title, "Back in stock: Alpaca Scarf", "previewed with the watched variant")
       await shot("20-automation-template")
-      await open(`/a/products/${product.id}`, `[data-testid="product-alerts"] [data-variant-id="${product.variants[0].id}"]`)
-      assert.match(await textOf(`[data-variant-id="${product.variants[0].id}"]`), /One size\s*1\s*0/)
+      await open(`/a/products/${product.id}`, `[data-testid="product-alerts"] [data-variant-id="${product.variantIds["One size"]}"]`)
+      assert.match(await textOf(`[data-variant-id="${product.variantIds["One size"]}"]`), /One size\s*1\s*0/)
       await shot("21-product-alerts-widget")
     })
   }

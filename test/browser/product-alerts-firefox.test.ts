@@ -17,6 +17,7 @@ import { startStorefrontServer, type StorefrontServer } from "./support/storefro
 import { CERT_DIR, startTestStore, type TestStore } from "../support/environment"
 import { eventually } from "../support/eventually"
 import { ensureTestCertificates } from "../support/tls"
+import { createProduct } from "../support/seed"
 
 const availability = browserAvailability("Firefox ESR", FIREFOX_PATH, "firefox-esr")
 
@@ -42,25 +43,13 @@ describe("notify me on a product page, in Firefox ESR", { skip: availability.run
     })
     backendUrl = store.app.baseUrl
     db = store.app.container.resolve<EntityManager>("manager")
-    const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
-      200,
-      "POST",
-      "/admin/products",
-      {
-        apiToken: store.admin.apiToken,
-        body: {
-          title: "Wool Beanie",
-          handle: "wool-beanie",
-          status: "published",
-          options: [{ title: "Colour" }],
-          variants: [
-            { title: "Red", prices: [{ currency_code: "eur", amount: 2500 }], options: [{ value: "Red" }], inventory_quantity: 0 },
-          ],
-        },
-      }
-    )
+    const product = await createProduct(store.http, store.admin, {
+      title: "Wool Beanie",
+      handle: "wool-beanie",
+      variants: [{ title: "Red", eur: 2500, stock: 0 }],
+    })
     productId = product.id
-    variantId = product.variants[0].id
+    variantId = product.variantIds.Red
     firefox = await launchFirefox({ pushServerUrl: push.wsUrl })
     page = await firefox.browser.newPage()
   })

@@ -10,6 +10,7 @@ import { runDueWork, useTestClock, type TestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
 import { eventually } from "../support/eventually"
 import { registerCustomer } from "../support/order-flow"
+import { createProduct } from "../support/seed"
 import type { ReceivedMessage } from "../support/push-service"
 
 interface Automation {
@@ -99,23 +100,11 @@ describe("automations: the admin switches them and sets the cart reminders' dela
   })
 
   it("back in stock switched off refuses new alerts and keeps open ones waiting; on again, they are told", async () => {
-    const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
-      200,
-      "POST",
-      "/admin/products",
-      {
-        ...admin(),
-        body: {
-          title: "Mittens",
-          status: "published",
-          options: [{ title: "Size" }],
-          variants: [
-            { title: "One size", prices: [{ currency_code: "eur", amount: 1900 }], options: [{ value: "One" }], inventory_quantity: 0 },
-          ],
-        },
-      }
-    )
-    const variantId = product.variants[0].id
+    const product = await createProduct(store.http, store.admin, {
+      title: "Mittens",
+      variants: [{ title: "One size", eur: 1900, stock: 0 }],
+    })
+    const variantId = product.variantIds["One size"]
     const early = store.push.createDevice("early-watcher")
     await store.http.expect(201, "POST", "/store/push/alerts", {
       body: { subscription: early.subscription, variant_id: variantId, kind: "back_in_stock" },

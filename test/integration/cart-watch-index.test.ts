@@ -3,17 +3,7 @@ import { after, before, describe, it } from "node:test"
 import { Client } from "pg"
 import { DUE_CART_WATCH_SQL } from "../../src/delivery/cart-watch-claims"
 import { createDatabase, dropDatabase, startDatabaseServer, DatabaseServer } from "../support/database"
-
-interface PlanNode {
-  "Node Type": string
-  "Index Name"?: string
-  "Relation Name"?: string
-  Plans?: PlanNode[]
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)]
-}
+import { planNodes, type PlanNode } from "../support/query-plan"
 
 /**
  * The abandoned-cart claim (the service's own SQL, imported) runs in every poller round on every
@@ -51,8 +41,7 @@ describe("cart reminders' claim uses IDX_push_cart_watch_due", () => {
   })
 
   const plan = async (): Promise<PlanNode[]> => {
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${DUE_CART_WATCH_SQL}`, [new Date(), 120_000, 20])
-    return nodes((rows[0]["QUERY PLAN"] as Array<{ Plan: PlanNode }>)[0].Plan)
+    return planNodes(client, DUE_CART_WATCH_SQL, [new Date(), 120_000, 20])
   }
 
   it("the planner picks the index, with no sequential scan of push_cart_watch", async () => {

@@ -3,17 +3,7 @@ import { after, before, describe, it } from "node:test"
 import { Client } from "pg"
 import { DUE_CLAIM_SQL } from "../../src/delivery/claims"
 import { createDatabase, dropDatabase, startDatabaseServer, DatabaseServer } from "../support/database"
-
-interface PlanNode {
-  "Node Type": string
-  "Index Name"?: string
-  "Relation Name"?: string
-  Plans?: PlanNode[]
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)]
-}
+import { planNodes, type PlanNode } from "../support/query-plan"
 
 /**
  * The retry poller's claim (the dispatcher's own SQL, imported) runs every `retry_poll_ms` on every
@@ -63,8 +53,7 @@ describe("due-work index: the poller's claim uses IDX_push_delivery_due", () => 
   })
 
   const plan = async (): Promise<PlanNode[]> => {
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${DUE_CLAIM_SQL}`, [200, 120_000, new Date()])
-    return nodes((rows[0]["QUERY PLAN"] as Array<{ Plan: PlanNode }>)[0].Plan)
+    return planNodes(client, DUE_CLAIM_SQL, [200, 120_000, new Date()])
   }
   const usesDueIndex = (all: PlanNode[]): boolean => all.some((n) => n["Index Name"] === "IDX_push_delivery_due")
 

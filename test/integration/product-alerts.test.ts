@@ -10,6 +10,7 @@ import type { EntityManager } from "typeorm"
 import { advanceClock, useTestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
 import { registerCustomer } from "../support/order-flow"
+import { createProduct } from "../support/seed"
 import type { Device, ReceivedMessage } from "../support/push-service"
 
 interface Payload {
@@ -52,28 +53,18 @@ describe("product alerts: back in stock and price drops", () => {
     store = await startTestStore("product_alerts", { pluginOptions: { link_allowlist: ["img.teststore.dev"] } })
     db = store.app.container.resolve<EntityManager>("manager")
     useTestClock(store).freeze(new Date("2026-11-30T12:00:00Z"))
-    const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string; title: string }> } }>(
-      200,
-      "POST",
-      "/admin/products",
-      {
-        ...admin(),
-        body: {
-          title: "Wool Beanie",
-          handle: "wool-beanie",
-          thumbnail: "https://img.teststore.dev/beanie.jpg",
-          status: "published",
-          options: [{ title: "Colour" }],
-          variants: [
-            { title: "Red", prices: [{ currency_code: "eur", amount: 2500 }], options: [{ value: "Red" }], inventory_quantity: 0 },
-            { title: "Blue", prices: [{ currency_code: "eur", amount: 4200 }], options: [{ value: "Blue" }], inventory_quantity: 8 },
-          ],
-        },
-      }
-    )
+    const product = await createProduct(store.http, store.admin, {
+      title: "Wool Beanie",
+      handle: "wool-beanie",
+      thumbnail: "https://img.teststore.dev/beanie.jpg",
+      variants: [
+        { title: "Red", eur: 2500, stock: 0 },
+        { title: "Blue", eur: 4200, stock: 8 },
+      ],
+    })
     productId = product.id
-    soldOut = product.variants.find((v) => v.title === "Red")!.id
-    priced = product.variants.find((v) => v.title === "Blue")!.id
+    soldOut = product.variantIds.Red
+    priced = product.variantIds.Blue
   })
 
   after(async () => {
@@ -207,23 +198,11 @@ describe("product alerts: back in stock and price drops", () => {
   })
 
   it("a deleted variant's open alerts go at its next check", async () => {
-    const { product } = await store.http.expect<{ product: { id: string; variants: Array<{ id: string }> } }>(
-      200,
-      "POST",
-      "/admin/products",
-      {
-        ...admin(),
-        body: {
-          title: "Discontinued Scarf",
-          status: "published",
-          options: [{ title: "Size" }],
-          variants: [
-            { title: "One size", prices: [{ currency_code: "eur", amount: 1500 }], options: [{ value: "One" }], inventory_quantity: 0 },
-          ],
-        },
-      }
-    )
-    const gone = product.variants[0].id
+    const product = await createProduct(store.http, store.admin, {
+      title: "Discontinued Scarf",
+      variants: [{ title: "One size", eur: 1500, stock: 0 }],
+    })
+    const gone = product.variantIds["One size"]
     const device = store.push.createDevice("scarf-watcher")
     assert.equal((await ask({ subscription: device.subscription, variant_id: gone, kind: "back_in_stock" })).status, 201)
     await store.http.expect(200, "DELETE", `/admin/products/${product.id}/variants/${gone}`, admin())

@@ -77,3 +77,41 @@ export async function seedCatalog(http: HttpClient, admin: Admin): Promise<Catal
   })
   return { regionId: region.id, productId: product.id, variantId: product.variants[0].id, shippingOptionId: shipping_option.id }
 }
+
+export interface ProductSpec {
+  title: string
+  handle?: string
+  thumbnail?: string
+  /** Each variant: its title, its price in EUR (cents) and its stock (managed). */
+  variants: Array<{ title: string; eur: number; stock: number }>
+}
+
+/** A published product with stock-managed variants, through the admin API; its id and its variants' ids by title. */
+export async function createProduct(
+  http: HttpClient,
+  admin: Pick<Admin, "apiToken">,
+  spec: ProductSpec
+): Promise<{ id: string; variantIds: Record<string, string> }> {
+  const { product } = await http.expect<{ product: { id: string; variants: Array<{ id: string; title: string }> } }>(
+    200,
+    "POST",
+    "/admin/products",
+    {
+      apiToken: admin.apiToken,
+      body: {
+        title: spec.title,
+        ...(spec.handle ? { handle: spec.handle } : {}),
+        ...(spec.thumbnail ? { thumbnail: spec.thumbnail } : {}),
+        status: "published",
+        options: [{ title: "Option" }],
+        variants: spec.variants.map((v) => ({
+          title: v.title,
+          prices: [{ currency_code: "eur", amount: v.eur }],
+          options: [{ value: v.title }],
+          inventory_quantity: v.stock,
+        })),
+      },
+    }
+  )
+  return { id: product.id, variantIds: Object.fromEntries(product.variants.map((v) => [v.title, v.id])) }
+}

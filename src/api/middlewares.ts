@@ -21,7 +21,9 @@ export const config: MiddlewaresConfig = {
     { matcher: "/store/contact-messages", method: ["POST"], middlewares: [rateLimit("contact")] },
     { matcher: "/store/push/clicks", method: ["POST"], middlewares: [rateLimit("click")] },
     { matcher: "/store/push/preferences", method: ["POST"], middlewares: [rateLimit("preferences")] },
-    { matcher: "/store/push/alerts*", method: ["POST", "DELETE"], middlewares: [rateLimit("preferences")] },
+    // Asking may register a visitor's browser: as many a minute as subscribing; listing and cancelling as preferences.
+    { matcher: "/store/push/alerts", method: ["POST"], middlewares: [rateLimit("subscribe")] },
+    { matcher: "/store/push/alerts/*", method: ["POST", "DELETE"], middlewares: [rateLimit("preferences")] },
     { matcher: "/store/push/carts", method: ["POST", "DELETE"], middlewares: [rateLimit("preferences")] },
     { matcher: "/store/push/subscriptions", method: ["DELETE"], middlewares: [rateLimit("unsubscribe")] },
     { matcher: "/admin/push/subscriptions", method: ["DELETE"], middlewares: [rateLimit("unsubscribe")] },

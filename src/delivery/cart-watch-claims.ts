@@ -13,6 +13,14 @@ export const DUE_CART_WATCH_SQL = `UPDATE "push_cart_watch" SET "next_reminder_a
                  ORDER BY "next_reminder_at" LIMIT $3 FOR UPDATE SKIP LOCKED)
   RETURNING *`
 
+/**
+ * SQL (on `cart c`): the cart is done with: completed, ordered from, deleted, or not a shopper's
+ * cart (a swap's, a draft order's). A reminder about it is no longer sent, even one held for the
+ * reader's delivery window.
+ */
+export const CART_DONE_SQL = `(c."completed_at" IS NOT NULL OR c."deleted_at" IS NOT NULL OR c."type" <> 'default'
+  OR EXISTS (SELECT 1 FROM "order" o WHERE o."cart_id" = c."id"))`
+
 /** Claims up to `limit` watched carts whose next step is due at `now` (the poller's round). */
 export async function claimDueWatches(db: Db, limit: number, leaseMs: number, now: Date): Promise<PushCartWatch[]> {
   const [claimed] = await db.query<[PushCartWatch[], number]>(DUE_CART_WATCH_SQL, [now, leaseMs, limit])

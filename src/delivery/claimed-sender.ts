@@ -18,6 +18,7 @@ import type { PushMessage } from "../models/push-message"
 import { ClaimedDelivery, renewLeases } from "./claims"
 import type { Db } from "./db"
 import { recordOutcomes } from "./outcomes"
+import { CART_DONE_REASON, staleCartReminders } from "./stale-reminders"
 
 /** What the sender needs of the options. */
 export interface SenderOptions extends RetryPolicy, RetireRule {
@@ -164,10 +165,11 @@ export class ClaimedSender {
     }
     try {
       const capped = await this.overCap(claimed, messages)
+      const stale = await staleCartReminders(this.deps_.db, messages.values())
       const gate = new OriginGate(await this.deps_.health.snapshot(), this.options.pushServicePause, this.deps_.health, () => this.now())
       await forEachConcurrent(claimed, this.options.concurrency, async (delivery) => {
         const message = messages.get(delivery.message_id)
-        const cap = capped.get(delivery.id)
+        const cap = stale.has(delivery.message_id) ? CART_DONE_REASON : capped.get(delivery.id)
         if (cap !== undefined) {
           keep({ record: skippedRecord(delivery, cap, this.now()), delivery, outcome: { kind: "rejected", reason: cap } })
           return

@@ -40,6 +40,12 @@ export class WebPushProductAlerts1765008000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX IF NOT EXISTS "IDX_push_variant_alert_message" ON "push_variant_alert" ("message_id", "subscription_id") WHERE "message_id" IS NOT NULL`
     )
+    // A device's removal (gone, retired, unsubscribed) cascades here; a renewal moves its alerts.
+    await queryRunner.query(`CREATE INDEX IF NOT EXISTS "IDX_push_variant_alert_subscription" ON "push_variant_alert" ("subscription_id")`)
+    // The admin's product page counts a product's open alerts.
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS "IDX_push_variant_alert_product_open" ON "push_variant_alert" ("product_id") WHERE "message_id" IS NULL`
+    )
     await queryRunner.query(`ALTER TABLE "push_message" ADD COLUMN IF NOT EXISTS "audience_key" character varying`)
     // A visitor's device (registered by asking for a product alert) has no owner.
     await queryRunner.query(`ALTER TABLE "push_subscription" DROP CONSTRAINT IF EXISTS "CHK_push_subscription_owner"`)

@@ -60,6 +60,8 @@ export default class PushAttributionService {
        FROM "push_delivery" d
        WHERE d."subscription_id" IN (${CREDITED_DEVICES})
          AND d."clicked_at" IS NOT NULL
+         -- A notification about this very order (its confirmation, clicked after it was placed) earns nothing.
+         AND NOT EXISTS (SELECT 1 FROM "push_message" om WHERE om."id" = d."message_id" AND om."resource_id" = $9::text)
          AND d."clicked_at" <= $5 AND d."clicked_at" > $5::timestamptz - $6 * interval '1 hour'
        ORDER BY d."clicked_at" DESC, d."id" DESC
        LIMIT 1
@@ -74,6 +76,7 @@ export default class PushAttributionService {
         hours,
         Math.round(order.total),
         order.currency_code.toLowerCase(),
+        order.id,
       ]
     )
     return rows[0] ?? null

@@ -11,7 +11,7 @@ import type { EngineClock } from "../core/delivery/clock"
 import { describeError } from "../core/errors/plugin-errors"
 import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { PushCartWatch } from "../models/push-cart-watch"
-import { claimDueWatches } from "../delivery/cart-watch-claims"
+import { CART_DONE_SQL, claimDueWatches } from "../delivery/cart-watch-claims"
 import type PushAutomationService from "./push-automation"
 import type PushNotificationService from "./push-notification"
 
@@ -94,13 +94,6 @@ export default class PushCartReminderService {
     const cart = await this.cartRow(cartId)
     if (!cart || cart.closed) return
     if (cart.account && cart.customerId !== device.customer_id) return
-    if (!device.customer_id && !device.order_id) {
-      // A visitor's device (registered by asking for a product alert) takes what it asks for: this cart's reminders.
-      await this.deps_.manager.query(
-        `UPDATE "push_subscription" SET "categories" = array_append("categories", $2) WHERE "id" = $1 AND NOT ($2 = ANY("categories"))`,
-        [device.id, CART_REMINDERS_CATEGORY]
-      )
-    }
     await this.touch(cartId, cart, { create: true, subscriptionId: device.id, delays: (await this.settings()).delaysMinutes })
   }
 
@@ -206,8 +199,7 @@ export default class PushCartReminderService {
   private async cartRow(cartId: string): Promise<CartRow | null> {
     const [row]: Array<{ closed: boolean; item_count: number; customer_id: string | null; account: boolean | null }> =
       await this.deps_.manager.query(
-        `SELECT (c."completed_at" IS NOT NULL OR c."deleted_at" IS NOT NULL OR c."type" <> 'default'
-                 OR EXISTS (SELECT 1 FROM "order" o WHERE o."cart_id" = c."id")) AS closed,
+        `SELECT ${CART_DONE_SQL} AS closed,
                 (SELECT COALESCE(sum(li."quantity"), 0)::int FROM "line_item" li WHERE li."cart_id" = c."id") AS item_count,
                 c."customer_id", cu."has_account" AS account
          FROM "cart" c LEFT JOIN "customer" cu ON cu."id" = c."customer_id"

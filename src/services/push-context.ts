@@ -166,9 +166,12 @@ export default class PushContextService {
   private async withCart(id: string, data: EventData, base: TemplateContext): Promise<LoadedEvent> {
     const cart = await this.deps_.cartService.retrieveWithTotals(id, { relations: ["items", "customer", "region"] })
     const items = [...(cart.items ?? [])].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())
+    // The device that registered the cart, unless the cart has become a registered account's and the device is not theirs.
     const [watch]: Array<{ subscription_id: string | null }> = await this.deps_.manager.query(
-      `SELECT "subscription_id" FROM "push_cart_watch" WHERE "cart_id" = $1`,
-      [id]
+      `SELECT w."subscription_id" FROM "push_cart_watch" w
+       LEFT JOIN "push_subscription" s ON s."id" = w."subscription_id"
+       WHERE w."cart_id" = $1 AND (NOT $2 OR s."customer_id" IS NOT DISTINCT FROM $3)`,
+      [id, cart.customer?.has_account === true, cart.customer_id ?? null]
     )
     const step = typeof data.step === "number" && Number.isInteger(data.step) ? data.step : null
     return {

@@ -16,6 +16,7 @@ import { linksForEvent, type ResolvedOptions } from "../core/options/plugin-opti
 import { normaliseLocale } from "../core/templates/locale"
 import { isEnabled, templateFor } from "../core/templates/localized-template"
 import { renderNotification } from "../core/templates/notification-builder"
+import { claimableDeviceSql } from "../delivery/audience-sql"
 import type { PushMessage } from "../models/push-message"
 import type PushDispatcherService from "./push-dispatcher"
 import type PushMessageService from "./push-message"
@@ -82,7 +83,7 @@ export default class PushProductAlertSenderService {
 
   /**
    * Every `reconcile_minutes`, on one instance: checks every watched variant (changes no event
-   * reports: a price list, an import, the inventory module). Called by the due-work round.
+   * reports: a price list, an import). Called beside the due-work round.
    */
   async reconcileDue(): Promise<void> {
     const { productAlerts } = this.deps_.webPushOptions
@@ -92,6 +93,7 @@ export default class PushProductAlertSenderService {
       productAlerts.reconcileMinutes,
     ])
     if (claimed.length === 0) return
+    await this.keepAskingGuestDevices()
     let after = ""
     for (;;) {
       const rows: Array<{ variant_id: string }> = await this.deps_.manager.query(
@@ -106,6 +108,21 @@ export default class PushProductAlertSenderService {
       if (rows.length < RECONCILE_PAGE) return
       after = rows[rows.length - 1].variant_id
     }
+  }
+
+  /**
+   * A guest's device past its order's time (`guest_subscription_days`) that still waits for a
+   * product alert or a cart's reminders becomes a visitor's device: it no longer gets the order's
+   * news, and still gets what it asked for.
+   */
+  private async keepAskingGuestDevices(): Promise<void> {
+    await this.deps_.manager.query(
+      `UPDATE "push_subscription" s SET "order_id" = NULL, "guest_expires_at" = NULL, "updated_at" = now()
+       WHERE s."guest_expires_at" <= $1
+         AND (EXISTS (SELECT 1 FROM "push_variant_alert" a WHERE a."subscription_id" = s."id" AND a."message_id" IS NULL)
+              OR EXISTS (SELECT 1 FROM "push_cart_watch" w WHERE w."subscription_id" = s."id" AND w."closed_at" IS NULL))`,
+      [this.deps_.webPushClock.now()]
+    )
   }
 
   /** Checks one variant's open alerts: back in stock, and price drops per region and asked price. */
@@ -207,8 +224,12 @@ export default class PushProductAlertSenderService {
           }
         )
         if (!message) return null
+        // Only the alerts of devices that can be sent to now are used up (a guest device past its
+        // order's time keeps its alerts until the reconcile makes it a visitor's device).
         const used: Array<{ n: number }> = await tx.query(
-          `WITH used AS (UPDATE "push_variant_alert" a SET "message_id" = $5, "notified_at" = $6, "updated_at" = now() WHERE ${where} RETURNING 1)
+          `WITH used AS (UPDATE "push_variant_alert" a SET "message_id" = $5, "notified_at" = $6, "updated_at" = now()
+                         WHERE ${where} AND EXISTS (SELECT 1 FROM "push_subscription" s WHERE s."id" = a."subscription_id" AND ${claimableDeviceSql("$6")})
+                         RETURNING 1)
            SELECT count(*)::int AS n FROM used`,
           [...groupParams, id, now]
         )

@@ -185,11 +185,11 @@ export default class PushProductAlertService {
     )
   }
 
+  /** A variant of a published product (a draft's is answered as unknown: its price and title are not public yet). */
   private async variant(id: string): Promise<VariantLike & { product?: { id: string } | null }> {
-    try {
-      return await this.deps_.productVariantService.retrieve(id, { relations: ALERT_VARIANT_RELATIONS })
-    } catch {
-      throw new InvalidRequestError("variant_id", "variant_id is not a variant of this store")
-    }
+    const unknown = new InvalidRequestError("variant_id", "variant_id is not a variant of this store")
+    const variant = await this.deps_.productVariantService.retrieve(id, { relations: ALERT_VARIANT_RELATIONS }).catch(() => null)
+    if (!variant || variant.product?.status !== "published") throw unknown
+    return variant
   }
 }

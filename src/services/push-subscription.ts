@@ -126,7 +126,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
   private async keepNewest(owner: SubscriptionOwner, savedId: string, replacingId: string | null): Promise<void> {
     const max = this.options.maxDevicesPerOwner
     const key = ownerKey(owner)
-    if (!key) return // a visitor's devices have no owner to count them by (the subscribe rate limit bounds them)
+    if (!key) return // a visitor's devices have no owner to count them by (the `subscribe_per_minute` limit on asking bounds them)
     const [column, value] = key
     await this.activeManager_.query(
       `DELETE FROM "push_subscription" WHERE "id" IN (
@@ -149,8 +149,10 @@ export default class PushSubscriptionService extends TransactionBaseService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14)
        ON CONFLICT ("endpoint") DO UPDATE SET
          "p256dh" = EXCLUDED."p256dh", "auth" = EXCLUDED."auth",
-         "customer_id" = EXCLUDED."customer_id", "user_id" = EXCLUDED."user_id",
-         "order_id" = EXCLUDED."order_id", "guest_expires_at" = EXCLUDED."guest_expires_at",
+         "customer_id" = CASE WHEN $15 THEN s."customer_id" ELSE EXCLUDED."customer_id" END,
+         "user_id" = CASE WHEN $15 THEN s."user_id" ELSE EXCLUDED."user_id" END,
+         "order_id" = CASE WHEN $15 THEN s."order_id" ELSE EXCLUDED."order_id" END,
+         "guest_expires_at" = CASE WHEN $15 THEN s."guest_expires_at" ELSE EXCLUDED."guest_expires_at" END,
          "categories" = CASE WHEN $11 THEN EXCLUDED."categories" ELSE s."categories" END,
          "locale" = COALESCE(EXCLUDED."locale", s."locale"),
          "user_agent" = COALESCE(EXCLUDED."user_agent", s."user_agent"),
@@ -178,6 +180,8 @@ export default class PushSubscriptionService extends TransactionBaseService {
         input.timeZone ?? null,
         guest?.order_id ?? null,
         guest?.guest_expires_at ?? null,
+        // A visitor's registration (by proof of the same auth secret) keeps the owner a device already has.
+        "visitor" in owner,
       ]
     )
     return rows[0] ?? null

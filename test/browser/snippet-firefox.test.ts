@@ -243,7 +243,7 @@ describe(
       const row = await onlySubscription()
       assert.equal(row.order_id, guestOrder.id, "the device belongs to the guest order")
       assert.equal(row.customer_id, null, "never to the customer row Medusa shares between guest orders")
-      assert.deepEqual(row.categories, ["order_updates"], "the store's default categories")
+      assert.deepEqual(row.categories, ["order_updates", "cart_reminders"], "the store's default categories")
     })
 
     it("renews the subscription at the store when the push service drops it (pushsubscriptionchange)", async () => {

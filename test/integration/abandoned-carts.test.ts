@@ -4,7 +4,7 @@ import type { EntityManager } from "typeorm"
 import { runDueWork, useTestClock, type TestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
 import { eventually } from "../support/eventually"
-import { placeOrder, registerCustomer, type Customer } from "../support/order-flow"
+import { completeCart, placeOrder, registerCustomer, type Customer } from "../support/order-flow"
 import type { Device, ReceivedMessage } from "../support/push-service"
 
 interface Payload {
@@ -266,6 +266,27 @@ describe("abandoned-cart reminders", () => {
     assert.equal(reminders(device).length, 0, "nothing sent at night")
     clock.freeze(at(12 * HOUR + 5000))
     await store.push.waitForMessages((m) => m.deviceId === device.id && /cart/i.test(payloadOf(m).title), 1)
+  })
+
+  it("a reminder held for the night is not sent once the cart is bought in the meantime", async () => {
+    clock.freeze(T0) // 21:00 in Tokyo
+    const { customer, device } = await customerDevice("night-buyer@teststore.dev", { time_zone: "Asia/Tokyo" })
+    const { cartId } = await cartWithItem(customer.token)
+    await scheduled(cartId, at(HOUR))
+    clock.freeze(at(HOUR + MINUTE))
+    await dueRounds()
+    const [message] = await reminderMessages(cartId)
+    const [held] = await db().query(`SELECT * FROM "push_delivery" WHERE "message_id" = $1`, [message.id])
+    assert.equal(held.status, "scheduled", "held until 09:00 in Tokyo")
+    await completeCart(store.http, store.catalog, { token: customer.token, email: customer.email }, cartId)
+    clock.freeze(at(12 * HOUR + 5000))
+    const skipped = await eventually("the held reminder skipped", async () => {
+      await runDueWork(store)
+      const [row] = await db().query(`SELECT "status", "last_error" FROM "push_delivery" WHERE "id" = $1`, [held.id])
+      return row.status === "skipped" ? row : undefined
+    })
+    assert.equal(skipped.last_error, "cart_done")
+    assert.equal(reminders(device).length, 0, "nobody is reminded of a cart they bought")
   })
 
   it("a reader who switched cart reminders off gets none", async () => {

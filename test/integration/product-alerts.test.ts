@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test"
 import type { EntityManager } from "typeorm"
 import { advanceClock, useTestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
-import { registerCustomer } from "../support/order-flow"
+import { placeOrder, registerCustomer } from "../support/order-flow"
 import { createProduct } from "../support/seed"
 import type { Device, ReceivedMessage } from "../support/push-service"
 
@@ -209,6 +209,27 @@ describe("product alerts: back in stock and price drops", () => {
     await sender().check(gone, { stock: true, prices: true })
     assert.equal(await count(`"push_variant_alert" WHERE "variant_id" = $1`, [gone]), 0)
     assert.equal(store.push.messagesFor(device.id).length, 0)
+  })
+
+  it("a guest's device past its order's time keeps its alert, and gets it as a visitor's device", async () => {
+    const product = await createProduct(store.http, store.admin, { title: "Wool Socks", variants: [{ title: "Grey", eur: 900, stock: 0 }] })
+    const socks = product.variantIds.Grey
+    const order = await placeOrder(store.http, store.catalog, { email: "guest-watcher@teststore.dev" })
+    const device = store.push.createDevice("guest-watcher")
+    await store.http.expect(201, "POST", "/store/push/subscriptions", {
+      body: { subscription: device.subscription, cart_id: order.cartId },
+    })
+    assert.equal((await ask({ ...proof(device), variant_id: socks, kind: "back_in_stock" })).status, 201)
+    // 31 days later (by the engine's clock) the device no longer belongs to its order.
+    useTestClock(store).freeze(new Date(Date.now() + 31 * 86_400_000))
+    await store.http.expect(200, "POST", `/admin/products/${product.id}/variants/${socks}`, { ...admin(), body: { inventory_quantity: 2 } })
+    await sender().check(socks, { stock: true, prices: false })
+    assert.equal(store.push.messagesFor(device.id).length, 0)
+    assert.equal(await count(`"push_variant_alert" WHERE "variant_id" = $1 AND "message_id" IS NULL`, [socks]), 1, "not used up")
+    await sender().reconcileDue()
+    const [row] = await db.query(`SELECT "order_id", "guest_expires_at" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
+    assert.deepEqual(row, { order_id: null, guest_expires_at: null }, "a visitor's device now")
+    await store.push.waitForMessages((m) => m.deviceId === device.id && payloadOf(m).title === "Back in stock: Wool Socks", 1)
   })
 
   it("a renewed subscription keeps its alerts; a visitor's device gets no broadcast", async () => {

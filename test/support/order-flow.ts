@@ -46,6 +46,19 @@ export async function placeOrder(
     ...auth,
     body: { variant_id: catalog.variantId, quantity: 2 },
   })
+  return completeCart(http, catalog, who, cart.id, { countryCode })
+}
+
+/** Checks out a cart that has items: address, shipping method, payment session, completion. */
+export async function completeCart(
+  http: HttpClient,
+  catalog: Catalog,
+  who: { token?: string; email: string },
+  cartId: string,
+  { countryCode = "de" }: { countryCode?: string } = {}
+): Promise<PlacedOrder> {
+  const auth = who.token ? { token: who.token } : {}
+  const cart = { id: cartId }
   await http.expect(200, "POST", `/store/carts/${cart.id}`, {
     ...auth,
     body: {

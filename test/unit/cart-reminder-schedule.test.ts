@@ -41,10 +41,18 @@ test("planWatch: a done cart closes, an empty one idles, else send or wait", () 
     step: 3,
     next: null,
   })
-  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 3 }, DELAYS, at(9999)), {
+  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 3 }, DELAYS, at(4400)), {
     kind: "wait",
     at: null,
   })
+})
+
+test("a cart whose last step fell due more than a day ago is closed, never reminded (reminders were off, an outage)", () => {
+  const last = DELAYS[DELAYS.length - 1]
+  const fresh = { activityAt: T0, stepsSent: 0 }
+  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, fresh, DELAYS, at(last + 1440)), { kind: "send", step: 3, next: null })
+  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, fresh, DELAYS, at(last + 1441)), { kind: "close" })
+  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 3 }, DELAYS, at(9999)), { kind: "close" })
 })
 
 test("activity resets the schedule of the steps not yet sent", () => {

@@ -63,10 +63,16 @@ export function planWatch(
 ): WatchPlan {
   if (cart.closed) return { kind: "close" }
   if (cart.itemCount <= 0) return { kind: "idle" }
+  // Long past its last step (reminders were off, the store was down): too late to remind about.
+  const lastDue = watch.activityAt.getTime() + (delaysMinutes[delaysMinutes.length - 1] ?? 0) * MINUTE_MS
+  if (now.getTime() - lastDue > STALE_AFTER_MS) return { kind: "close" }
   const step = dueStep(watch.activityAt, watch.stepsSent, delaysMinutes, now)
   if (step === null) return { kind: "wait", at: nextReminderAt(watch.activityAt, watch.stepsSent, delaysMinutes) }
   return { kind: "send", step, next: nextReminderAt(watch.activityAt, step, delaysMinutes) }
 }
+
+/** A cart whose last step fell due more than this long ago gets no reminder at all (after an outage, or reminders switched back on). */
+export const STALE_AFTER_MS = 86_400_000
 
 /** The idempotency of one reminder: one message per cart and step. */
 export function reminderKey(cartId: string, step: number): string {

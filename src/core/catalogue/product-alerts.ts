@@ -33,7 +33,8 @@ export interface VariantLike {
 
 /**
  * Whether a variant can be bought now: stock not managed, backorders allowed, or some in stock
- * (`quantity`: the variant's own count, or the inventory module's across locations when installed).
+ * (`quantity`: the variant's own `inventory_quantity` unless given; Medusa's multi-location inventory
+ * module keeps its levels elsewhere, which the plugin does not read yet).
  */
 export function isInStock(variant: VariantLike, quantity: number | null = variant.inventory_quantity ?? null): boolean {
   if (variant.manage_inventory === false || variant.allow_backorder === true) return true

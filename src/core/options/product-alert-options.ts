@@ -12,7 +12,7 @@ export interface ProductAlertsOption {
   max_per_device?: number
   /**
    * Minutes between two checks of every watched variant's stock and price, for changes no store
-   * event reports (a price list, an import, the inventory module); a variant's own update is
+   * event reports (a price list, an import); a variant's own update is
    * checked at once. @defaultValue 15
    */
   reconcile_minutes?: number

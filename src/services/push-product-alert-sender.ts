@@ -41,6 +41,9 @@ type Dependencies = {
 /** The fields of `product-variant.updated` that can put a variant back in stock. */
 const STOCK_FIELDS = ["inventory_quantity", "manage_inventory", "allow_backorder"]
 
+/** Days after which a visitor's device with nothing open, and nothing asked or told, is removed. */
+export const VISITOR_IDLE_DAYS = 30
+
 /** Variants with open alerts checked per reconcile round. */
 const RECONCILE_PAGE = 200
 
@@ -94,6 +97,7 @@ export default class PushProductAlertSenderService {
     ])
     if (claimed.length === 0) return
     await this.keepAskingGuestDevices()
+    await this.forgetIdleVisitorDevices()
     let after = ""
     for (;;) {
       const rows: Array<{ variant_id: string }> = await this.deps_.manager.query(
@@ -122,6 +126,25 @@ export default class PushProductAlertSenderService {
          AND (EXISTS (SELECT 1 FROM "push_variant_alert" a WHERE a."subscription_id" = s."id" AND a."message_id" IS NULL)
               OR EXISTS (SELECT 1 FROM "push_cart_watch" w WHERE w."subscription_id" = s."id" AND w."closed_at" IS NULL))`,
       [this.deps_.webPushClock.now()]
+    )
+  }
+
+  /**
+   * A visitor's device gets only what it asked for: once nothing it asked for is open, nor was
+   * asked, told or touched for `VISITOR_IDLE_DAYS`, it is removed (its past deliveries stay in the
+   * log). A device of a customer, a guest order or an admin is never removed here.
+   */
+  private async forgetIdleVisitorDevices(): Promise<void> {
+    await this.deps_.manager.query(
+      `DELETE FROM "push_subscription" s
+       WHERE s."customer_id" IS NULL AND s."order_id" IS NULL AND s."user_id" IS NULL
+         AND s."updated_at" < $1::timestamptz - $2 * interval '1 day' AND s."created_at" < $1::timestamptz - $2 * interval '1 day'
+         AND NOT EXISTS (SELECT 1 FROM "push_variant_alert" a WHERE a."subscription_id" = s."id"
+                           AND (a."message_id" IS NULL OR a."notified_at" > $1::timestamptz - $2 * interval '1 day'
+                                OR a."created_at" > $1::timestamptz - $2 * interval '1 day'))
+         AND NOT EXISTS (SELECT 1 FROM "push_cart_watch" w WHERE w."subscription_id" = s."id"
+                           AND (w."closed_at" IS NULL OR w."updated_at" > $1::timestamptz - $2 * interval '1 day'))`,
+      [this.deps_.webPushClock.now(), VISITOR_IDLE_DAYS]
     )
   }
 

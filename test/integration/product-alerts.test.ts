@@ -248,4 +248,22 @@ describe("product alerts: back in stock and price drops", () => {
     })
     assert.equal(reach.recipient_count, 0)
   })
+
+  it("a visitor's device with nothing open for 30 days is removed; one still waiting stays", async () => {
+    const told = (await db.query(`SELECT "subscription_id" FROM "push_variant_alert" WHERE "message_id" IS NOT NULL`)).map(
+      (r: { subscription_id: string }) => r.subscription_id
+    )
+    const [waiting] = await db.query(`SELECT "subscription_id" FROM "push_variant_alert" WHERE "message_id" IS NULL LIMIT 1`)
+    assert.ok(told.length > 0 && waiting)
+    // Far beyond every alert told so far (by the engine's clock).
+    useTestClock(store).freeze(new Date(Date.now() + 120 * 86_400_000))
+    await sender().reconcileDue()
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM "push_subscription" WHERE "id" = ANY($1) AND "customer_id" IS NULL AND "order_id" IS NULL`,
+      [told]
+    )
+    assert.equal(n, 0, "the visitors' devices that were told and asked nothing since are gone")
+    assert.equal(await count(`"push_subscription" WHERE "id" = $1`, [waiting.subscription_id]), 1, "a device still waiting stays")
+    assert.ok((await count(`"push_subscription" WHERE "customer_id" IS NOT NULL`)) > 0, "customers' devices are never removed here")
+  })
 })

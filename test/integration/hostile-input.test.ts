@@ -18,7 +18,15 @@ import { Customer, registerCustomer } from "../support/order-flow"
 import { REPO_ROOT } from "../support/paths"
 import type { Device } from "../support/push-service"
 
-const TABLES = ["push_subscription", "push_message", "push_delivery", "push_batch", "contact_message"]
+const TABLES = [
+  "push_subscription",
+  "push_message",
+  "push_delivery",
+  "push_batch",
+  "contact_message",
+  "push_variant_alert",
+  "push_cart_watch",
+]
 const FCM = "https://fcm.googleapis.com/fcm/send/abc:APA91b"
 const BATCHES = 200
 const PER_BATCH = 10

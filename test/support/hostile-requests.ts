@@ -195,7 +195,7 @@ const subscriptionMutations = (prefix: string, withCartId: boolean): Array<fc.Ar
   ),
   set(
     `${prefix}locale`,
-    fc.oneof(fc.constantFrom("<script>", "", "e", "en_US", "english-language-tag-way-too-long", "en-"), notString, fc.constant(null))
+    fc.oneof(fc.constantFrom("<script>", "", "e", "en__US", "english-language-tag-way-too-long", "en-"), notString, fc.constant(null))
   ),
   set(
     `${prefix}categories`,
@@ -220,6 +220,16 @@ const subscriptionMutations = (prefix: string, withCartId: boolean): Array<fc.Ar
     `${prefix}subscription.keys.auth`
   ),
   unknownField("", "subscription", "subscription.keys"),
+]
+
+/** A product alert for a variant the store does not have: refused (400) before a browser is registered, whatever else is wrong. */
+const alertMutations: Array<fc.Arbitrary<Mutation>> = [
+  set("kind", fc.oneof(notString, fc.constantFrom("", "restock", "BACK_IN_STOCK", "price_drop "))),
+  set("variant_id", fc.oneof(notString, fc.constantFrom("", "' OR 1=1 --", "variant_", `variant_${"a".repeat(70)}`, "prod_01ABC"))),
+  set("region_id", fc.oneof(notString, fc.constantFrom("", "reg_", "region_1", "reg_01NOSUCH"))),
+  set("endpoint", hostileEndpoint),
+  remove("variant_id", "kind", "subscription"),
+  unknownField("", "subscription"),
 ]
 
 const proofMutations: Array<fc.Arbitrary<Mutation>> = [
@@ -390,6 +400,7 @@ export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest
   const contact = () => ({ name: "Ada", email: "ada@shop.dev", subject: "Hi", message: "Hello" })
   const broadcast = () => ({ title: "Sale", body: "Everything must go", category: "promotions", dry_run: false })
   const click = () => ({ delivery_id: "pushdel_01NOSUCHDELIVERY", click_token: "A".repeat(43) })
+  const alert = () => ({ subscription: structuredClone(valid.subscription), variant_id: "variant_01NOSUCHVARIANT", kind: "back_in_stock" })
   const fixed = (p: string) => fc.constant(p)
   const messageId = fc
     .oneof(
@@ -421,6 +432,14 @@ export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest
       storeAuth
     ),
     request("store click", "POST", fixed("/store/push/clicks"), storeAuth, mutatedBody(click, clickMutations)),
+    request(
+      "store product alert",
+      "POST",
+      fixed("/store/push/alerts"),
+      storeAuth,
+      mutatedBody(alert, [...alertMutations, ...subscriptionMutations("", false)])
+    ),
+    request("store alert list", "POST", fixed("/store/push/alerts/list"), storeAuth, mutatedBody(proof, proofMutations)),
     request("store contact", "POST", fixed("/store/contact-messages"), storeAuth, mutatedBody(contact, contactMutations)),
     request(
       "admin subscribe",

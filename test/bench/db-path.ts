@@ -162,11 +162,15 @@ async function restock(
   const started = Date.now()
   await db.transaction((tx) => variants.withTransaction(tx).update(variant.id, { inventory_quantity: 5 }))
   const row = await untilDone(db, `"event_name" = 'product_variant.back_in_stock' AND "resource_id" = $1`, [variant.id])
-  const seconds = (Date.now() - started) / 1000
+  const finished = Date.now()
+  const seconds = (finished - started) / 1000
+  // From the message's recording (alerts used up in its transaction) to the last outcome: what the engine does, as for (c).
+  const engineSeconds = (finished - new Date(row.created_at as string).getTime()) / 1000
   const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM "push_variant_alert" WHERE "message_id" IS NULL`)
-  const rate = watchers / seconds
+  const rate = watchers / engineSeconds
   out(
-    `(d) restock of a variant ${watchers} devices watch: ${row.delivered_count} delivered, ${open} alerts left open, ` +
-      `${seconds.toFixed(1)} s from the stock update -> ${rate.toFixed(0)} msg/s (${((rate / broadcastRate) * 100).toFixed(0)}% of the broadcast's)`
+    `(d) restock of a variant ${watchers} devices watch: ${row.delivered_count} delivered, ${open} alerts left open; ` +
+      `${seconds.toFixed(1)} s from the stock update (Medusa stages the event up to 3 s), ${engineSeconds.toFixed(1)} s from the ` +
+      `message recorded -> ${rate.toFixed(0)} msg/s (${((rate / broadcastRate) * 100).toFixed(0)}% of the broadcast's)`
   )
 }

@@ -7,11 +7,6 @@ import type { AlertDevice } from "./validation/product-alert-input"
 import type { EndpointProof } from "./validation/request-validation"
 import { customerId, services, type PluginServices } from "./helpers"
 
-/** The plugin's services (a device may list and cancel its alerts whether or not the store sends them now). */
-export function alertServices(req: MedusaRequest): PluginServices {
-  return services(req)
-}
-
 /** 404 while the store does not send this kind of alert (`product_alerts.enabled`, or the admin's Automations page). */
 export async function assertAlertsOn(plugin: PluginServices, kind: ProductAlertKind): Promise<void> {
   if (!(await plugin.automations.settings())[kind].enabled) {
@@ -24,7 +19,8 @@ export async function provenDevice(
   req: MedusaRequest,
   proof: EndpointProof
 ): Promise<{ plugin: PluginServices; device: PushSubscription }> {
-  const plugin = alertServices(req)
+  // A device may list and cancel its alerts whether or not the store sends them now.
+  const plugin = services(req)
   const device = await plugin.subscriptions.findByProof(proof.endpoint, proof.auth)
   if (!device) throw new NotFoundError("No subscription has this endpoint and auth secret")
   return { plugin, device }
@@ -37,7 +33,7 @@ export async function provenDevice(
  */
 export async function askingDevice(req: MedusaRequest, asking: AlertDevice): Promise<{ plugin: PluginServices; device: PushSubscription }> {
   if ("proof" in asking) return provenDevice(req, asking.proof)
-  const plugin = alertServices(req)
+  const plugin = services(req)
   const input = asking.subscription
   const known = await plugin.subscriptions.findByProof(input.endpoint, input.auth)
   if (known) return { plugin, device: known }

@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { alertServices, askingDevice, assertAlertsOn } from "../../../product-alert-device"
+import { services } from "../../../helpers"
+import { askingDevice, assertAlertsOn } from "../../../product-alert-device"
 import { parseAlertRequest } from "../../../validation/product-alert-input"
 
 /**
@@ -8,7 +9,7 @@ import { parseAlertRequest } from "../../../validation/product-alert-input"
  * browser the store does not know yet sends its whole `subscription` instead of endpoint and auth.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const plugin = alertServices(req)
+  const plugin = services(req)
   const { device: asking, request } = parseAlertRequest(req.body, plugin.options.endpointPolicy)
   await assertAlertsOn(plugin, request.kind)
   // Checked before a new browser is registered: a refused request stores nothing.

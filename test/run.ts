@@ -16,6 +16,7 @@ import net from "node:net"
 import path from "node:path"
 import { createDatabase, databaseUrl, startDatabaseServer } from "./support/database"
 import { trustBundle } from "./support/environment"
+import { failedTestsIn } from "./support/failures"
 import { EmbeddedPostgresAccessError } from "./support/folder-access"
 import { runMigrations } from "./support/medusa-app"
 import { REPO_ROOT, TMP_DIR } from "./support/paths"
@@ -69,14 +70,37 @@ function listening(port: number): Promise<boolean> {
   })
 }
 
-/** Runs test files with node's test runner, `concurrency` files at a time; resolves with its exit code. */
-function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Runs test files with node's test runner, `concurrency` files at a time; resolves with its exit
+ * code. Besides the usual report on stdout, a TAP record goes to `record`, read back at the end.
+ */
+function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv, record: string): Promise<number> {
+  const reporter = process.stdout.isTTY ? "spec" : "tap"
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=300000", ...files],
+    [
+      "--import",
+      "tsx",
+      "--test",
+      `--test-concurrency=${concurrency}`,
+      "--test-timeout=300000",
+      `--test-reporter=${reporter}`,
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${record}`,
+      ...files,
+    ],
     { stdio: "inherit", env, cwd: REPO_ROOT }
   )
   return new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))))
+}
+
+/** The failed tests of the run's records, repeated last so a long log ends with them. */
+function reportFailures(records: string[]): void {
+  const failed = records.flatMap((r) => failedTestsIn(r))
+  if (!failed.length) return
+  log(`${failed.length} failed (tests and the suites that hold them):`)
+  for (const f of failed) process.stdout.write(`${f}\n\n`)
 }
 
 async function main(): Promise<number> {
@@ -112,11 +136,15 @@ async function main(): Promise<number> {
     const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? 1) || 1)
     const alone = concurrency > 1 ? files.filter((f) => RUN_ALONE.includes(path.basename(f))) : []
     const together = files.filter((f) => !alone.includes(f))
-    let code = together.length ? await runFiles(together, concurrency, env) : 0
+    fs.mkdirSync(TMP_DIR, { recursive: true })
+    const records = [path.join(TMP_DIR, "test-run.tap"), path.join(TMP_DIR, "test-run-alone.tap")]
+    for (const r of records) fs.rmSync(r, { force: true })
+    let code = together.length ? await runFiles(together, concurrency, env, records[0]) : 0
     if (alone.length) {
       log(`then alone: ${alone.map((f) => path.basename(f)).join(", ")}`)
-      code = (await runFiles(alone, 1, env)) || code
+      code = (await runFiles(alone, 1, env, records[1])) || code
     }
+    if (code !== 0) reportFailures(records)
     return code
   } finally {
     await server?.stop()

@@ -86,6 +86,41 @@
     return out
   }
 
+  var DIRECTIONS = ["auto", "ltr", "rtl"]
+
+  /**
+   * The message in one shape whichever the store sent: a Declarative Web Push message
+   * ({ web_push: 8030, notification: { title, body, navigate, lang, dir, ... } }, which the
+   * plugin sends beside its old fields) or the old fields alone ({ title, body, url, ... }).
+   * `url` is where a click leads: the notification's `data.url`, else the old `url` field beside
+   * it; a message that is not the plugin's (no click token) leads to its `navigate` link. The
+   * plugin's `navigate` is its click-counting redirect, which the worker does not need: it opens
+   * the page itself and reports the click.
+   */
+  function normalise(payload) {
+    if (!payload || payload.web_push !== 8030 || !isObject(payload.notification)) return payload
+    var n = payload.notification
+    var data = isObject(n.data) ? n.data : {}
+    var ours = typeof data.delivery_id === "string" && typeof data.click_token === "string"
+    var url = typeof data.url === "string" ? data.url : typeof payload.url === "string" ? payload.url : undefined
+    return {
+      title: n.title,
+      body: n.body,
+      url: url || (ours ? undefined : n.navigate),
+      lang: n.lang,
+      dir: n.dir,
+      silent: n.silent,
+      icon: n.icon,
+      badge: n.badge,
+      image: n.image,
+      tag: n.tag,
+      renotify: n.renotify,
+      timestamp: n.timestamp,
+      data: data,
+      actions: n.actions,
+    }
+  }
+
   function buildNotification(payload) {
     if (!payload || typeof payload.title !== "string" || payload.title === "") {
       return { title: config.fallbackTitle, options: { data: { url: safeUrl(config.fallbackUrl), generic: true } } }
@@ -97,6 +132,10 @@
       var url = safeUrl(payload[key])
       if (url) options[key] = url
     })
+    var lang = text(payload.lang, 35)
+    if (lang) options.lang = lang
+    if (DIRECTIONS.indexOf(payload.dir) >= 0) options.dir = payload.dir
+    if (payload.silent === true) options.silent = true
     var tag = text(payload.tag, 200)
     if (tag) {
       options.tag = tag
@@ -111,7 +150,7 @@
         })
         .slice(0, 4)
         .map(function (a) {
-          var url = safeUrl(a.url)
+          var url = safeUrl(a.url || a.navigate)
           if (url) actionUrls[a.action] = url
           return { action: a.action, title: a.title }
         })
@@ -125,14 +164,14 @@
       // An option the browser refuses (an icon it cannot load, actions it does not know)
       // must not cost the user the message: retry with the text alone.
       var o = notification.options
-      return sw.registration.showNotification(notification.title, { body: o.body, data: o.data })
+      return sw.registration.showNotification(notification.title, { body: o.body, lang: o.lang, dir: o.dir, data: o.data })
     })
   }
 
   sw.addEventListener("push", function (event) {
     var notification
     try {
-      notification = buildNotification(readPayload(event))
+      notification = buildNotification(normalise(readPayload(event)))
     } catch (e) {
       notification = buildNotification(null)
     }

@@ -4,6 +4,7 @@ import type ContactMessageService from "../services/contact-message"
 import type PushMessageService from "../services/push-message"
 import type PushAdminSendService from "../services/push-admin-send"
 import type PushAutomationService from "../services/push-automation"
+import type PushClickService from "../services/push-click"
 import type PushProductAlertService from "../services/push-product-alert"
 import type PushSubscriptionService from "../services/push-subscription"
 import type WebPushService from "../services/web-push"
@@ -21,6 +22,7 @@ export interface PluginServices {
   contactMessages: ContactMessageService
   productAlerts: PushProductAlertService
   automations: PushAutomationService
+  clicks: PushClickService
 }
 
 /**
@@ -44,6 +46,7 @@ export function services(req: MedusaRequest): PluginServices {
     contactMessages: req.scope.resolve<ContactMessageService>("contactMessageService"),
     productAlerts: req.scope.resolve<PushProductAlertService>("pushProductAlertService"),
     automations: req.scope.resolve<PushAutomationService>("pushAutomationService"),
+    clicks: req.scope.resolve<PushClickService>("pushClickService"),
   }
 }
 

@@ -20,6 +20,7 @@ export const config: MiddlewaresConfig = {
     { matcher: "/store/push/subscriptions/renew", method: ["POST"], middlewares: [rateLimit("subscribe")] },
     { matcher: "/store/contact-messages", method: ["POST"], middlewares: [rateLimit("contact")] },
     { matcher: "/store/push/clicks", method: ["POST"], middlewares: [rateLimit("click")] },
+    { matcher: "/store/push/clicks/*", method: ["GET"], middlewares: [rateLimit("click")] },
     { matcher: "/store/push/preferences", method: ["POST"], middlewares: [rateLimit("preferences")] },
     // Asking may register a visitor's browser: as many a minute as subscribing; listing and cancelling as preferences.
     { matcher: "/store/push/alerts", method: ["POST"], middlewares: [rateLimit("subscribe")] },

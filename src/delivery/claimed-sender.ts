@@ -4,13 +4,15 @@ import { OriginGate, PausedOrigin, PauseStore } from "../core/delivery/origin-ga
 import { DELIVERY, DELIVERY_SQL } from "../core/delivery/statuses"
 import { AttemptRecord, pausedRecord, recordFor, RetryPolicy, skippedRecord } from "../core/delivery/transitions"
 import { clickToken } from "../core/security/click-token"
+import { clickRedirectUrl } from "../core/security/click-link"
 import { forEachConcurrent } from "../core/concurrency/for-each-concurrent"
 import { describeError, PayloadTooLargeError } from "../core/errors/plugin-errors"
 import type { Urgency } from "../core/catalogue/event-types"
-import { pickLocalized } from "../core/templates/locale"
+import { notificationForDevice } from "../core/templates/device-notification"
+import { linkBase, LinkPolicy } from "../core/templates/link-policy"
 import type { DeliveryOutcome } from "../core/transport/outcome"
 import { endpointOrigin, outcomeForDevice, PauseRule } from "../core/delivery/outcome-signal"
-import { buildPayload, NotificationPayload } from "../core/templates/payload"
+import { buildPayload } from "../core/templates/payload"
 import type { PushRequest, PushResult, PushTarget } from "../core/transport/push-transport"
 import type { ResolvedPreferences } from "../core/options/preference-options"
 import { endpointHash } from "../core/security/redact"
@@ -25,6 +27,10 @@ export interface SenderOptions extends RetryPolicy, RetireRule {
   readonly leaseMs: number
   readonly concurrency: number
   readonly clickTokenKey: Buffer
+  /** Where click links of declarative notifications point (`backend_url`); unset, at the target. */
+  readonly backendUrl?: string
+  /** The storefront and admin URLs: a notification without a link opens its audience's home. */
+  readonly links: Pick<LinkPolicy, "storefrontUrl" | "adminUrl">
   readonly preferences: Pick<ResolvedPreferences, "defaultLocale" | "frequencyCaps">
   readonly pushServicePause: PauseRule
 }
@@ -60,39 +66,40 @@ interface StoredResult {
   paused?: boolean
 }
 
-type StoredNotification = Omit<NotificationPayload, "timestamp" | "data">
-
 /**
- * The payload a message's notification carries for this device: in the device's language (else
- * the language of the order or customer, else the store's), with the ids and the click token
- * that let a click be recorded (the token: 43 bytes that are never shortened; title and body are).
+ * The payload a message's notification carries for this device: in the device's language, with
+ * the ids and the click token that let a click be recorded (the token: 43 bytes that are never
+ * shortened; title and body are). A browser that shows it by itself (declarative push) opens
+ * `navigate`: the click link on the backend when `backend_url` is set, else the link itself (or
+ * the audience's home). It is `mutable` (the service worker, where there is one, shows it) when
+ * the worker must tell a repeat from a new message, and when there is no click link, so that the
+ * worker reports the click.
  */
 function payloadFor(
   message: PushMessage,
   delivery: ClaimedDelivery,
-  options: Pick<SenderOptions, "preferences" | "clickTokenKey">
+  options: Pick<SenderOptions, "preferences" | "clickTokenKey" | "backendUrl" | "links">
 ): string {
-  const { defaultLocale } = options.preferences
-  const localized = message.localized_payloads as Record<string, StoredNotification> | null
-  const stored =
-    pickLocalized(localized, delivery.locale ?? message.context_locale, defaultLocale) ?? (message.payload as unknown as StoredNotification)
+  const { lang, notification: stored } = notificationForDevice(message, delivery.locale, options.preferences.defaultLocale)
   const deliveryId = delivery.id
+  const token = clickToken(deliveryId, options.clickTokenKey)
   return buildPayload({
     title: stored.title,
     body: stored.body,
     url: stored.url,
+    navigate: options.backendUrl
+      ? clickRedirectUrl(options.backendUrl, deliveryId, token)
+      : (stored.url ?? linkBase(message.audience, options.links)),
+    lang,
     icon: stored.icon,
     badge: stored.badge,
     image: stored.image,
     tag: stored.tag,
     renotify: stored.tag !== undefined,
+    mutable: delivery.repeat || !options.backendUrl,
     timestamp: new Date(message.created_at).getTime(),
-    data: {
-      message_id: message.id,
-      delivery_id: deliveryId,
-      click_token: clickToken(deliveryId, options.clickTokenKey),
-      url: stored.url ?? null,
-    },
+    // The worker opens `url` (the old-shape field beside the declarative one) and reports the click with these.
+    data: { message_id: message.id, delivery_id: deliveryId, click_token: token },
   })
 }
 

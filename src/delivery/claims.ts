@@ -26,11 +26,20 @@ export interface ClaimedDelivery {
   proven: boolean
   /** Its last attempt was held by a pause: a further pause counts as an attempt (nothing waits forever). */
   paused_before: boolean
+  /**
+   * It may have reached the device already: an attempt was made (a timeout may have delivered), or
+   * it is taken over from a lease that ran out (an instance died with it in flight).
+   */
+  repeat: boolean
 }
 
-/** The columns of a `ClaimedDelivery`, from `push_delivery d` and `push_subscription s`. */
+/**
+ * The columns of a `ClaimedDelivery`, from `push_delivery d`, `push_subscription s` and the claimed
+ * rows as they were before the claim, `claim` (its `was`: the status then).
+ */
 const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscription_id, s."endpoint", s."p256dh", s."auth", s."locale",
-  s."last_success_at" IS NOT NULL AS proven, COALESCE(d."last_error" LIKE '${PAUSED_REASON}%', false) AS paused_before`
+  s."last_success_at" IS NOT NULL AS proven, COALESCE(d."last_error" LIKE '${PAUSED_REASON}%', false) AS paused_before,
+  (d."attempts" > 0 OR claim."was" = ${DELIVERY_SQL.sending}) AS repeat`
 
 /**
  * Claims deliveries that are due at $3 (retries, held deliveries whose window opened, leases run
@@ -38,13 +47,13 @@ const CLAIM_RETURNING = `d."id", d."attempts", d."message_id", s."id" AS subscri
  * The inner query must be answerable from the partial index `IDX_push_delivery_due` (same status
  * list, ordered by `next_attempt_at`): it runs every `retry_poll_ms` on every instance.
  */
-export const DUE_CLAIM_SQL = `WITH due AS (
-    SELECT dd."id" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
+export const DUE_CLAIM_SQL = `WITH claim AS (
+    SELECT dd."id", dd."status" AS "was" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
     WHERE dd."status" IN (${DELIVERY_SQL.open}) AND dd."next_attempt_at" <= $3 AND ${claimableDeviceSql("$3")}
     ORDER BY dd."next_attempt_at" LIMIT $1 FOR UPDATE OF dd SKIP LOCKED)
   UPDATE "push_delivery" d SET "status" = ${DELIVERY_SQL.sending}, "next_attempt_at" = $3::timestamptz + $2 * interval '1 millisecond'
-  FROM due, "push_subscription" s
-  WHERE d."id" = due."id" AND s."id" = d."subscription_id"
+  FROM claim, "push_subscription" s
+  WHERE d."id" = claim."id" AND s."id" = d."subscription_id"
   RETURNING ${CLAIM_RETURNING}`
 
 /** Claims up to `limit` due deliveries of any message (the retry poller). */
@@ -86,12 +95,17 @@ export async function createAndClaimRange(
      ON CONFLICT ("message_id", "subscription_id") DO NOTHING`,
     [message.id, range.after, range.last, policy.leaseMs, now, ...params]
   )
+  // The rows are locked first (`claim`) so that the status each had before the claim is known.
   const [claimed] = await db.query<[ClaimedDelivery[], number]>(
-    `UPDATE "push_delivery" d SET "status" = ${DELIVERY_SQL.sending}, "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
-     FROM "push_subscription" s
-     WHERE s."id" = d."subscription_id" AND d."message_id" = $1 AND ${claimableDeviceSql("$5")}
-       AND ($2::text IS NULL OR d."subscription_id" > $2) AND ($3::text IS NULL OR d."subscription_id" <= $3)
-       AND (d."status" = ${DELIVERY_SQL.pending} OR (d."status" IN (${DELIVERY_SQL.open}) AND d."next_attempt_at" <= $5))
+    `WITH claim AS (
+       SELECT dd."id", dd."status" AS "was" FROM "push_delivery" dd JOIN "push_subscription" s ON s."id" = dd."subscription_id"
+       WHERE dd."message_id" = $1 AND ${claimableDeviceSql("$5")}
+         AND ($2::text IS NULL OR dd."subscription_id" > $2) AND ($3::text IS NULL OR dd."subscription_id" <= $3)
+         AND (dd."status" = ${DELIVERY_SQL.pending} OR (dd."status" IN (${DELIVERY_SQL.open}) AND dd."next_attempt_at" <= $5))
+       FOR UPDATE OF dd)
+     UPDATE "push_delivery" d SET "status" = ${DELIVERY_SQL.sending}, "next_attempt_at" = $5::timestamptz + $4 * interval '1 millisecond'
+     FROM claim, "push_subscription" s
+     WHERE d."id" = claim."id" AND s."id" = d."subscription_id"
      RETURNING ${CLAIM_RETURNING}`,
     [message.id, range.after, range.last, policy.leaseMs, now]
   )

@@ -1,7 +1,13 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { PayloadTooLargeError } from "../../src/core/errors/plugin-errors"
-import { buildPayload, MAX_PAYLOAD_BYTES, type NotificationPayload } from "../../src/core/templates/payload"
+import { ENCRYPTION_OVERHEAD_BYTES } from "../../src/core/transport/encrypt"
+import {
+  buildPayload,
+  MAX_PAYLOAD_BYTES,
+  SMALLEST_PUSH_SERVICE_BODY_BYTES,
+  type NotificationPayload,
+} from "../../src/core/templates/payload"
 
 const base: NotificationPayload = {
   title: "Order #1042 has shipped",
@@ -13,14 +19,41 @@ const base: NotificationPayload = {
 
 const bytes = (s: string): number => Buffer.byteLength(s, "utf8")
 
-test("small payloads are plain JSON with undefined fields dropped", () => {
-  const json = buildPayload({ ...base, icon: undefined, data: { orderId: "order_01", n: 1, ok: true, none: null } })
-  assert.deepEqual(JSON.parse(json), { ...base, data: { orderId: "order_01", n: 1, ok: true, none: null } })
+test("small payloads: the declarative message and the old fields beside it, undefined fields dropped", () => {
+  const data = { orderId: "order_01", n: 1, ok: true, none: null }
+  const json = buildPayload({ ...base, icon: undefined, lang: "fr", data })
+  assert.deepEqual(JSON.parse(json), {
+    web_push: 8030,
+    notification: {
+      title: base.title,
+      body: base.body,
+      navigate: base.url,
+      lang: "fr",
+      dir: "ltr",
+      tag: base.tag,
+      timestamp: base.timestamp,
+      data,
+    },
+    title: base.title,
+    body: base.body,
+    url: base.url,
+    tag: base.tag,
+    renotify: false,
+    timestamp: base.timestamp,
+    data,
+  })
   assert.doesNotMatch(json, /icon/)
 })
 
-test("MAX_PAYLOAD_BYTES is 3 KB", () => {
-  assert.equal(MAX_PAYLOAD_BYTES, 3072)
+test("without any URL there is no declarative part (the format requires one): the old fields alone", () => {
+  const parsed = JSON.parse(buildPayload({ title: "Hi", body: "", timestamp: 1 })) as Record<string, unknown>
+  assert.deepEqual(parsed, { title: "Hi", body: "", timestamp: 1 })
+})
+
+test("MAX_PAYLOAD_BYTES: what fits Mozilla's 3,070-byte limit for Firefox on Android once encrypted", () => {
+  assert.equal(SMALLEST_PUSH_SERVICE_BODY_BYTES, 3070)
+  assert.equal(ENCRYPTION_OVERHEAD_BYTES, 103)
+  assert.equal(MAX_PAYLOAD_BYTES, 2967)
 })
 
 const texts: Array<[string, string]> = [
@@ -37,15 +70,17 @@ for (const [name, body] of texts) {
   test(`long ${name} body is shortened to fit on a character boundary`, () => {
     const json = buildPayload({ ...base, body })
     assert.ok(bytes(json) <= MAX_PAYLOAD_BYTES, `${bytes(json)} bytes`)
-    const parsed = JSON.parse(json) as NotificationPayload
+    const parsed = JSON.parse(json) as NotificationPayload & { notification: { title: string; body: string } }
     assert.equal(parsed.title, base.title)
     assert.ok(parsed.body.endsWith("…"))
+    assert.equal(parsed.notification.body, parsed.body, "both shapes carry the same shortened body")
+    assert.equal(parsed.notification.title, base.title)
     const kept = parsed.body.slice(0, -1)
     assert.ok(body.startsWith(kept), "kept text is a prefix of the original")
     assert.doesNotMatch(parsed.body, /\uFFFD/)
     assert.doesNotMatch(parsed.body, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, "no lone surrogates")
     // As long as possible: one more character of body would not fit.
-    assert.ok(bytes(json) > MAX_PAYLOAD_BYTES - 40, `${bytes(json)} bytes is suspiciously short`)
+    assert.ok(bytes(json) > MAX_PAYLOAD_BYTES - 80, `${bytes(json)} bytes is suspiciously short`)
   })
 }
 

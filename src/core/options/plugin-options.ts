@@ -37,6 +37,15 @@ export interface WebPushPluginOptions extends PreferenceOptions, AttributionOpti
    */
   admin_url?: string
   /**
+   * This Medusa backend's public URL, as browsers reach it (`https://api.your-store.com`). Safari
+   * 18.4+ shows notifications by itself (Declarative Web Push) and opens their link without asking
+   * the service worker: with this set, that link goes through `GET /store/push/clicks/:id` on the
+   * backend, which records the click and redirects. Unset, the link is the target itself, and such
+   * clicks are not counted (nor attributed). https, or http on localhost.
+   * @defaultValue undefined
+   */
+  backend_url?: string
+  /**
    * Hosts, besides the storefront's and the admin's, that notification links (`url`) and pictures
    * (`icon`, `image`) may point to, over https: a help centre, a carrier's tracking site, an image
    * CDN. `*.example.com` matches its subdomains. Any other link is refused when a template or a
@@ -199,6 +208,8 @@ export interface ResolvedOptions {
   readonly vapid: VapidDetails
   readonly storefrontUrl: string
   readonly adminUrl: string
+  /** `backend_url`: where click links of declarative notifications point; unset, they point at the target. */
+  readonly backendUrl?: string
   /** Where notification links may lead (storefront, admin, `link_allowlist`). */
   readonly links: LinkPolicy
   /** `links`, and the inbound sources' chat tools: where an inbound alert may lead (see {@link linksForEvent}). */
@@ -256,6 +267,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "vapid_subject",
   "storefront_url",
   "admin_url",
+  "backend_url",
   "link_allowlist",
   "events",
   "default_icon",
@@ -320,6 +332,16 @@ function baseUrl(value: unknown, option: string, fallback: string): string {
 
 function optionalUrl(value: unknown, option: string): string | undefined {
   return value === undefined ? undefined : baseUrl(value, option, "")
+}
+
+/** A URL browsers open from a notification: https, or http on this machine (development). */
+function secureUrl(value: unknown, option: string): string | undefined {
+  const url = optionalUrl(value, option)
+  if (url === undefined) return undefined
+  const { protocol, hostname } = new URL(url)
+  const local = hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]"
+  if (protocol !== "https:" && !local) throw new PluginOptionsError(option, "must be an https URL (http only on localhost)")
+  return url
 }
 
 /**
@@ -456,6 +478,7 @@ export function resolveOptions(raw: unknown, env: { NODE_ENV?: string } = proces
     preferences: resolvePreferenceOptions(options as PreferenceOptions),
     storefrontUrl,
     adminUrl,
+    backendUrl: secureUrl(options.backend_url, "backend_url"),
     links,
     inboundLinks,
     clickTokenKey: clickTokenKey(privateKey),

@@ -1,5 +1,8 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto"
 
+/** What a delivery id looks like (`pushdel_` and the id's letters and digits). */
+export const DELIVERY_ID = /^pushdel_[A-Za-z0-9]{1,60}$/
+
 /** What a click token looks like: base64url of an HMAC-SHA256 (32 bytes). */
 export const CLICK_TOKEN = /^[A-Za-z0-9_-]{43}$/
 

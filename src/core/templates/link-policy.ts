@@ -80,7 +80,7 @@ export function allowedLink(link: string, baseUrl: string, policy: LinkPolicy): 
 }
 
 /** The base URL links of an audience are resolved against: the admin's for admin notifications, else the storefront's. */
-export function linkBase(audience: string, policy: LinkPolicy): string {
+export function linkBase(audience: string, policy: Pick<LinkPolicy, "storefrontUrl" | "adminUrl">): string {
   return audience === "admin" ? policy.adminUrl : policy.storefrontUrl
 }
 

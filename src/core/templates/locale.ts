@@ -29,17 +29,24 @@ export function localeChain(locale: string | null | undefined, defaultLocale: st
   return chain
 }
 
+/** The key of `byLocale` that best fits the reader (a locale such as `fr`), or `undefined`. */
+export function pickLocale(
+  byLocale: Readonly<Record<string, unknown>> | null | undefined,
+  locale: string | null | undefined,
+  defaultLocale: string
+): string | undefined {
+  if (!byLocale) return undefined
+  return localeChain(locale, defaultLocale).find((candidate) => Object.prototype.hasOwnProperty.call(byLocale, candidate))
+}
+
 /** The entry of `byLocale` that best fits the reader, or `undefined`. */
 export function pickLocalized<T>(
   byLocale: Readonly<Record<string, T>> | null | undefined,
   locale: string | null | undefined,
   defaultLocale: string
 ): T | undefined {
-  if (!byLocale) return undefined
-  for (const candidate of localeChain(locale, defaultLocale)) {
-    if (Object.prototype.hasOwnProperty.call(byLocale, candidate)) return byLocale[candidate]
-  }
-  return undefined
+  const key = pickLocale(byLocale, locale, defaultLocale)
+  return key === undefined || !byLocale ? undefined : byLocale[key]
 }
 
 /** Whether `zone` is an IANA time zone this runtime knows (`Europe/Paris`). */

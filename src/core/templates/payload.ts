@@ -1,27 +1,22 @@
 import { PayloadTooLargeError } from "../errors/plugin-errors"
+import { ENCRYPTION_OVERHEAD_BYTES } from "../transport/encrypt"
+import { NotificationContent, wireMessage } from "./declarative-push"
 
-/** What the storefront service worker receives and shows. */
-export interface NotificationPayload {
-  title: string
-  body: string
-  /** Absolute URL opened (or focused) on click. */
-  url?: string
-  icon?: string
-  badge?: string
-  image?: string
-  tag?: string
-  renotify?: boolean
-  /** Milliseconds since the epoch, shown by the browser as the event time. */
-  timestamp: number
-  data?: Readonly<Record<string, string | number | boolean | null>>
-}
+/** What the sender puts in one push: see {@link NotificationContent} and its wire form in `declarative-push`. */
+export type NotificationPayload = NotificationContent
 
 /**
- * Largest plaintext payload sent, in bytes. The smallest push-service limit is
- * about 4 KB after aes128gcm overhead (record header, padding, tag); 3 KB
- * leaves comfortable room.
+ * The largest encrypted body Mozilla's push service passes on to Firefox for Android (it relays
+ * through FCM and answers 413 "limited to 3070 bytes" above it): the smallest limit of the push
+ * services, where RFC 8030 only promises 4096.
  */
-export const MAX_PAYLOAD_BYTES = 3072
+export const SMALLEST_PUSH_SERVICE_BODY_BYTES = 3070
+
+/**
+ * Largest plaintext payload sent, in bytes: what still fits {@link SMALLEST_PUSH_SERVICE_BODY_BYTES}
+ * once encrypted as one aes128gcm record (3070 - 103 = 2967).
+ */
+export const MAX_PAYLOAD_BYTES = SMALLEST_PUSH_SERVICE_BODY_BYTES - ENCRYPTION_OVERHEAD_BYTES
 
 const ELLIPSIS = "\u2026"
 
@@ -35,7 +30,7 @@ function characters(text: string): string[] {
 
 function serialise(n: NotificationPayload): string {
   // JSON.stringify drops undefined fields, including inside `data`.
-  return JSON.stringify(n)
+  return JSON.stringify(wireMessage(n))
 }
 
 const size = (json: string): number => Buffer.byteLength(json, "utf8")
@@ -63,10 +58,11 @@ function shorten(n: NotificationPayload, field: "title" | "body", maxBytes: numb
 }
 
 /**
- * Serialises a notification as JSON within `maxBytes` (UTF-8). When it is too
- * big the body is shortened on a character boundary with an ellipsis, then the
- * title; if it still cannot fit (e.g. a huge URL) a
- * {@link PayloadTooLargeError} is thrown.
+ * Serialises a notification as its wire JSON (declarative and legacy shape, see
+ * `declarative-push`) within `maxBytes` (UTF-8). When it is too big the body is
+ * shortened on a character boundary with an ellipsis, then the title (in both
+ * shapes at once: the size is measured on what is sent); if it still cannot fit
+ * (e.g. a huge URL) a {@link PayloadTooLargeError} is thrown.
  */
 export function buildPayload(n: NotificationPayload, maxBytes: number = MAX_PAYLOAD_BYTES): string {
   const json = serialise(n)

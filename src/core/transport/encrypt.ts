@@ -9,8 +9,10 @@ export const MAX_BODY_BYTES = 4096
 export const HEADER_BYTES = 86
 const TAG_BYTES = 16
 const PADDING_DELIMITER = 0x02
+/** What aes128gcm adds to a plaintext sent as one record: header, padding delimiter and tag (103 bytes). */
+export const ENCRYPTION_OVERHEAD_BYTES = HEADER_BYTES + 1 + TAG_BYTES
 /** The most plaintext that still fits {@link MAX_BODY_BYTES}: 4096 - 86 - 1 - 16 = 3993 bytes. */
-export const MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - HEADER_BYTES - 1 - TAG_BYTES
+export const MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - ENCRYPTION_OVERHEAD_BYTES
 
 const KEY_INFO_LABEL = Buffer.from("WebPush: info\0")
 const CEK_INFO = Buffer.from("Content-Encoding: aes128gcm\0\x01")

@@ -1,10 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { InvalidRequestError, NotFoundError } from "../../../../core/errors/api-errors"
-import { CLICK_TOKEN, clickTokenMatches } from "../../../../core/security/click-token"
+import { CLICK_TOKEN, clickTokenMatches, DELIVERY_ID } from "../../../../core/security/click-token"
 import { services } from "../../../helpers"
 import { objectBody, onlyKnown } from "../../../validation/fields"
 
-const DELIVERY_ID = /^pushdel_[A-Za-z0-9]{1,60}$/
 const FIELDS = ["delivery_id", "click_token", "action"]
 
 /**

@@ -3,34 +3,25 @@ import { capFor, capSkipReason, deviceEffect, deviceUpdates, FREQUENCY_CAP_DAYS,
 import { OriginGate, PausedOrigin, PauseStore } from "../core/delivery/origin-gate"
 import { DELIVERY, DELIVERY_SQL } from "../core/delivery/statuses"
 import { AttemptRecord, pausedRecord, recordFor, RetryPolicy, skippedRecord } from "../core/delivery/transitions"
-import { clickToken } from "../core/security/click-token"
-import { clickRedirectUrl } from "../core/security/click-link"
 import { forEachConcurrent } from "../core/concurrency/for-each-concurrent"
 import { describeError, PayloadTooLargeError } from "../core/errors/plugin-errors"
 import type { Urgency } from "../core/catalogue/event-types"
-import { notificationForDevice } from "../core/templates/device-notification"
-import { linkBase, LinkPolicy } from "../core/templates/link-policy"
 import type { DeliveryOutcome } from "../core/transport/outcome"
 import { endpointOrigin, outcomeForDevice, PauseRule } from "../core/delivery/outcome-signal"
-import { buildPayload } from "../core/templates/payload"
 import type { PushRequest, PushResult, PushTarget } from "../core/transport/push-transport"
 import type { ResolvedPreferences } from "../core/options/preference-options"
 import { endpointHash } from "../core/security/redact"
 import type { PushMessage } from "../models/push-message"
 import { ClaimedDelivery, renewLeases } from "./claims"
+import { devicePayload, PayloadOptions } from "./device-payload"
 import type { Db } from "./db"
 import { recordOutcomes } from "./outcomes"
 import { CART_DONE_REASON, staleCartReminders } from "./stale-reminders"
 
 /** What the sender needs of the options. */
-export interface SenderOptions extends RetryPolicy, RetireRule {
+export interface SenderOptions extends RetryPolicy, RetireRule, PayloadOptions {
   readonly leaseMs: number
   readonly concurrency: number
-  readonly clickTokenKey: Buffer
-  /** Where click links of declarative notifications point (`backend_url`); unset, at the target. */
-  readonly backendUrl?: string
-  /** The storefront and admin URLs: a notification without a link opens its audience's home. */
-  readonly links: Pick<LinkPolicy, "storefrontUrl" | "adminUrl">
   readonly preferences: Pick<ResolvedPreferences, "defaultLocale" | "frequencyCaps">
   readonly pushServicePause: PauseRule
 }
@@ -64,43 +55,6 @@ interface StoredResult {
   outcome: DeliveryOutcome
   /** Kept for the end of its push service's pause (no attempt counted, the device not blamed). */
   paused?: boolean
-}
-
-/**
- * The payload a message's notification carries for this device: in the device's language, with
- * the ids and the click token that let a click be recorded (the token: 43 bytes that are never
- * shortened; title and body are). A browser that shows it by itself (declarative push) opens
- * `navigate`: the click link on the backend when `backend_url` is set, else the link itself (or
- * the audience's home). It is `mutable` (the service worker, where there is one, shows it) when
- * the worker must tell a repeat from a new message, and when there is no click link, so that the
- * worker reports the click.
- */
-function payloadFor(
-  message: PushMessage,
-  delivery: ClaimedDelivery,
-  options: Pick<SenderOptions, "preferences" | "clickTokenKey" | "backendUrl" | "links">
-): string {
-  const { lang, notification: stored } = notificationForDevice(message, delivery.locale, options.preferences.defaultLocale)
-  const deliveryId = delivery.id
-  const token = clickToken(deliveryId, options.clickTokenKey)
-  return buildPayload({
-    title: stored.title,
-    body: stored.body,
-    url: stored.url,
-    navigate: options.backendUrl
-      ? clickRedirectUrl(options.backendUrl, deliveryId, token)
-      : (stored.url ?? linkBase(message.audience, options.links)),
-    lang,
-    icon: stored.icon,
-    badge: stored.badge,
-    image: stored.image,
-    tag: stored.tag,
-    renotify: stored.tag !== undefined,
-    mutable: delivery.repeat || !options.backendUrl,
-    timestamp: new Date(message.created_at).getTime(),
-    // The worker opens `url` (the old-shape field beside the declarative one) and reports the click with these.
-    data: { message_id: message.id, delivery_id: deliveryId, click_token: token },
-  })
 }
 
 /**
@@ -272,7 +226,7 @@ export class ClaimedSender {
   private async sendOne(message: PushMessage, delivery: ClaimedDelivery): Promise<PushResult> {
     let payload: string
     try {
-      payload = payloadFor(message, delivery, this.options)
+      payload = devicePayload(message, delivery, this.options)
     } catch (err) {
       if (err instanceof PayloadTooLargeError) return { outcome: { kind: "rejected", reason: "payload_too_large" } }
       throw err

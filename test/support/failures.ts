@@ -16,7 +16,7 @@ export function failedTests(tap: string, maxLines = 40): string[] {
     for (let j = i + 1; j < lines.length && block.length <= maxLines; j++) {
       const line = lines[j]
       const lead = line.length - line.trimStart().length
-      if (line.trim() === "" || lead <= indent) break
+      if (line.trim() !== "" && lead <= indent) break
       block.push(line.slice(indent))
     }
     out.push(block.join("\n"))

@@ -1,6 +1,8 @@
 /**
- * The service worker's repeat handling, run in a vm with a stand-in registration (pure logic;
- * the browsers' own behaviour is proven in test/browser/).
+ * The service worker's repeat handling, click reports and both payload shapes (declarative and the
+ * old fields), run in a vm with a stand-in registration (pure logic; the browsers' own behaviour is
+ * proven in test/browser/). The worker as it shipped before declarative push shows the new
+ * payloads too.
  */
 import assert from "node:assert/strict"
 import fs from "node:fs"
@@ -8,40 +10,7 @@ import path from "node:path"
 import { test } from "node:test"
 import vm from "node:vm"
 import { buildPayload } from "../../src/core/templates/payload"
-
-interface Shown {
-  title: string
-  options: { tag?: string; renotify?: boolean; data?: Record<string, unknown> }
-}
-
-function loadWorker(getNotifications: (filter: { tag?: string }) => Promise<Shown["options"][]>) {
-  const listeners: Record<string, (event: unknown) => void> = {}
-  const shown: Shown[] = []
-  const registration = {
-    scope: "https://shop.example.dev/",
-    showNotification: async (title: string, options: Shown["options"]) => {
-      shown.push({ title, options })
-    },
-    getNotifications: async (filter: { tag?: string }) => (await getNotifications(filter)).map((o) => ({ data: o.data })),
-  }
-  const sw = {
-    location: { href: "https://shop.example.dev/push-sw.js" },
-    registration,
-    clients: { claim: async () => undefined },
-    skipWaiting: () => undefined,
-    addEventListener: (type: string, listener: (event: unknown) => void) => {
-      listeners[type] = listener
-    },
-  }
-  const source = fs.readFileSync(path.join(__dirname, "..", "..", "storefront-snippet", "push-sw.js"), "utf8")
-  vm.runInNewContext(source, { self: sw, URL, setTimeout, Promise, console: undefined })
-  const push = async (payload: object): Promise<void> => {
-    let done: Promise<unknown> = Promise.resolve()
-    listeners.push({ data: { json: () => payload, text: () => JSON.stringify(payload) }, waitUntil: (p: Promise<unknown>) => (done = p) })
-    await done
-  }
-  return { push, shown }
-}
+import { loadWorker, plain, WORKERS } from "../support/worker-vm"
 
 const message = (id: string) => ({
   title: "Flash sale",
@@ -120,9 +89,6 @@ test("a click reports the delivery id with its click token; without a token it r
 
 // Both shapes: what the sender writes today (declarative, with the old fields beside it), the old
 // fields alone (a message built before the upgrade, or by another sender), and malformed ones.
-
-/** Objects made in the worker's context, as plain data of this one (deepEqual compares prototypes). */
-const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown
 
 const content = {
   title: "Your order #1042 has shipped",
@@ -227,4 +193,18 @@ test("hostile members of a declarative message are dropped, the rest is shown", 
   assert.equal(options.lang, undefined)
   assert.equal(options.icon, undefined)
   assert.deepEqual(plain(options.data), { ok: "yes" })
+})
+
+test("the worker from before declarative push shows today's payload as today's worker does", async () => {
+  for (const payload of [content, { ...content, lang: "ar", icon: undefined, tag: undefined }]) {
+    const json = JSON.parse(buildPayload(payload)) as object
+    const before = loadWorker(async () => [], WORKERS.beforeDeclarative)
+    const now = loadWorker(async () => [])
+    await before.push(json)
+    await now.push(json)
+    assert.equal(before.shown.length, 1)
+    assert.equal(before.shown[0].title, now.shown[0].title)
+    // The same, but for what the old worker did not know: the language and its direction.
+    assert.deepEqual(plain({ ...before.shown[0].options }), plain({ ...now.shown[0].options, lang: undefined, dir: undefined }))
+  }
 })

@@ -1,0 +1,57 @@
+/**
+ * A service worker script run in a vm with a stand-in registration: what it shows for a push. Pure
+ * logic only; the browsers' own behaviour is proven in test/browser/.
+ */
+import fs from "node:fs"
+import path from "node:path"
+import vm from "node:vm"
+import { REPO_ROOT } from "./paths"
+
+export interface Shown {
+  title: string
+  options: { tag?: string; renotify?: boolean; data?: Record<string, unknown> } & Record<string, unknown>
+}
+
+/** The plugin's worker as shipped, and the one from before Declarative Web Push (a fixture). */
+export const WORKERS = {
+  current: path.join(REPO_ROOT, "storefront-snippet", "push-sw.js"),
+  beforeDeclarative: path.join(REPO_ROOT, "test", "browser", "fixtures", "push-sw-before-declarative.js"),
+} as const
+
+/**
+ * Loads a worker; `getNotifications` answers the worker's question for notifications already shown
+ * under a tag. `push` dispatches a push event with a JSON payload and waits for its work.
+ */
+export function loadWorker(
+  getNotifications: (filter: { tag?: string }) => Promise<Shown["options"][]>,
+  file: string = WORKERS.current
+): { push(payload: unknown): Promise<void>; shown: Shown[] } {
+  const listeners: Record<string, (event: unknown) => void> = {}
+  const shown: Shown[] = []
+  const registration = {
+    scope: "https://shop.example.dev/",
+    showNotification: async (title: string, options: Shown["options"]) => {
+      shown.push({ title, options })
+    },
+    getNotifications: async (filter: { tag?: string }) => (await getNotifications(filter)).map((o) => ({ data: o.data })),
+  }
+  const sw = {
+    location: { href: "https://shop.example.dev/push-sw.js" },
+    registration,
+    clients: { claim: async () => undefined },
+    skipWaiting: () => undefined,
+    addEventListener: (type: string, listener: (event: unknown) => void) => {
+      listeners[type] = listener
+    },
+  }
+  vm.runInNewContext(fs.readFileSync(file, "utf8"), { self: sw, URL, setTimeout, Promise, console: undefined })
+  const push = async (payload: unknown): Promise<void> => {
+    let done: Promise<unknown> = Promise.resolve()
+    listeners.push({ data: { json: () => payload, text: () => JSON.stringify(payload) }, waitUntil: (p: Promise<unknown>) => (done = p) })
+    await done
+  }
+  return { push, shown }
+}
+
+/** Objects made in the worker's context, as plain data of this one (deepEqual compares prototypes). */
+export const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown

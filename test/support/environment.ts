@@ -40,6 +40,8 @@ export interface TestStoreOptions {
   storeCors?: string
   /** Serve the Medusa admin with this plugin's extension under /app (built once, then cached). */
   withAdmin?: boolean
+  /** Listen on this port (an option such as `backend_url` must name it before the store starts); else any free one. */
+  port?: number
 }
 
 /**
@@ -97,7 +99,7 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
     const vapid = generateVapidKeys()
     const push = await startPushService({ key: certs.keyPem, cert: certs.certPem, expectedVapidPublicKey: vapid.publicKey })
     cleanups.push(() => push.close())
-    const port = opts.withAdmin ? await freePort() : 0
+    const port = opts.port ?? (opts.withAdmin ? await freePort() : 0)
     const adminUrl = opts.withAdmin ? `http://127.0.0.1:${port}${ADMIN_PATH}` : undefined
     const adminOutDir = opts.withAdmin ? adminBuildDir() : undefined
     const storeDir = writeStore({

@@ -7,7 +7,7 @@ import { base64UrlToBytes } from "./browser/base64url"
 import { languageTag } from "./browser/language-tag"
 import { timeZone } from "./browser/time-zone"
 import { requestPermission } from "./browser/permission"
-import { existingSubscription, subscribeWithKey } from "./browser/push-subscription"
+import { existingSubscription, subscribeWithKey, windowPushManager } from "./browser/push-subscription"
 import { waitUntilActive } from "./browser/service-worker"
 import { isBrave, missingPushFeature, needsHomeScreen } from "./browser/support"
 import { productAlertCalls } from "./product-alerts"
@@ -219,9 +219,16 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     return url.href
   }
 
-  async function registration(): Promise<ServiceWorkerRegistration> {
-    if (options.useExistingServiceWorker) return navigator.serviceWorker.ready
-    return waitUntilActive(await navigator.serviceWorker.register(workerUrl(), { scope }))
+  /**
+   * Where the subscription is made: the page's own push manager where the browser shows
+   * declarative push messages by itself (Safari 18.4+: no worker is registered), else the service
+   * worker's (registered here, or the storefront's own with `useExistingServiceWorker`).
+   */
+  async function pushManager(): Promise<PushManager> {
+    const own = windowPushManager()
+    if (own) return own
+    if (options.useExistingServiceWorker) return (await navigator.serviceWorker.ready).pushManager
+    return (await waitUntilActive(await navigator.serviceWorker.register(workerUrl(), { scope }))).pushManager
   }
 
   /** What the service worker needs to prove the old subscription on `pushsubscriptionchange`. */
@@ -252,7 +259,7 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     return new WebPushClientError("network", "The browser could not reach its push service", { cause })
   }
 
-  /** Permission (prompting if need be), the service worker and the browser's subscription with the store's key. */
+  /** Permission (prompting if need be), the push manager (and its worker) and the browser's subscription with the store's key. */
   async function browserSubscription(): Promise<PushSubscription> {
     if (needsHomeScreen()) {
       throw new WebPushClientError("needs_home_screen", "Add this site to the Home Screen and open it from there to get notifications")
@@ -264,14 +271,14 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
     // Start everything at once: the prompt must open while the click's user activation lasts.
     const answer = requestPermission()
     const key = vapidKey()
-    const reg = registration()
+    const manager = pushManager()
     key.catch(() => undefined)
-    reg.catch(() => undefined)
+    manager.catch(() => undefined)
     const granted = await answer
     if (granted === "denied") throw new WebPushClientError("denied", "Notifications are blocked for this site")
     if (granted !== "granted") throw new WebPushClientError("dismissed", "The permission prompt was closed")
     try {
-      return await subscribeWithKey(await reg, await key, { retire, refused })
+      return await subscribeWithKey(await manager, await key, { retire, refused })
     } catch (cause) {
       if (cause instanceof WebPushClientError) throw cause
       throw new WebPushClientError("unsupported", "The service worker could not be registered", { cause })

@@ -103,3 +103,66 @@ test("watchCart() on a device that is not subscribed fails with backend_refused,
   await assert.rejects(createWebPush({ backendUrl: "https://api.shop.example" }).watchCart("cart_01ABC"), { code: "backend_refused" })
   assert.equal(requests.length, 0)
 })
+
+/**
+ * Safari 18.4+: the page has its own push manager (declarative push). `workerSubscribed`: a device
+ * subscribed through push-sw.js before, whose registration still holds the subscription.
+ */
+function declarativeBrowser(workerSubscribed = false) {
+  const subscription = {
+    endpoint: "https://web.push.apple.com/QAbc",
+    options: { applicationServerKey: new Uint8Array([0, 0, 0]).buffer },
+    toJSON: () => ({ endpoint: "https://web.push.apple.com/QAbc", keys: { p256dh: "p", auth: "a" } }),
+    unsubscribe: async () => true,
+  }
+  let current: typeof subscription | null = null
+  const pushManager = {
+    getSubscription: async () => current,
+    subscribe: async () => (current = subscription),
+  }
+  const registered: string[] = []
+  const registration = { active: {}, pushManager: { getSubscription: async () => (workerSubscribed ? subscription : null) } }
+  set("window", { isSecureContext: true, pushManager, Notification: {}, matchMedia: () => ({ matches: true }) })
+  set("navigator", {
+    language: "fr-FR",
+    userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.4 Safari/605.1.15",
+    platform: "MacIntel",
+    maxTouchPoints: 0,
+    serviceWorker: {
+      register: async (url: string) => {
+        registered.push(url)
+        return registration
+      },
+      getRegistration: async () => (workerSubscribed ? registration : undefined),
+    },
+  })
+  set("Notification", { permission: "default", requestPermission: async () => "granted" })
+  set("location", { href: "https://shop.example/account" })
+  const requests: Array<{ method: string; path: string }> = []
+  set("fetch", async (url: string, init: { method: string }) => {
+    const path = new URL(url).pathname
+    requests.push({ method: init.method, path })
+    const answer = path.endsWith("/vapid-public-key") ? { public_key: "AAAA" } : { subscription: { id: "pushsub_1" } }
+    return new Response(JSON.stringify(answer), { status: path.endsWith("/vapid-public-key") ? 200 : 201 })
+  })
+  return { registered, requests }
+}
+
+test("Safari 18.4+ (declarative push): subscribes through window.pushManager and registers no service worker", async () => {
+  const { registered, requests } = declarativeBrowser()
+  const client = createWebPush({ backendUrl: "https://api.shop.example" })
+  assert.equal(client.isSupported(), true)
+  assert.deepEqual((await client.status()).subscribed, false)
+  const result = await client.subscribe()
+  assert.deepEqual(result, { id: "pushsub_1", endpoint: "https://web.push.apple.com/QAbc" })
+  assert.deepEqual(registered, [], "no worker needed")
+  assert.ok(requests.some((r) => r.method === "POST" && r.path === "/store/push/subscriptions"))
+  assert.equal((await client.status()).subscribed, true)
+  assert.deepEqual(await client.unsubscribe(), { removed: true, backendConfirmed: true })
+})
+
+test("Safari 18.4+ with a device subscribed through the worker before: that subscription is the one found", async () => {
+  declarativeBrowser(true)
+  const status = await createWebPush({ backendUrl: "https://api.shop.example" }).status()
+  assert.deepEqual([status.subscribed, status.endpoint], [true, "https://web.push.apple.com/QAbc"])
+})

@@ -1,12 +1,14 @@
 /**
- * "Enable push on this device": the admin's browser registers the service worker the plugin
- * serves on the backend's origin, subscribes with the store's VAPID key, and hands the
- * subscription to `POST /admin/push/subscriptions`, which saves it for the signed-in admin.
+ * "Enable push on this device": the admin's browser subscribes with the store's VAPID key and
+ * hands the subscription to `POST /admin/push/subscriptions`, which saves it for the signed-in
+ * admin. Where the browser shows declarative push messages by itself (Safari 18.4+,
+ * `window.pushManager`) it subscribes with no worker; elsewhere it first registers the service
+ * worker the plugin serves on the backend's origin.
  */
 import { base64UrlToBytes } from "../../../storefront-snippet/src/browser/base64url"
 import { languageTag } from "../../../storefront-snippet/src/browser/language-tag"
 import { requestPermission } from "../../../storefront-snippet/src/browser/permission"
-import { existingSubscription, subscribeWithKey } from "../../../storefront-snippet/src/browser/push-subscription"
+import { existingSubscription, subscribeWithKey, windowPushManager } from "../../../storefront-snippet/src/browser/push-subscription"
 import { waitUntilActive } from "../../../storefront-snippet/src/browser/service-worker"
 import { missingPushFeature, type MissingPushFeature } from "../../../storefront-snippet/src/browser/support"
 import type { Device, PushConfig } from "./types"
@@ -59,9 +61,19 @@ export async function deviceState(): Promise<DeviceState> {
   return subscription ? { kind: "on", deviceId: storedDeviceId() } : { kind: "off" }
 }
 
+/** The page's own push manager (declarative push), else the admin worker's, registered here. */
+async function pushManager(config: PushConfig): Promise<PushManager> {
+  const own = windowPushManager()
+  if (own) return own
+  const scope = adminScope()
+  const origin = window.location.origin
+  const worker = `${config.service_worker_url}?backend=${encodeURIComponent(origin)}&url=${encodeURIComponent(origin + scope)}`
+  return (await waitUntilActive(await navigator.serviceWorker.register(worker, { scope }))).pushManager
+}
+
 /**
- * Asks for permission, registers the worker and subscribes, then lets `save` store the
- * subscription at the backend; returns the saved device.
+ * Asks for permission, subscribes (registering the worker where one is needed), then lets `save`
+ * store the subscription at the backend; returns the saved device.
  */
 export async function enablePush(config: PushConfig, save: (body: SubscribeBody) => Promise<Device>): Promise<Device> {
   const reason = unsupported()
@@ -69,12 +81,10 @@ export async function enablePush(config: PushConfig, save: (body: SubscribeBody)
   if (!config.configured || !config.vapid_public_key) throw new Error(config.error ?? "Web push is not configured on the server")
   const permission = await requestPermission()
   if (permission !== "granted") throw new Error("Notifications are blocked for the admin; allow them in the browser's site settings")
-  const scope = adminScope()
-  const origin = window.location.origin
-  const worker = `${config.service_worker_url}?backend=${encodeURIComponent(origin)}&url=${encodeURIComponent(origin + scope)}`
-  const reg = await waitUntilActive(await navigator.serviceWorker.register(worker, { scope }))
   // Subscribed with another key (the store's keys changed): that subscription can never work.
-  const subscription = await subscribeWithKey(reg, base64UrlToBytes(config.vapid_public_key), { retire: (stale) => stale.unsubscribe() })
+  const subscription = await subscribeWithKey(await pushManager(config), base64UrlToBytes(config.vapid_public_key), {
+    retire: (stale) => stale.unsubscribe(),
+  })
   const json = subscription.toJSON()
   const device = await save({
     subscription: {

@@ -1,9 +1,26 @@
-/** The browser's push subscription for one service worker scope and one VAPID key. */
+/**
+ * The browser's push subscription for one VAPID key: through the page's own push manager where
+ * the browser offers Declarative Web Push without a service worker (Safari 18.4+:
+ * `window.pushManager`), else through a service worker registration's.
+ */
 
-/** This browser's subscription under `scope`, if a worker is registered there and subscribed; no prompt. */
+/** `window.pushManager` where the browser has it (declarative push, no worker needed), else null. */
+export function windowPushManager(): PushManager | null {
+  if (typeof window === "undefined") return null
+  const manager = (window as Window & { pushManager?: PushManager }).pushManager
+  return manager && typeof manager.subscribe === "function" && typeof manager.getSubscription === "function" ? manager : null
+}
+
+/**
+ * This browser's subscription, if any; no prompt. The worker registered under `scope` first (a
+ * device subscribed through it, before the browser offered declarative push), then the page's own
+ * push manager (which a worker at the site's root shares in Safari).
+ */
 export async function existingSubscription(scope: string): Promise<PushSubscription | null> {
-  const registration = await navigator.serviceWorker.getRegistration(scope)
-  return registration ? registration.pushManager.getSubscription() : null
+  const registration =
+    typeof navigator !== "undefined" && "serviceWorker" in navigator ? await navigator.serviceWorker.getRegistration(scope) : undefined
+  const fromWorker = registration ? await registration.pushManager.getSubscription() : null
+  return fromWorker ?? (await windowPushManager()?.getSubscription()) ?? null
 }
 
 export interface SubscribeWithKeyOptions {
@@ -16,17 +33,17 @@ export interface SubscribeWithKeyOptions {
   refused?(cause: unknown): unknown
 }
 
-/** The registration's subscription for `key`: the one it has when made with that key, else a new one. */
+/** The push manager's subscription for `key`: the one it has when made with that key, else a new one. */
 export async function subscribeWithKey(
-  registration: ServiceWorkerRegistration,
+  manager: PushManager,
   key: Uint8Array<ArrayBuffer>,
   options: SubscribeWithKeyOptions
 ): Promise<PushSubscription> {
-  const existing = await registration.pushManager.getSubscription()
+  const existing = await manager.getSubscription()
   if (existing && sameBytes(existing.options.applicationServerKey, key)) return existing
   if (existing) await options.retire(existing)
   try {
-    return await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+    return await manager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
   } catch (cause) {
     throw options.refused ? options.refused(cause) : cause
   }

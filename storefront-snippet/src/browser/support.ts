@@ -3,12 +3,16 @@
  * extension; read at call time, so it is safe to import where there is no `window` (SSR).
  */
 
+import { windowPushManager } from "./push-subscription"
+
 /** The first thing push needs that this browser lacks, or null when it has them all. */
 export type MissingPushFeature = "window" | "secure_context" | "service_worker" | "push_manager" | "notification"
 
+/** A browser with declarative push (`window.pushManager`, Safari 18.4+) needs no service worker. */
 export function missingPushFeature(): MissingPushFeature | null {
   if (typeof window === "undefined") return "window"
   if (window.isSecureContext === false) return "secure_context"
+  if (windowPushManager()) return "Notification" in window ? null : "notification"
   if (!("serviceWorker" in navigator)) return "service_worker"
   if (!("PushManager" in window)) return "push_manager"
   if (!("Notification" in window)) return "notification"

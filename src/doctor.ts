@@ -106,6 +106,15 @@ export async function diagnose(dir: string): Promise<Finding[]> {
       findings.push({ level: "error", message: `${option} is not a URL` })
     }
   }
+  findings.push(
+    raw.backend_url === undefined
+      ? {
+          level: "warn",
+          message:
+            "backend_url is not set: clicks on notifications that Safari 18.4+ shows by itself (declarative push) are not counted or attributed; set it to this backend's public URL",
+        }
+      : { level: "ok", message: `backend_url ${String(raw.backend_url)}: declarative notifications count their clicks there` }
+  )
   findings.push(...(await checkDatabase(config.projectConfig?.database_url)))
   return findings
 }

@@ -204,6 +204,20 @@ describe("bad input: every route answers 4xx naming the field, and stores nothin
         status: 404,
       },
       {
+        name: "click link with a malformed id",
+        method: "GET",
+        path: `/store/push/clicks/order_1?t=${"A".repeat(43)}`,
+        status: 400,
+        field: "id",
+      },
+      {
+        name: "click link with a malformed token",
+        method: "GET",
+        path: "/store/push/clicks/pushdel_01NOSUCH?t=short",
+        status: 400,
+        field: "t",
+      },
+      {
         name: "broadcast: a link to another site",
         method: "POST",
         path: "/admin/push/broadcasts",

@@ -432,6 +432,27 @@ export function hostileRequests(valid: ValidShapes): fc.Arbitrary<HostileRequest
       storeAuth
     ),
     request("store click", "POST", fixed("/store/push/clicks"), storeAuth, mutatedBody(click, clickMutations)),
+    // The click link of a declarative notification: a malformed delivery id, or a malformed token
+    // (a well-formed pair redirects, 303, whether or not it is a delivery's: not generated here).
+    request(
+      "store click link",
+      "GET",
+      fc.oneof(
+        fc
+          .tuple(
+            fc.oneof(
+              fc.constantFrom("order_1", "pushdel_", `pushdel_${"A".repeat(61)}`, "PUSHDEL_1", "pushdel_a-b", "..%2F..%2Fadmin"),
+              marked
+            ),
+            fc.constant("A".repeat(43))
+          )
+          .map(([id, t]) => `/store/push/clicks/${encodeURIComponent(id)}?t=${t}`),
+        fc
+          .oneof(fc.constantFrom("short", "A".repeat(44), "A".repeat(42) + "=", "%00", ["A".repeat(43), "A".repeat(43)]), marked)
+          .map((t) => `/store/push/clicks/pushdel_01HOSTILE?${query([["t", t]])}`)
+      ),
+      storeAuth
+    ),
     request(
       "store product alert",
       "POST",

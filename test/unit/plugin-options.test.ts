@@ -147,7 +147,17 @@ const urlCases: Array<[string, string, unknown, keyof ReturnType<typeof resolveO
   ["admin not a string", "admin_url", 7001, undefined, /URL string/],
   ["icon relative", "default_icon", "/icon.png", undefined, /absolute http\(s\) URL/],
   ["badge not a string", "default_badge", true, undefined, /URL string/],
+  ["backend with a path", "backend_url", "https://shop.com/api/", "backendUrl", "https://shop.com/api"],
+  ["backend on http localhost (development)", "backend_url", "http://localhost:9000", "backendUrl", "http://localhost:9000"],
+  ["backend on http 127.0.0.1", "backend_url", "http://127.0.0.1:9000/", "backendUrl", "http://127.0.0.1:9000"],
+  ["backend on http elsewhere", "backend_url", "http://api.shop.com", undefined, /https URL \(http only on localhost\)/],
+  ["backend relative", "backend_url", "/store", undefined, /absolute http\(s\) URL/],
+  ["backend javascript", "backend_url", "javascript:alert(1)", undefined, /http\(s\) URL/],
 ]
+test("URL options: backend_url is unset unless given", () => {
+  assert.equal(resolveOptions(options({}), DEV).backendUrl, undefined)
+})
+
 for (const [name, option, value, key, expected] of urlCases) {
   test(`URL options: ${name}`, () => {
     if (expected instanceof RegExp) {

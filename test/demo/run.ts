@@ -15,7 +15,7 @@ import { generateVapidKeys } from "../../src/core/keys/keys"
 import type { WebPushPluginOptions } from "../../src/core/options/plugin-options"
 import { adminBuildDir, buildAdmin } from "../support/admin-build"
 import { DemoRoutes } from "./demo-routes"
-import { createDatabase, startDatabaseServer } from "../support/database"
+import { createDatabase, freePort, startDatabaseServer } from "../support/database"
 import { EmbeddedPostgresAccessError } from "../support/folder-access"
 import { CERT_DIR, testCaTrusted, trustBundle } from "../support/environment"
 import { HttpClient } from "../support/http"
@@ -95,10 +95,30 @@ function chatwootMessage(secret: string): { rawBody: string; headers: Record<str
   }
 }
 
+/** What a device decrypted: a Declarative Web Push message, with the flat fields older workers read beside it. */
+interface DemoPayload {
+  web_push?: number
+  notification?: { title: string; body: string; navigate: string; lang?: string; dir?: string; mutable?: boolean }
+  url?: string
+}
+
+let shownWhole = false
+
+/** Prints a decrypted notification (the first one whole); fails when it is not a declarative push message. */
 function show(message: ReceivedMessage): void {
-  const p = message.payload as { title: string; body: string; url: string }
-  say(`📱 ${message.label} received (decrypted, VAPID ${message.vapid.sub}):`)
-  process.stdout.write(`      ${p.title}\n      ${p.body}\n      → ${p.url}\n`)
+  const p = message.payload as DemoPayload
+  const n = p.notification
+  if (p.web_push !== 8030 || !n || typeof n.title !== "string" || typeof n.navigate !== "string") {
+    throw new Error(`${message.label} received a payload that is not a declarative push message: ${JSON.stringify(p).slice(0, 300)}`)
+  }
+  say(`📱 ${message.label} received (decrypted, VAPID ${message.vapid.sub}): web_push 8030, lang ${n.lang ?? "-"}, dir ${n.dir ?? "-"}`)
+  process.stdout.write(
+    `      ${n.title}\n      ${n.body}\n      → ${p.url ?? "(home)"}\n      Safari opens ${n.navigate.replace(/t=[^&]+/, "t=…")}\n`
+  )
+  if (!shownWhole) {
+    shownWhole = true
+    process.stdout.write(`      the whole payload:\n${JSON.stringify(p, null, 2).replace(/^/gm, "        ")}\n`)
+  }
 }
 
 async function main(): Promise<void> {
@@ -122,7 +142,9 @@ async function main(): Promise<void> {
     stops.push(() => push.close())
     say(`VAPID keys generated for this session; local push inbox at ${push.origin}`)
 
-    const origin = `http://localhost:${PORT}`
+    // --check runs beside anything (CI, a demo already running): on a free port, which backend_url names.
+    const port = CHECK ? await freePort() : PORT
+    const origin = `http://localhost:${port}`
     const adminOutDir = CHECK ? undefined : adminBuildDir()
     const storeDir = writeStore({
       name: "demo",
@@ -135,6 +157,8 @@ async function main(): Promise<void> {
         vapid_subject: "mailto:demo@medusa-web-push.dev",
         storefront_url: CHECK ? "http://localhost:8000" : `${origin}/demo`,
         admin_url: CHECK ? "http://localhost:7001" : `${origin}/app`,
+        // Where Safari's own taps on a notification are counted (declarative push).
+        backend_url: origin,
         allow_loopback_endpoints: true,
         inbound_sources: { chat: { provider: "chatwoot", secret: CHAT_SECRET } },
         ...(CHECK ? {} : { enableUI: true }),
@@ -153,9 +177,7 @@ async function main(): Promise<void> {
     // @medusajs/admin reads medusa-config.js from the working directory, as `medusa start` does.
     const cwd = process.cwd()
     process.chdir(storeDir)
-    const app = await startMedusa(storeDir, CHECK ? 0 : PORT, CHECK ? undefined : (express) => demo.mount(express)).finally(() =>
-      process.chdir(cwd)
-    )
+    const app = await startMedusa(storeDir, port, CHECK ? undefined : (express) => demo.mount(express)).finally(() => process.chdir(cwd))
     stops.push(() => app.stop())
     const http = new HttpClient(app.baseUrl)
     const admin = await createAdmin(app.container, ADMIN.email, ADMIN.password)
@@ -208,6 +230,15 @@ async function main(): Promise<void> {
     const all = await push.waitForMessages(() => true, expected, 30_000)
     for (const message of all.filter((m) => !afterChat.includes(m))) show(message)
     say(`all ${expected} notifications arrived`)
+
+    // A tap on the shipment notification in Safari 18.4+ opens its navigate link: the store counts the click and redirects.
+    const shipped = all.map((m) => m.payload as DemoPayload).find((p) => p.url?.includes(order.id) && p.notification?.navigate)
+    if (shipped?.notification) {
+      const link = new URL(shipped.notification.navigate)
+      const res = await fetch(`${app.baseUrl}${link.pathname}${link.search}`, { redirect: "manual" })
+      if (res.status !== 303) throw new Error(`the click link answered ${res.status}, not 303`)
+      say(`a tap in Safari opens ${link.pathname}?t=…: the store counts the click and answers 303 → ${res.headers.get("location")}`)
+    }
 
     if (CHECK) {
       await stopAll()

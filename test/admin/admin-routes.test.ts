@@ -33,6 +33,7 @@ describe("admin routes of the admin extension", { timeout: 120_000 }, () => {
       vapid_subject: "mailto:ops@teststore.dev",
       storefront_url: "https://shop.teststore.dev",
       admin_url: "https://admin.teststore.dev",
+      backend_url: null,
       service_worker_url: "/admin-push-sw",
       paused_push_services: [],
     })

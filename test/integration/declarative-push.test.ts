@@ -155,6 +155,13 @@ describe("declarative web push: the payload, its click link, and the old worker"
     assert.equal(unknown.headers.get("location"), STOREFRONT)
   })
 
+  it("the admin's settings show where clicks are counted", async () => {
+    const { config } = await store.http.expect<{ config: { backend_url: string | null } }>(200, "GET", "/admin/push/config", {
+      apiToken: store.admin.apiToken,
+    })
+    assert.equal(config.backend_url, BACKEND_URL)
+  })
+
   it("an admin's notification leads to the admin, through the same link", async () => {
     const desk = store.push.createDevice("admin-desk")
     await store.http.expect(201, "POST", "/admin/push/subscriptions", {

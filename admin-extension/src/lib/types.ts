@@ -8,6 +8,8 @@ export interface PushConfig {
   vapid_subject?: string
   storefront_url?: string
   admin_url?: string
+  /** `backend_url`: where Safari's own taps on a notification are counted; null when unset. */
+  backend_url?: string | null
   /** Where the admin's service worker is served, on the backend's origin. */
   service_worker_url: string
   /** Push services failing for most devices at once: nothing is sent to them until the pause ends. */

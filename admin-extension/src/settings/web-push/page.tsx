@@ -58,6 +58,14 @@ function ConfigSection({ config, stats }: { config?: PushConfig; stats?: PushSta
           <dd>{config.storefront_url}</dd>
           <dt className="text-ui-fg-subtle">Admin URL</dt>
           <dd>{config.admin_url}</dd>
+          <dt className="text-ui-fg-subtle">Backend URL</dt>
+          <dd data-testid="backend-url">
+            {config.backend_url ?? (
+              <span className="text-ui-fg-subtle">
+                not set: taps on notifications that Safari shows by itself are not counted (set the backend_url option)
+              </span>
+            )}
+          </dd>
         </dl>
       )}
       {stats && (

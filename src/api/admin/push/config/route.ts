@@ -6,7 +6,8 @@ import { ADMIN_SERVICE_WORKER_PATH } from "../../../admin-push-sw/route"
 
 /**
  * What the admin's Web Push settings page shows: whether push is configured (or the option at
- * fault), the VAPID public key and subject, the URLs notifications link to, and the push
+ * fault), the VAPID public key and subject, the URLs notifications link to (and `backend_url`,
+ * where Safari's own taps are counted; null when unset), and the push
  * services paused right now (host, until when, why). Never the private key.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
@@ -19,7 +20,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     })
     return
   }
-  const { vapid, storefrontUrl, adminUrl } = options
+  const { vapid, storefrontUrl, adminUrl, backendUrl } = options
   const paused = await req.scope
     .resolve<PushServiceHealthService>("pushServiceHealthService")
     .listPaused(req.scope.resolve<EngineClock>("webPushClock").now())
@@ -31,6 +32,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
       vapid_subject: vapid.subject,
       storefront_url: storefrontUrl,
       admin_url: adminUrl,
+      backend_url: backendUrl ?? null,
       service_worker_url: ADMIN_SERVICE_WORKER_PATH,
       paused_push_services: paused,
     },

@@ -10,6 +10,8 @@ import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/
 import { ownerKey, ownerOf, SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import type { PushSubscription } from "../models/push-subscription"
 import type { ResolvedOptions } from "../core/options/plugin-options"
+import type { EngineClock } from "../core/delivery/clock"
+import { GoneDevice, removeGoneDevice, takeGoneDevice } from "../delivery/gone-devices"
 
 /** What the browser's `PushSubscription.toJSON()` gives, validated, plus the owner's choices. */
 export interface SubscriptionInput {
@@ -44,7 +46,16 @@ async function moveDeviceRequests(manager: EntityManager, fromId: string, toId: 
   await manager.query(`UPDATE "push_cart_watch" SET "subscription_id" = $2 WHERE "subscription_id" = $1`, [fromId, toId])
 }
 
-type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions }
+type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }
+
+/**
+ * The device a renewal replaces: a registered one, or one the push service said is gone (no row
+ * any more, `id` null), whose owner and choices were kept for its renewal.
+ */
+export type PreviousDevice = Pick<
+  PushSubscription,
+  "customer_id" | "user_id" | "order_id" | "guest_expires_at" | "categories" | "locale" | "time_zone" | "user_agent"
+> & { id: string | null }
 
 /** Who a broadcast reaches: now, or when each reader's delivery window opens. */
 export interface AudienceReach {
@@ -202,7 +213,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
    * is removed, in one transaction: when the new endpoint is held by another owner, nothing changes
    * and the answer is a conflict. A removed admin's device is deleted instead of renewed.
    */
-  async replace(previous: PushSubscription, input: SubscriptionInput, userAgent: string | null): Promise<PushSubscription> {
+  async replace(previous: PreviousDevice, input: SubscriptionInput, userAgent: string | null): Promise<PushSubscription> {
     if (previous.user_id && !(await this.isActiveAdmin(previous.user_id))) {
       await this.removeDepartedAdmins({ kind: "user", userId: previous.user_id })
       throw new NotFoundError("This device's admin account was removed; the device is deleted")
@@ -210,19 +221,33 @@ export default class PushSubscriptionService extends TransactionBaseService {
     return this.atomicPhase_(async (manager) => {
       const tx = this.withTransaction(manager)
       const saved = await tx.upsert(
-        { ...input, categories: input.categories ?? previous.categories, locale: input.locale ?? previous.locale ?? undefined },
+        {
+          ...input,
+          categories: input.categories ?? previous.categories,
+          locale: input.locale ?? previous.locale ?? undefined,
+          timeZone: input.timeZone ?? previous.time_zone ?? undefined,
+        },
         ownerOf(previous),
         userAgent ?? previous.user_agent,
         previous.id
       )
       // Thrown inside the transaction, so nothing is changed.
       if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
-      if (saved.id !== previous.id) {
+      if (previous.id !== null && saved.id !== previous.id) {
         await moveDeviceRequests(manager, previous.id, saved.id)
         await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
       }
       return saved
     })
+  }
+
+  /**
+   * The device a renewal proves with `endpoint` and `auth` when the push service said it is gone
+   * (it was removed): its owner and choices, taken so that they serve one renewal (see `gone-devices`).
+   */
+  async takeGone(endpoint: string, auth: string): Promise<PreviousDevice | undefined> {
+    const gone: GoneDevice | undefined = await takeGoneDevice(this.activeManager_, endpoint, auth, this.deps_.webPushClock.now())
+    return gone ? { ...gone, id: null } : undefined
   }
 
   /** Whether this admin user exists and was not deleted (Medusa soft-deletes users). */
@@ -270,8 +295,9 @@ export default class PushSubscriptionService extends TransactionBaseService {
   }
 
   /** A push service answered 404/410: the device is gone. Matched on id and endpoint, so a fresh re-subscribe survives. */
+  /** The push service said the device is gone (404/410): removed, what its renewal needs kept a while (see `gone-devices`). */
   async removeGone(id: string, endpoint: string): Promise<void> {
-    await this.activeManager_.query(`DELETE FROM "push_subscription" WHERE "id" = $1 AND "endpoint" = $2`, [id, endpoint])
+    await removeGoneDevice(this.activeManager_, id, endpoint, this.deps_.webPushClock.now())
   }
 
   async list(filter: SubscriptionFilter, page: { limit: number; offset: number }): Promise<[PublicSubscription[], number]> {

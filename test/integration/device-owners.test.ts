@@ -5,6 +5,7 @@ import { WebPushGuestOrders1764489600000 } from "../../src/migrations/1764489600
 import { placeOrder, registerCustomer, shipOrder } from "../support/order-flow"
 import { useTestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
+import { eventually } from "../support/eventually"
 import type { Device, ReceivedMessage } from "../support/push-service"
 import { adminBearer, createAdmin } from "../support/seed"
 
@@ -27,7 +28,8 @@ const DAY_MS = 86_400_000
  * Who a device belongs to, and so what it receives: a guest's device belongs to the one order it
  * proved (for `guest_subscription_days`), never to the customer row Medusa shares between guest
  * orders; an order of a registered account is claimed by signing in; a removed admin gets
- * nothing; a renewal that conflicts changes nothing.
+ * nothing; a renewal that conflicts changes nothing; a device the push service said is gone (410)
+ * is still renewed by its browser's proof, keeping its owner, for 30 days.
  */
 describe("device owners: guest devices per order, removed admins, atomic renew", () => {
   let store: TestStore
@@ -54,6 +56,9 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
     )
     return rows.map((r) => r.endpoint).sort()
   }
+
+  const eventuallyRemoved = (device: Device) =>
+    eventually(`${device.endpoint} removed as gone`, async () => (await rowsOf(device)).length === 0 || undefined)
 
   const shipped = (device: Device, orderId: string) =>
     store.push.waitForMessages(
@@ -269,6 +274,79 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
       []
     )
     assert.deepEqual(await rowsOf(leaverLaptop), [], "the send removed the removed admin's device")
+  })
+
+  it("a device the push service said is gone (410) is renewed by its browser: the new one keeps its order, choices and time zone, once", async () => {
+    const order = await placeOrder(store.http, store.catalog, { email: "gone-guest@teststore.dev" })
+    const old = store.push.createDevice("gone-guest-old")
+    const created = await subscribe(
+      old,
+      {},
+      { cart_id: order.cartId, categories: ["order_updates"], time_zone: "Europe/Vienna", locale: "de" }
+    )
+    assert.equal(created.status, 201, JSON.stringify(created.body))
+    // The push service dropped the subscription; the store's next send meets the 410 and removes the device.
+    store.push.markGone(old.id)
+    await shipOrder(store.http, store.admin, order.id)
+    await eventuallyRemoved(old)
+    const kept: Array<Record<string, unknown>> = await db.query(`SELECT * FROM "push_subscription_gone"`)
+    assert.equal(kept.length, 1)
+    assert.ok(
+      !JSON.stringify(kept).includes(old.endpoint) && !JSON.stringify(kept).includes(old.keys.auth),
+      "only hashes of the proof are kept"
+    )
+
+    // Hours later the browser reconnects and its worker renews: a wrong auth secret proves nothing (and takes nothing).
+    const renewedDevice = store.push.createDevice("gone-guest-new")
+    const renew = (auth: string) =>
+      store.http.request<SubscriptionBody & ErrorBody>("POST", "/store/push/subscriptions/renew", {
+        body: { previous: { endpoint: old.endpoint, auth }, subscription: renewedDevice.subscription },
+      })
+    assert.equal((await renew(store.push.createDevice("someone-else").keys.auth)).status, 404)
+    const renewed = await renew(old.keys.auth)
+    assert.equal(renewed.status, 201, JSON.stringify(renewed.body))
+    assert.equal(renewed.body.subscription.order_id, order.id)
+    assert.equal(renewed.body.subscription.guest_expires_at, created.body.subscription.guest_expires_at)
+    const [row] = await db.query(`SELECT "categories", "locale", "time_zone" FROM "push_subscription" WHERE "endpoint" = $1`, [
+      renewedDevice.endpoint,
+    ])
+    assert.deepEqual(row, { categories: ["order_updates"], locale: "de", time_zone: "Europe/Vienna" })
+    // It served one renewal.
+    assert.equal((await renew(old.keys.auth)).status, 404)
+    assert.deepEqual(await db.query(`SELECT 1 FROM "push_subscription_gone"`), [])
+  })
+
+  it("what a gone device left serves its renewal for 30 days, and a visitor's device leaves nothing", async () => {
+    const customer = await registerCustomer(store.http, "gone-customer@teststore.dev")
+    const phone = store.push.createDevice("gone-customer-phone")
+    assert.equal((await subscribe(phone, { token: customer.token })).status, 201)
+    store.push.markGone(phone.id)
+    await placeOrder(store.http, store.catalog, customer)
+    await eventuallyRemoved(phone)
+    assert.equal((await db.query(`SELECT 1 FROM "push_subscription_gone"`)).length, 1)
+    const clock = useTestClock(store)
+    try {
+      clock.advance(31 * DAY_MS)
+      const late = await store.http.request<ErrorBody>("POST", "/store/push/subscriptions/renew", {
+        body: { previous: { endpoint: phone.endpoint, auth: phone.keys.auth }, subscription: store.push.createDevice("late").subscription },
+      })
+      assert.equal(late.status, 404)
+    } finally {
+      clock.reset()
+    }
+    await db.query(`DELETE FROM "push_subscription_gone"`)
+
+    // A visitor's device (no owner: all it had were its requests, gone with it) leaves nothing.
+    const tablet = store.push.createDevice("gone-visitor")
+    const [visitor] = await db.query(
+      `INSERT INTO "push_subscription" ("id", "endpoint", "p256dh", "auth") VALUES ('pushsub_01GONEVISITOR', $1, $2, $3) RETURNING "id"`,
+      [tablet.endpoint, tablet.keys.p256dh, tablet.keys.auth]
+    )
+    await store.app.container
+      .resolve<{ removeGone(id: string, endpoint: string): Promise<void> }>("pushSubscriptionService")
+      .removeGone(visitor.id, tablet.endpoint)
+    assert.deepEqual(await rowsOf(tablet), [])
+    assert.deepEqual(await db.query(`SELECT 1 FROM "push_subscription_gone"`), [])
   })
 
   it("the migration binds a device of a customer without an account to their latest order before it, for 30 days", async () => {

@@ -1,0 +1,61 @@
+import type { Db } from "./db"
+
+/**
+ * Devices the push service said are gone (404/410). The device row is removed at once, so nothing
+ * is sent to it again; what proved it and whom it belonged to is kept for `GONE_KEPT_DAYS` in
+ * `push_subscription_gone`, hashed: the browser's renewal (`pushsubscriptionchange`) often comes
+ * after the store's next send met the dropped endpoint, and still proves the old subscription with
+ * its endpoint and auth secret, so the new one keeps the device's owner and choices. A visitor's
+ * device (no owner) keeps nothing: all it had were its requests, which went with it.
+ */
+export const GONE_KEPT_DAYS = 30
+
+/** What a gone device leaves for its renewal: its owner and its choices. */
+export interface GoneDevice {
+  customer_id: string | null
+  user_id: string | null
+  order_id: string | null
+  guest_expires_at: Date | null
+  categories: string[]
+  locale: string | null
+  time_zone: string | null
+  user_agent: string | null
+}
+
+const hash = (param: string): string => `encode(sha256(convert_to(${param}, 'UTF8')), 'hex')`
+
+/** Removes the device that holds this id and endpoint (not a fresh re-subscription of it), keeping what its renewal needs. */
+export async function removeGoneDevice(db: Db, id: string, endpoint: string, now: Date): Promise<void> {
+  await db.query(
+    `WITH gone AS (DELETE FROM "push_subscription" WHERE "id" = $1 AND "endpoint" = $2 RETURNING *)
+     INSERT INTO "push_subscription_gone"
+       ("endpoint_hash", "auth_hash", "customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone",
+        "user_agent", "removed_at")
+     SELECT ${hash(`g."endpoint"`)}, ${hash(`g."auth"`)}, g."customer_id", g."user_id", g."order_id", g."guest_expires_at", g."categories",
+            g."locale", g."time_zone", g."user_agent", $3
+     FROM gone g WHERE COALESCE(g."customer_id", g."user_id", g."order_id") IS NOT NULL
+     ON CONFLICT ("endpoint_hash") DO UPDATE SET
+       "auth_hash" = EXCLUDED."auth_hash", "customer_id" = EXCLUDED."customer_id", "user_id" = EXCLUDED."user_id",
+       "order_id" = EXCLUDED."order_id", "guest_expires_at" = EXCLUDED."guest_expires_at", "categories" = EXCLUDED."categories",
+       "locale" = EXCLUDED."locale", "time_zone" = EXCLUDED."time_zone", "user_agent" = EXCLUDED."user_agent",
+       "removed_at" = EXCLUDED."removed_at"`,
+    [id, endpoint, now]
+  )
+  await db.query(`DELETE FROM "push_subscription_gone" WHERE "removed_at" < $1::timestamptz - $2 * interval '1 day'`, [now, GONE_KEPT_DAYS])
+}
+
+/**
+ * What a gone device left, when `endpoint` and `auth` are its proof, it went less than
+ * `GONE_KEPT_DAYS` ago and (a guest's) its order's subscription has not ended; taken, so it serves
+ * one renewal. A wrong auth secret takes nothing.
+ */
+export async function takeGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<GoneDevice | undefined> {
+  const [rows] = await db.query<[GoneDevice[], number]>(
+    `DELETE FROM "push_subscription_gone"
+     WHERE "endpoint_hash" = ${hash("$1::text")} AND "auth_hash" = ${hash("$2::text")}
+       AND "removed_at" > $3::timestamptz - $4 * interval '1 day' AND ("guest_expires_at" IS NULL OR "guest_expires_at" > $3)
+     RETURNING "customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone", "user_agent"`,
+    [endpoint, auth, now, GONE_KEPT_DAYS]
+  )
+  return rows[0]
+}

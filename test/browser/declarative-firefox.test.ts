@@ -7,18 +7,11 @@
  */
 import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
-import type { Page } from "puppeteer-core"
-import type { EntityManager } from "typeorm"
-import { startAutopushServer, type AutopushServer } from "./support/autopush-server"
 import { browserAvailability } from "./support/browser-availability"
-import { clickAlertWindow, FIREFOX_PATH, launchFirefox, type FirefoxSession } from "./support/firefox"
+import { clickAlertWindow, FIREFOX_PATH } from "./support/firefox"
 import { readNotifications, type ShownNotification } from "./support/notifications"
-import { startStorefrontServer, type StorefrontServer } from "./support/storefront-server"
-import { freePort } from "../support/database"
-import { CERT_DIR, startTestStore, type TestStore } from "../support/environment"
+import { startProductPageSession, type ProductPageSession } from "./support/product-page-session"
 import { eventually } from "../support/eventually"
-import { ensureTestCertificates } from "../support/tls"
-import { createProduct } from "../support/seed"
 
 const availability = browserAvailability("Firefox ESR", FIREFOX_PATH, "firefox-esr")
 
@@ -26,49 +19,27 @@ describe(
   "declarative push in Firefox ESR, with backend_url",
   { skip: availability.run ? false : availability.skip, timeout: 180_000 },
   () => {
-    let push: AutopushServer
-    let storefront: StorefrontServer
-    let store: TestStore
-    let db: EntityManager
-    let firefox: FirefoxSession
-    let page: Page
-    let productId: string
-    let variantId: string
-    let backendUrl: string
+    let session: ProductPageSession
 
     before(async () => {
-      const { buildSnippet } = await import("../../storefront-snippet/scripts/build.mjs")
-      buildSnippet()
-      push = await startAutopushServer(ensureTestCertificates(CERT_DIR))
-      const port = await freePort()
-      backendUrl = `http://127.0.0.1:${port}`
-      storefront = await startStorefrontServer({ backendUrl })
-      store = await startTestStore("browser-declarative", {
-        port,
-        storeCors: storefront.origin,
-        pluginOptions: { storefront_url: storefront.origin, backend_url: backendUrl },
+      session = await startProductPageSession({
+        name: "browser-declarative",
+        product: { title: "Linen Scarf", handle: "linen-scarf", variant: "Sand" },
+        pluginOptions: (backendUrl) => ({ backend_url: backendUrl }),
       })
-      assert.equal(store.app.baseUrl, backendUrl)
-      db = store.app.container.resolve<EntityManager>("manager")
-      const product = await createProduct(store.http, store.admin, {
-        title: "Linen Scarf",
-        handle: "linen-scarf",
-        variants: [{ title: "Sand", eur: 3900, stock: 0 }],
+      const { config } = await session.store.http.expect<{ config: { backend_url: string | null } }>(200, "GET", "/admin/push/config", {
+        apiToken: session.store.admin.apiToken,
       })
-      productId = product.id
-      variantId = product.variantIds.Sand
-      firefox = await launchFirefox({ pushServerUrl: push.wsUrl })
-      page = await firefox.browser.newPage()
+      assert.equal(config.backend_url, session.store.app.baseUrl, "backend_url is this store's own URL")
     })
 
     after(async () => {
-      await firefox?.close()
-      await Promise.all([push?.close(), storefront?.close()])
-      await store?.stop()
+      await session?.close()
     })
 
     it("the notification shows, its click opens the product and is counted at the store", async () => {
-      await page.goto(`${storefront.origin}/product?variant_id=${variantId}&region_id=${store.catalog.regionId}`)
+      const { page, store, db, firefox, storefront, productId, variantId } = session
+      await page.goto(session.productPageUrl)
       await page.click("#notify-stock")
       await page.waitForFunction(() => document.getElementById("status")?.textContent === "We'll tell you when it's back.", {
         timeout: 20_000,

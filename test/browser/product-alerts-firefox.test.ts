@@ -7,61 +7,31 @@
  */
 import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
-import type { Page } from "puppeteer-core"
-import type { EntityManager } from "typeorm"
-import { startAutopushServer, type AutopushServer } from "./support/autopush-server"
 import { browserAvailability } from "./support/browser-availability"
-import { clickAlertWindow, FIREFOX_PATH, launchFirefox, type FirefoxSession } from "./support/firefox"
+import { clickAlertWindow, FIREFOX_PATH } from "./support/firefox"
 import { readNotifications, type ShownNotification } from "./support/notifications"
-import { startStorefrontServer, type StorefrontServer } from "./support/storefront-server"
-import { CERT_DIR, startTestStore, type TestStore } from "../support/environment"
+import { startProductPageSession, type ProductPageSession } from "./support/product-page-session"
 import { eventually } from "../support/eventually"
-import { ensureTestCertificates } from "../support/tls"
-import { createProduct } from "../support/seed"
 
 const availability = browserAvailability("Firefox ESR", FIREFOX_PATH, "firefox-esr")
 
 describe("notify me on a product page, in Firefox ESR", { skip: availability.run ? false : availability.skip, timeout: 180_000 }, () => {
-  let push: AutopushServer
-  let storefront: StorefrontServer
-  let store: TestStore
-  let db: EntityManager
-  let firefox: FirefoxSession
-  let page: Page
-  let productId: string
-  let variantId: string
+  let session: ProductPageSession
 
   before(async () => {
-    const { buildSnippet } = await import("../../storefront-snippet/scripts/build.mjs")
-    buildSnippet()
-    push = await startAutopushServer(ensureTestCertificates(CERT_DIR))
-    let backendUrl = ""
-    storefront = await startStorefrontServer({ backendUrl: () => backendUrl })
-    store = await startTestStore("browser-product-alerts", {
-      storeCors: storefront.origin,
-      pluginOptions: { storefront_url: storefront.origin },
+    session = await startProductPageSession({
+      name: "browser-product-alerts",
+      product: { title: "Wool Beanie", handle: "wool-beanie", variant: "Red" },
     })
-    backendUrl = store.app.baseUrl
-    db = store.app.container.resolve<EntityManager>("manager")
-    const product = await createProduct(store.http, store.admin, {
-      title: "Wool Beanie",
-      handle: "wool-beanie",
-      variants: [{ title: "Red", eur: 2500, stock: 0 }],
-    })
-    productId = product.id
-    variantId = product.variantIds.Red
-    firefox = await launchFirefox({ pushServerUrl: push.wsUrl })
-    page = await firefox.browser.newPage()
   })
 
   after(async () => {
-    await firefox?.close()
-    await Promise.all([push?.close(), storefront?.close()])
-    await store?.stop()
+    await session?.close()
   })
 
   it("a visitor's tap on the button registers the browser and its alert at the store", async () => {
-    await page.goto(`${storefront.origin}/product?variant_id=${variantId}&region_id=${store.catalog.regionId}`)
+    const { page, push, db, variantId } = session
+    await page.goto(session.productPageUrl)
     assert.equal(push.channels.size, 0, "nothing is subscribed on page load")
     await page.click("#notify-stock")
     await page.waitForFunction(() => document.getElementById("status")?.textContent === "We'll tell you when it's back.", {
@@ -79,6 +49,7 @@ describe("notify me on a product page, in Firefox ESR", { skip: availability.run
   })
 
   it("a restock through the admin API shows the push, and its click opens the product", async () => {
+    const { store, page, db, firefox, storefront, productId, variantId } = session
     await store.http.expect(200, "POST", `/admin/products/${productId}/variants/${variantId}`, {
       apiToken: store.admin.apiToken,
       body: { inventory_quantity: 3 },

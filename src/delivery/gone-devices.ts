@@ -44,18 +44,33 @@ export async function removeGoneDevice(db: Db, id: string, endpoint: string, now
   await db.query(`DELETE FROM "push_subscription_gone" WHERE "removed_at" < $1::timestamptz - $2 * interval '1 day'`, [now, GONE_KEPT_DAYS])
 }
 
-/**
- * What a gone device left, when `endpoint` and `auth` are its proof, it went less than
- * `GONE_KEPT_DAYS` ago and (a guest's) its order's subscription has not ended; taken, so it serves
- * one renewal. A wrong auth secret takes nothing.
- */
-export async function takeGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<GoneDevice | undefined> {
-  const [rows] = await db.query<[GoneDevice[], number]>(
-    `DELETE FROM "push_subscription_gone"
-     WHERE "endpoint_hash" = ${hash("$1::text")} AND "auth_hash" = ${hash("$2::text")}
-       AND "removed_at" > $3::timestamptz - $4 * interval '1 day' AND ("guest_expires_at" IS NULL OR "guest_expires_at" > $3)
-     RETURNING "customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone", "user_agent"`,
-    [endpoint, auth, now, GONE_KEPT_DAYS]
-  )
+const TAKEN = `"customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone", "user_agent"`
+
+/** The proof matches, it went less than `GONE_KEPT_DAYS` ago, and (a guest's) its order's subscription has not ended. */
+const USABLE = `"endpoint_hash" = ${hash("$1::text")} AND "auth_hash" = ${hash("$2::text")}
+  AND "removed_at" > $3::timestamptz - $4 * interval '1 day' AND ("guest_expires_at" IS NULL OR "guest_expires_at" > $3)`
+
+/** What a gone device left, when `endpoint` and `auth` are its proof (see `USABLE`); a wrong auth secret finds nothing. */
+export async function findGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<GoneDevice | undefined> {
+  const rows = await db.query<GoneDevice[]>(`SELECT ${TAKEN} FROM "push_subscription_gone" WHERE ${USABLE}`, [
+    endpoint,
+    auth,
+    now,
+    GONE_KEPT_DAYS,
+  ])
   return rows[0]
+}
+
+/**
+ * Takes what a gone device left, so that it serves one renewal: called in the renewal's
+ * transaction, so that a renewal that fails keeps it. Whether it was still there to take.
+ */
+export async function takeGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<boolean> {
+  const [, count] = await db.query<[unknown[], number]>(`DELETE FROM "push_subscription_gone" WHERE ${USABLE}`, [
+    endpoint,
+    auth,
+    now,
+    GONE_KEPT_DAYS,
+  ])
+  return count > 0
 }

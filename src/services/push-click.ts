@@ -32,9 +32,11 @@ export default class PushClickService {
    * Where a click link leads, recording the click when `token` is the delivery's click token. The
    * link is the one the device's notification carries, read from its message and allowed by the
    * link rule as it stands now; else (no such delivery, a wrong token, no link, a link the rule now
-   * refuses) the audience's home: the storefront, or the admin. Never anywhere else.
+   * refuses) the audience's home: the storefront, or the admin (a wrong token or an unknown delivery
+   * says nothing of its audience: the storefront). Never anywhere else. `record: false` (a HEAD
+   * request: a link preview, not a tap) records nothing.
    */
-  async follow(deliveryId: string, token: string | undefined): Promise<string> {
+  async follow(deliveryId: string, token: string | undefined, { record = true }: { record?: boolean } = {}): Promise<string> {
     const options = this.deps_.webPushOptions
     if (token === undefined || !clickTokenMatches(deliveryId, token, options.clickTokenKey)) return options.storefrontUrl
     const [delivery] = (await this.deps_.manager.query(
@@ -45,15 +47,19 @@ export default class PushClickService {
       [deliveryId]
     )) as ClickedDelivery[]
     if (!delivery) return options.storefrontUrl
+    if (record) await this.record(deliveryId)
+    const home = linkBase(delivery.audience, options.links)
+    const { notification } = notificationForDevice(delivery, delivery.device_locale, options.preferences.defaultLocale)
+    if (typeof notification.url !== "string") return home
+    return allowedLink(notification.url, home, linksForEvent(options, delivery.event_name)) ?? home
+  }
+
+  private async record(deliveryId: string): Promise<void> {
     try {
       await this.deps_.pushMessageService.recordClick(deliveryId)
     } catch (err) {
       // The reader still gets to the page; the click is what is lost.
       this.deps_.logger.warn(`web-push: a click could not be recorded: ${describeError(err)}`)
     }
-    const home = linkBase(delivery.audience, options.links)
-    const { notification } = notificationForDevice(delivery, delivery.device_locale, options.preferences.defaultLocale)
-    if (typeof notification.url !== "string") return home
-    return allowedLink(notification.url, home, linksForEvent(options, delivery.event_name)) ?? home
   }
 }

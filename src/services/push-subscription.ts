@@ -11,7 +11,7 @@ import { ownerKey, ownerOf, SubscriptionOwner } from "../core/subscriptions/subs
 import type { PushSubscription } from "../models/push-subscription"
 import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { EngineClock } from "../core/delivery/clock"
-import { GoneDevice, removeGoneDevice, takeGoneDevice } from "../delivery/gone-devices"
+import { findGoneDevice, removeGoneDevice, takeGoneDevice } from "../delivery/gone-devices"
 
 /** What the browser's `PushSubscription.toJSON()` gives, validated, plus the owner's choices. */
 export interface SubscriptionInput {
@@ -50,12 +50,14 @@ type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; w
 
 /**
  * The device a renewal replaces: a registered one, or one the push service said is gone (no row
- * any more, `id` null), whose owner and choices were kept for its renewal.
+ * any more, `id` null), whose owner and choices were kept for its renewal under its proof.
  */
-export type PreviousDevice = Pick<
+type DeviceChoices = Pick<
   PushSubscription,
   "customer_id" | "user_id" | "order_id" | "guest_expires_at" | "categories" | "locale" | "time_zone" | "user_agent"
-> & { id: string | null }
+>
+export type PreviousDevice = DeviceChoices &
+  ({ id: string; goneProof?: undefined } | { id: null; goneProof: { readonly endpoint: string; readonly auth: string } })
 
 /** Who a broadcast reaches: now, or when each reader's delivery window opens. */
 export interface AudienceReach {
@@ -219,6 +221,10 @@ export default class PushSubscriptionService extends TransactionBaseService {
       throw new NotFoundError("This device's admin account was removed; the device is deleted")
     }
     return this.atomicPhase_(async (manager) => {
+      // A gone device's record serves one renewal: taken here, so that a renewal that fails keeps it.
+      if (previous.goneProof && !(await takeGoneDevice(manager, previous.goneProof.endpoint, previous.goneProof.auth, this.now()))) {
+        throw new NotFoundError("The previous subscription is unknown; subscribe again")
+      }
       const tx = this.withTransaction(manager)
       const saved = await tx.upsert(
         {
@@ -243,11 +249,15 @@ export default class PushSubscriptionService extends TransactionBaseService {
 
   /**
    * The device a renewal proves with `endpoint` and `auth` when the push service said it is gone
-   * (it was removed): its owner and choices, taken so that they serve one renewal (see `gone-devices`).
+   * (it was removed): its owner and choices (see `gone-devices`); `replace` takes them.
    */
-  async takeGone(endpoint: string, auth: string): Promise<PreviousDevice | undefined> {
-    const gone: GoneDevice | undefined = await takeGoneDevice(this.activeManager_, endpoint, auth, this.deps_.webPushClock.now())
-    return gone ? { ...gone, id: null } : undefined
+  async findGone(endpoint: string, auth: string): Promise<PreviousDevice | undefined> {
+    const gone = await findGoneDevice(this.activeManager_, endpoint, auth, this.now())
+    return gone ? { ...gone, id: null, goneProof: { endpoint, auth } } : undefined
+  }
+
+  private now(): Date {
+    return this.deps_.webPushClock.now()
   }
 
   /** Whether this admin user exists and was not deleted (Medusa soft-deletes users). */
@@ -297,7 +307,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
   /** A push service answered 404/410: the device is gone. Matched on id and endpoint, so a fresh re-subscribe survives. */
   /** The push service said the device is gone (404/410): removed, what its renewal needs kept a while (see `gone-devices`). */
   async removeGone(id: string, endpoint: string): Promise<void> {
-    await removeGoneDevice(this.activeManager_, id, endpoint, this.deps_.webPushClock.now())
+    await removeGoneDevice(this.activeManager_, id, endpoint, this.now())
   }
 
   async list(filter: SubscriptionFilter, page: { limit: number; offset: number }): Promise<[PublicSubscription[], number]> {

@@ -7,7 +7,7 @@ import { base64UrlToBytes } from "./browser/base64url"
 import { languageTag } from "./browser/language-tag"
 import { timeZone } from "./browser/time-zone"
 import { requestPermission } from "./browser/permission"
-import { existingSubscription, subscribeWithKey, windowPushManager } from "./browser/push-subscription"
+import { existingSubscription, pushManagerWithoutWorker, subscribeWithKey } from "./browser/push-subscription"
 import { waitUntilActive } from "./browser/service-worker"
 import { isBrave, missingPushFeature, needsHomeScreen } from "./browser/support"
 import { productAlertCalls } from "./product-alerts"
@@ -220,13 +220,14 @@ export function createWebPush(options: WebPushClientOptions): WebPushClient {
   }
 
   /**
-   * Where the subscription is made: the page's own push manager where the browser shows
-   * declarative push messages by itself (Safari 18.4+: no worker is registered), else the service
-   * worker's (registered here, or the storefront's own with `useExistingServiceWorker`).
+   * Where the subscription is made: the worker's that already holds one under `scope`, else the
+   * page's own push manager where the browser shows declarative push messages by itself (Safari
+   * 18.4+, for the site's root scope: no worker is registered), else the service worker's
+   * (registered here, or the storefront's own with `useExistingServiceWorker`).
    */
   async function pushManager(): Promise<PushManager> {
-    const own = windowPushManager()
-    if (own) return own
+    const without = await pushManagerWithoutWorker(scope)
+    if (without) return without
     if (options.useExistingServiceWorker) return (await navigator.serviceWorker.ready).pushManager
     return (await waitUntilActive(await navigator.serviceWorker.register(workerUrl(), { scope }))).pushManager
   }

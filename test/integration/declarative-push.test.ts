@@ -89,6 +89,7 @@ describe("declarative web push: the payload, its click link, and the old worker"
     assert.equal(n.lang, "de-AT", "the device's own language (its text: the German template)")
     assert.equal(n.dir, "ltr")
     assert.equal(n.mutable, undefined, "a first send: nothing for the worker to add")
+    assert.equal((placed as { mutable?: boolean }).mutable, undefined)
     const deliveryId = n.data.delivery_id
     assert.equal(n.navigate, `${BACKEND_URL}/store/push/clicks/${deliveryId}?t=${n.data.click_token}`)
     // The old fields: what a worker from before the upgrade reads.
@@ -110,7 +111,7 @@ describe("declarative web push: the payload, its click link, and the old worker"
     assert.equal(now.shown[0].options.lang, "de-AT")
   })
 
-  it("its click link with a wrong token redirects to the storefront and records nothing", async () => {
+  it("its click link with a wrong token redirects to the storefront and records nothing, nor does a link preview", async () => {
     const link = new URL(placed.notification.navigate)
     const token = link.searchParams.get("t") as string
     link.searchParams.set(
@@ -122,6 +123,11 @@ describe("declarative web push: the payload, its click link, and the old worker"
     assert.equal(res.headers.get("location"), STOREFRONT)
     link.searchParams.delete("t")
     assert.equal((await follow(link.href)).headers.get("location"), STOREFRONT)
+    // A link preview (HEAD) with the right token follows the link but is no click.
+    const url = new URL(placed.notification.navigate)
+    const preview = await fetch(`${store.http.baseUrl}${url.pathname}${url.search}`, { method: "HEAD", redirect: "manual" })
+    assert.equal(preview.status, 303)
+    assert.equal(preview.headers.get("location"), placed.url)
     assert.deepEqual(await clicked(placed.notification.data.delivery_id), { clicked_at: null, clicked_count: 0 })
   })
 
@@ -187,6 +193,7 @@ describe("declarative web push: the payload, its click link, and the old worker"
       1
     )
     assert.equal(payloadOf(received).notification.mutable, true)
+    assert.equal((payloadOf(received) as { mutable?: boolean }).mutable, true, "beside the notification too")
   })
 
   it("a delivery taken over from an instance that died with it in flight is mutable", async () => {

@@ -303,6 +303,18 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
         body: { previous: { endpoint: old.endpoint, auth }, subscription: renewedDevice.subscription },
       })
     assert.equal((await renew(store.push.createDevice("someone-else").keys.auth)).status, 404)
+    // A renewal onto an endpoint another owner holds fails (409) and keeps the record for the next one.
+    const held = store.push.createDevice("held-by-a-customer")
+    const holder = await registerCustomer(store.http, "holder@teststore.dev")
+    assert.equal((await subscribe(held, { token: holder.token })).status, 201)
+    const clash = await store.http.request<ErrorBody>("POST", "/store/push/subscriptions/renew", {
+      body: {
+        previous: { endpoint: old.endpoint, auth: old.keys.auth },
+        subscription: { ...held.subscription, keys: renewedDevice.subscription.keys },
+      },
+    })
+    assert.equal(clash.status, 409, JSON.stringify(clash.body))
+    assert.equal((await db.query(`SELECT 1 FROM "push_subscription_gone"`)).length, 1)
     const renewed = await renew(old.keys.auth)
     assert.equal(renewed.status, 201, JSON.stringify(renewed.body))
     assert.equal(renewed.body.subscription.order_id, order.id)

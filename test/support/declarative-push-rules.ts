@@ -62,6 +62,7 @@ export function declarativeProblems(json: string, links: LinkExpectation): strin
     const badge = message.app_badge
     if (typeof badge !== "number" || !Number.isInteger(badge) || badge < 0) problems.push("app_badge must be a non-negative integer")
   }
+  if ("mutable" in message && typeof message.mutable !== "boolean") problems.push("mutable must be a boolean")
   const n = message.notification
   if (!isObject(n)) return [...problems, "notification must be an object"]
   for (const key of Object.keys(n)) if (!NOTIFICATION_MEMBERS.has(key)) problems.push(`notification.${key} is not a notification member`)

@@ -1,8 +1,8 @@
 /**
  * The admin's "Enable push on this device" against stand-in browsers (pure code; the real admin
- * in Chromium is test/admin/admin.test.ts): with declarative push (Safari 18.4+) it subscribes
- * through the page's own push manager and registers no worker; elsewhere through the plugin's
- * worker, registered under the admin's path.
+ * is test/admin/admin.test.ts): with declarative push (Safari 18.4+) and the admin at its origin's
+ * root it subscribes through the page's own push manager and registers no worker; under a path
+ * (`/app/`), or without declarative push, through the plugin's worker registered there.
  */
 import assert from "node:assert/strict"
 import { afterEach, test } from "node:test"
@@ -28,7 +28,7 @@ const config: PushConfig = {
   paused_push_services: [],
 }
 
-function browser(declarative: boolean) {
+function browser(declarative: boolean, adminPath = "/app/a/settings/web-push") {
   const subscription = {
     endpoint: "https://web.push.apple.com/QAdmin",
     expirationTime: null,
@@ -42,7 +42,7 @@ function browser(declarative: boolean) {
   const storage = new Map<string, string>()
   set("window", {
     isSecureContext: true,
-    location: { pathname: "/app/a/settings/web-push", origin: "https://api.shop.example" },
+    location: { pathname: adminPath, origin: "https://api.shop.example" },
     localStorage: {
       getItem: (k: string) => storage.get(k) ?? null,
       setItem: (k: string, v: string) => storage.set(k, v),
@@ -67,13 +67,22 @@ function browser(declarative: boolean) {
 
 const save = async (): Promise<Device> => ({ id: "pushsub_admin" }) as Device
 
-test("declarative push: the admin's device subscribes through window.pushManager, no worker registered", async () => {
-  const { registered } = browser(true)
+test("declarative push, the admin at its origin's root: subscribes through window.pushManager, no worker registered", async () => {
+  const { registered } = browser(true, "/a/settings/web-push")
   assert.deepEqual(await deviceState(), { kind: "off" })
   const device = await enablePush(config, save)
   assert.equal(device.id, "pushsub_admin")
   assert.deepEqual(registered, [])
   assert.deepEqual(await deviceState(), { kind: "on", deviceId: "pushsub_admin" })
+})
+
+test("declarative push, the admin under /app/ on the backend (which may share its origin with a storefront): the worker, not the origin's own subscription", async () => {
+  const { registered } = browser(true)
+  await enablePush(config, save)
+  assert.deepEqual(
+    registered.map((r) => r.scope),
+    ["/app/"]
+  )
 })
 
 test("elsewhere: the plugin's worker is registered under the admin's path first", async () => {

@@ -106,12 +106,17 @@ describe("every shipped notification is a declarative push message a browser sho
               const json = devicePayload(message, delivery, options)
               const where = `${rule.audience}:${rule.event} ${locale ?? "(no locale)"} repeat=${repeat}`
               assert.deepEqual(declarativeProblems(json, { siteOrigins }), [], where)
-              const { notification: n, url } = JSON.parse(json) as { notification: Record<string, unknown>; url: string }
+              const {
+                notification: n,
+                url,
+                mutable,
+              } = JSON.parse(json) as { notification: Record<string, unknown>; url: string; mutable?: boolean }
               // The language the text is in (a shipped one, else the store's), its direction.
               const expected = locale && (SHIPPED_LOCALES as readonly string[]).includes(locale) ? locale : "en"
               assert.equal(n.lang, expected, where)
               assert.equal(n.dir, "ltr", where)
               assert.equal(n.mutable, repeat || !options.backendUrl ? true : undefined, where)
+              assert.equal(mutable, n.mutable, `${where}: mutable beside the notification too`)
               if (options.backendUrl) {
                 const link = new URL(n.navigate as string)
                 assert.equal(link.origin + link.pathname, "https://api.shop.example/store/push/clicks/pushdel_01JCONFORMANCE", where)
@@ -174,6 +179,7 @@ describe("every shipped notification is a declarative push message a browser sho
       ["timestamp", { ...good, notification: { ...good.notification, timestamp: -1 } }],
       ["not a notification member", { ...good, notification: { ...good.notification, naviagte: "https://shop.example/" } }],
       ["app_badge", { ...good, app_badge: "3" }],
+      ["mutable must be", { ...good, mutable: "true" }],
     ]
     for (const [problem, message] of bad) {
       const problems = declarativeProblems(JSON.stringify(message), { siteOrigins })

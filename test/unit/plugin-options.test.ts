@@ -152,6 +152,8 @@ const urlCases: Array<[string, string, unknown, keyof ReturnType<typeof resolveO
   ["backend on http 127.0.0.1", "backend_url", "http://127.0.0.1:9000/", "backendUrl", "http://127.0.0.1:9000"],
   ["backend on http elsewhere", "backend_url", "http://api.shop.com", undefined, /https URL \(http only on localhost\)/],
   ["backend relative", "backend_url", "/store", undefined, /absolute http\(s\) URL/],
+  ["backend with a query", "backend_url", "https://api.shop.com/?tenant=1", undefined, /query/],
+  ["backend with a fragment", "backend_url", "https://api.shop.com/#x", undefined, /fragment/],
   ["backend javascript", "backend_url", "javascript:alert(1)", undefined, /http\(s\) URL/],
 ]
 test("URL options: backend_url is unset unless given", () => {

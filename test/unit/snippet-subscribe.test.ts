@@ -121,7 +121,17 @@ function declarativeBrowser(workerSubscribed = false) {
     subscribe: async () => (current = subscription),
   }
   const registered: string[] = []
-  const registration = { active: {}, pushManager: { getSubscription: async () => (workerSubscribed ? subscription : null) } }
+  let throughWorker = workerSubscribed
+  const registration = {
+    active: {},
+    pushManager: {
+      getSubscription: async () => (throughWorker ? subscription : null),
+      subscribe: async () => {
+        throughWorker = true
+        return subscription
+      },
+    },
+  }
   set("window", { isSecureContext: true, pushManager, Notification: {}, matchMedia: () => ({ matches: true }) })
   set("navigator", {
     language: "fr-FR",
@@ -133,7 +143,7 @@ function declarativeBrowser(workerSubscribed = false) {
         registered.push(url)
         return registration
       },
-      getRegistration: async () => (workerSubscribed ? registration : undefined),
+      getRegistration: async () => (throughWorker || registered.length ? registration : undefined),
     },
   })
   set("Notification", { permission: "default", requestPermission: async () => "granted" })
@@ -165,4 +175,10 @@ test("Safari 18.4+ with a device subscribed through the worker before: that subs
   declarativeBrowser(true)
   const status = await createWebPush({ backendUrl: "https://api.shop.example" }).status()
   assert.deepEqual([status.subscribed, status.endpoint], [true, "https://web.push.apple.com/QAbc"])
+})
+
+test("Safari 18.4+ with a scope under a path: the page's own subscription is not used, the worker is registered there", async () => {
+  const { registered } = declarativeBrowser()
+  await createWebPush({ backendUrl: "https://api.shop.example", scope: "/shop/" }).subscribe()
+  assert.equal(registered.length, 1)
 })

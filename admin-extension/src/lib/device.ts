@@ -2,13 +2,14 @@
  * "Enable push on this device": the admin's browser subscribes with the store's VAPID key and
  * hands the subscription to `POST /admin/push/subscriptions`, which saves it for the signed-in
  * admin. Where the browser shows declarative push messages by itself (Safari 18.4+,
- * `window.pushManager`) it subscribes with no worker; elsewhere it first registers the service
- * worker the plugin serves on the backend's origin.
+ * `window.pushManager`) and the admin is served at its origin's root, it subscribes with no
+ * worker; elsewhere (the admin under `/app/` on the backend, which may share its origin with a
+ * storefront) it first registers the service worker the plugin serves on the backend's origin.
  */
 import { base64UrlToBytes } from "../../../storefront-snippet/src/browser/base64url"
 import { languageTag } from "../../../storefront-snippet/src/browser/language-tag"
 import { requestPermission } from "../../../storefront-snippet/src/browser/permission"
-import { existingSubscription, subscribeWithKey, windowPushManager } from "../../../storefront-snippet/src/browser/push-subscription"
+import { existingSubscription, pushManagerWithoutWorker, subscribeWithKey } from "../../../storefront-snippet/src/browser/push-subscription"
 import { waitUntilActive } from "../../../storefront-snippet/src/browser/service-worker"
 import { missingPushFeature, type MissingPushFeature } from "../../../storefront-snippet/src/browser/support"
 import type { Device, PushConfig } from "./types"
@@ -61,11 +62,15 @@ export async function deviceState(): Promise<DeviceState> {
   return subscription ? { kind: "on", deviceId: storedDeviceId() } : { kind: "off" }
 }
 
-/** The page's own push manager (declarative push), else the admin worker's, registered here. */
+/**
+ * The admin worker's push manager, registered here; or, with no worker needed, the one already
+ * subscribed under the admin's path, or the page's own (declarative push) where the admin is
+ * served at its origin's root.
+ */
 async function pushManager(config: PushConfig): Promise<PushManager> {
-  const own = windowPushManager()
-  if (own) return own
   const scope = adminScope()
+  const without = await pushManagerWithoutWorker(scope)
+  if (without) return without
   const origin = window.location.origin
   const worker = `${config.service_worker_url}?backend=${encodeURIComponent(origin)}&url=${encodeURIComponent(origin + scope)}`
   return (await waitUntilActive(await navigator.serviceWorker.register(worker, { scope }))).pushManager

@@ -338,9 +338,11 @@ function optionalUrl(value: unknown, option: string): string | undefined {
 function secureUrl(value: unknown, option: string): string | undefined {
   const url = optionalUrl(value, option)
   if (url === undefined) return undefined
-  const { protocol, hostname } = new URL(url)
+  const { protocol, hostname, search, hash } = new URL(url)
   const local = hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]"
   if (protocol !== "https:" && !local) throw new PluginOptionsError(option, "must be an https URL (http only on localhost)")
+  if (search !== "" || hash !== "")
+    throw new PluginOptionsError(option, "must not carry a query (?) or a fragment (#): paths are added to it")
   return url
 }
 

@@ -96,8 +96,16 @@ export interface LegacyFields {
   data?: PayloadData
 }
 
-/** What goes on the wire: `web_push` and `notification` when there is a URL to navigate to, the legacy fields always. */
-export type WireMessage = { web_push?: typeof DECLARATIVE_WEB_PUSH; notification?: DeclarativeNotification } & LegacyFields
+/**
+ * What goes on the wire: `web_push` and `notification` when there is a URL to navigate to, the
+ * legacy fields always. `mutable` is written in `notification` (where WebKit reads it) and beside
+ * it (where a draft of the W3C text has it): each parser ignores the other's.
+ */
+export type WireMessage = {
+  web_push?: typeof DECLARATIVE_WEB_PUSH
+  notification?: DeclarativeNotification
+  mutable?: true
+} & LegacyFields
 
 /**
  * The message for `content`. Without any URL (`navigate` or `url`) it cannot be declarative (the
@@ -136,5 +144,5 @@ export function wireMessage(content: NotificationContent): WireMessage {
     data: content.data,
     mutable: content.mutable ? true : undefined,
   }
-  return { web_push: DECLARATIVE_WEB_PUSH, notification, ...legacy }
+  return { web_push: DECLARATIVE_WEB_PUSH, notification, mutable: notification.mutable, ...legacy }
 }

@@ -12,15 +12,38 @@ export function windowPushManager(): PushManager | null {
 }
 
 /**
- * This browser's subscription, if any; no prompt. The worker registered under `scope` first (a
+ * The page's own push manager for `scope`: only the site's root scope has one (`window.pushManager`
+ * is the origin's, shared with a worker registered at `/`); a worker under a path (the admin's
+ * `/app/`) keeps a subscription of its own, which the page's would not be.
+ */
+function pageManagerFor(scope: string): PushManager | null {
+  return new URL(scope, "https://x.invalid").pathname === "/" ? windowPushManager() : null
+}
+
+async function registrationAt(scope: string): Promise<ServiceWorkerRegistration | undefined> {
+  return typeof navigator !== "undefined" && "serviceWorker" in navigator ? navigator.serviceWorker.getRegistration(scope) : undefined
+}
+
+/**
+ * This browser's subscription for `scope`, if any; no prompt. The worker registered there first (a
  * device subscribed through it, before the browser offered declarative push), then the page's own
- * push manager (which a worker at the site's root shares in Safari).
+ * push manager where `scope` is the site's root.
  */
 export async function existingSubscription(scope: string): Promise<PushSubscription | null> {
-  const registration =
-    typeof navigator !== "undefined" && "serviceWorker" in navigator ? await navigator.serviceWorker.getRegistration(scope) : undefined
+  const registration = await registrationAt(scope)
   const fromWorker = registration ? await registration.pushManager.getSubscription() : null
-  return fromWorker ?? (await windowPushManager()?.getSubscription()) ?? null
+  return fromWorker ?? (await pageManagerFor(scope)?.getSubscription()) ?? null
+}
+
+/**
+ * The push manager to subscribe through for `scope` without registering anything: the worker's
+ * that already holds a subscription there (it stays the device's), else the page's own where the
+ * browser offers declarative push and `scope` is the site's root; null when a worker is needed.
+ */
+export async function pushManagerWithoutWorker(scope: string): Promise<PushManager | null> {
+  const registration = await registrationAt(scope)
+  if (registration && (await registration.pushManager.getSubscription())) return registration.pushManager
+  return pageManagerFor(scope)
 }
 
 export interface SubscribeWithKeyOptions {

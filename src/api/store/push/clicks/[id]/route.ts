@@ -21,7 +21,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
       `${CLICK_REDIRECT_TOKEN_PARAM} must be the click token the notification carries`
     )
   }
-  const target = await clicks.follow(id, token)
+  // Express answers HEAD with this handler: a link preview follows, but is no click.
+  const target = await clicks.follow(id, token, { record: req.method !== "HEAD" })
   res.setHeader("Cache-Control", "no-store")
   res.setHeader("Referrer-Policy", "no-referrer")
   res.redirect(303, target)

@@ -19,10 +19,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const live = previous ? await subscriptions.findByProof(previous.endpoint, previous.auth) : undefined
   if (!live?.user_id) checkCategories(input.categories, options.preferences.categories)
   if (!live && !previous) return subscribeAgain(req, res, input)
-  // Checked before a gone device's record is taken: that record serves one renewal.
   await webPush.assertEndpointAllowed(input.endpoint)
   await subscriptions.assertTimeZoneKnown(input.timeZone)
-  const old = live ?? (previous ? await subscriptions.takeGone(previous.endpoint, previous.auth) : undefined)
+  const old = live ?? (previous ? await subscriptions.findGone(previous.endpoint, previous.auth) : undefined)
   if (!old) return subscribeAgain(req, res, input)
   const saved = await subscriptions.replace(old, input, userAgentSummary(req.get("user-agent")))
   res.status(201).json({ subscription: toPublicSubscription(saved) })

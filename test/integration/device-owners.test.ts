@@ -305,7 +305,7 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
     assert.equal((await renew(store.push.createDevice("someone-else").keys.auth)).status, 404)
     // A renewal onto an endpoint another owner holds fails (409) and keeps the record for the next one.
     const held = store.push.createDevice("held-by-a-customer")
-    const holder = await registerCustomer(store.http, "holder@teststore.dev")
+    const holder = await registerCustomer(store.http, "gone-endpoint-holder@teststore.dev")
     assert.equal((await subscribe(held, { token: holder.token })).status, 201)
     const clash = await store.http.request<ErrorBody>("POST", "/store/push/subscriptions/renew", {
       body: {

@@ -91,12 +91,19 @@ export async function diagnose(dir: string): Promise<Finding[]> {
   const plugin = findPlugin(config, dir)
   if (!plugin) return [{ level: "error", message: `${PACKAGE} is not in medusa-config.js plugins` }]
   const findings: Finding[] = [{ level: "ok", message: `${PACKAGE} is in medusa-config.js` }]
-  let resolved = false
   try {
     const options = resolveOptions(plugin.options ?? {})
-    resolved = true
     findings.push({ level: "ok", message: "VAPID keys valid and matching" })
     findings.push({ level: "ok", message: `VAPID subject ${options.vapid.subject} (acceptable to Apple)` })
+    findings.push(
+      options.backendUrl === undefined
+        ? {
+            level: "warn",
+            message:
+              "backend_url is not set: clicks on notifications that Safari 18.4+ shows by itself (declarative push) are not counted or attributed; set it to this backend's public URL",
+          }
+        : { level: "ok", message: `backend_url ${options.backendUrl}: declarative notifications count their clicks there` }
+    )
   } catch (err) {
     findings.push({ level: "error", message: (err as Error).message })
   }
@@ -107,18 +114,6 @@ export async function diagnose(dir: string): Promise<Finding[]> {
     } catch {
       findings.push({ level: "error", message: `${option} is not a URL` })
     }
-  }
-  // An invalid backend_url is reported above, with the option named.
-  if (resolved) {
-    findings.push(
-      raw.backend_url === undefined
-        ? {
-            level: "warn",
-            message:
-              "backend_url is not set: clicks on notifications that Safari 18.4+ shows by itself (declarative push) are not counted or attributed; set it to this backend's public URL",
-          }
-        : { level: "ok", message: `backend_url ${String(raw.backend_url)}: declarative notifications count their clicks there` }
-    )
   }
   findings.push(...(await checkDatabase(config.projectConfig?.database_url)))
   return findings

@@ -24,27 +24,28 @@ export interface GoneDevice {
 
 const hash = (param: string): string => `encode(sha256(convert_to(${param}, 'UTF8')), 'hex')`
 
-/** Removes the device that holds this id and endpoint (not a fresh re-subscription of it), keeping what its renewal needs. */
+/** The columns of a device kept for its renewal (`GoneDevice`), as `push_subscription` and `push_subscription_gone` name them. */
+const KEPT = ["customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone", "user_agent"] as const
+const columns = (prefix = ""): string => KEPT.map((c) => `${prefix}"${c}"`).join(", ")
+
+/**
+ * Removes the device that holds this id and endpoint (not a fresh re-subscription of it), keeping
+ * what its renewal needs; in the same statement, records older than `GONE_KEPT_DAYS` are dropped
+ * (another endpoint's: this one's is written anew).
+ */
 export async function removeGoneDevice(db: Db, id: string, endpoint: string, now: Date): Promise<void> {
   await db.query(
-    `WITH gone AS (DELETE FROM "push_subscription" WHERE "id" = $1 AND "endpoint" = $2 RETURNING *)
-     INSERT INTO "push_subscription_gone"
-       ("endpoint_hash", "auth_hash", "customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone",
-        "user_agent", "removed_at")
-     SELECT ${hash(`g."endpoint"`)}, ${hash(`g."auth"`)}, g."customer_id", g."user_id", g."order_id", g."guest_expires_at", g."categories",
-            g."locale", g."time_zone", g."user_agent", $3
+    `WITH gone AS (DELETE FROM "push_subscription" WHERE "id" = $1 AND "endpoint" = $2 RETURNING *),
+     expired AS (DELETE FROM "push_subscription_gone"
+                 WHERE "removed_at" < $3::timestamptz - $4 * interval '1 day' AND "endpoint_hash" <> ${hash("$2::text")})
+     INSERT INTO "push_subscription_gone" ("endpoint_hash", "auth_hash", ${columns()}, "removed_at")
+     SELECT ${hash(`g."endpoint"`)}, ${hash(`g."auth"`)}, ${columns("g.")}, $3
      FROM gone g WHERE COALESCE(g."customer_id", g."user_id", g."order_id") IS NOT NULL
      ON CONFLICT ("endpoint_hash") DO UPDATE SET
-       "auth_hash" = EXCLUDED."auth_hash", "customer_id" = EXCLUDED."customer_id", "user_id" = EXCLUDED."user_id",
-       "order_id" = EXCLUDED."order_id", "guest_expires_at" = EXCLUDED."guest_expires_at", "categories" = EXCLUDED."categories",
-       "locale" = EXCLUDED."locale", "time_zone" = EXCLUDED."time_zone", "user_agent" = EXCLUDED."user_agent",
-       "removed_at" = EXCLUDED."removed_at"`,
-    [id, endpoint, now]
+       ${["auth_hash", ...KEPT, "removed_at"].map((c) => `"${c}" = EXCLUDED."${c}"`).join(", ")}`,
+    [id, endpoint, now, GONE_KEPT_DAYS]
   )
-  await db.query(`DELETE FROM "push_subscription_gone" WHERE "removed_at" < $1::timestamptz - $2 * interval '1 day'`, [now, GONE_KEPT_DAYS])
 }
-
-const TAKEN = `"customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone", "user_agent"`
 
 /** The proof matches, it went less than `GONE_KEPT_DAYS` ago, and (a guest's) its order's subscription has not ended. */
 const USABLE = `"endpoint_hash" = ${hash("$1::text")} AND "auth_hash" = ${hash("$2::text")}
@@ -52,7 +53,7 @@ const USABLE = `"endpoint_hash" = ${hash("$1::text")} AND "auth_hash" = ${hash("
 
 /** What a gone device left, when `endpoint` and `auth` are its proof (see `USABLE`); a wrong auth secret finds nothing. */
 export async function findGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<GoneDevice | undefined> {
-  const rows = await db.query<GoneDevice[]>(`SELECT ${TAKEN} FROM "push_subscription_gone" WHERE ${USABLE}`, [
+  const rows = await db.query<GoneDevice[]>(`SELECT ${columns()} FROM "push_subscription_gone" WHERE ${USABLE}`, [
     endpoint,
     auth,
     now,

@@ -1,6 +1,6 @@
 /**
- * A service worker script run in a vm with a stand-in registration: what it shows for a push. Pure
- * logic only; the browsers' own behaviour is proven in test/browser/.
+ * A service worker script run in a vm with a stand-in registration: what it shows for a push, and
+ * what a click reports. Pure logic only; the browsers' own behaviour is proven in test/browser/.
  */
 import fs from "node:fs"
 import path from "node:path"
@@ -51,6 +51,41 @@ export function loadWorker(
     await done
   }
   return { push, shown }
+}
+
+/** The worker with a backend configured, a stand-in fetch and no open tabs: what a click reports. */
+export function loadClickWorker(): {
+  click(data: Record<string, unknown>): Promise<void>
+  posted: Array<{ url: string; body: Record<string, unknown> }>
+  opened: string[]
+} {
+  const listeners: Record<string, (event: unknown) => void> = {}
+  const posted: Array<{ url: string; body: Record<string, unknown> }> = []
+  const opened: string[] = []
+  const sw = {
+    location: { href: "https://shop.example.dev/push-sw.js?backend=https%3A%2F%2Fapi.example.dev" },
+    registration: { scope: "https://shop.example.dev/" },
+    clients: { claim: async () => undefined, matchAll: async () => [], openWindow: async (url: string) => opened.push(url) },
+    skipWaiting: () => undefined,
+    addEventListener: (type: string, listener: (event: unknown) => void) => {
+      listeners[type] = listener
+    },
+  }
+  const fetch = async (url: string, init: { body: string }) => {
+    posted.push({ url, body: JSON.parse(init.body) as Record<string, unknown> })
+    return { ok: true }
+  }
+  vm.runInNewContext(fs.readFileSync(WORKERS.current, "utf8"), { self: sw, URL, setTimeout, Promise, fetch, console: undefined })
+  const click = async (data: Record<string, unknown>): Promise<void> => {
+    let done: Promise<unknown> = Promise.resolve()
+    listeners.notificationclick({
+      notification: { data, close: () => undefined },
+      action: "",
+      waitUntil: (p: Promise<unknown>) => (done = p),
+    })
+    await done
+  }
+  return { click, posted, opened }
 }
 
 /** Objects made in the worker's context, as plain data of this one (deepEqual compares prototypes). */

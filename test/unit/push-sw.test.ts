@@ -5,12 +5,9 @@
  * payloads too.
  */
 import assert from "node:assert/strict"
-import fs from "node:fs"
-import path from "node:path"
 import { test } from "node:test"
-import vm from "node:vm"
 import { buildPayload } from "../../src/core/templates/payload"
-import { loadWorker, plain, WORKERS } from "../support/worker-vm"
+import { loadClickWorker, loadWorker, plain, WORKERS } from "../support/worker-vm"
 
 const message = (id: string) => ({
   title: "Flash sale",
@@ -44,38 +41,6 @@ test("a browser that never answers getNotifications still shows the message, wit
   assert.equal(shown[0].options.renotify, true)
   assert.ok(Date.now() - started < 1500)
 })
-
-/** The worker with a backend configured, a stand-in fetch and no open tabs: what a click reports. */
-function loadClickWorker() {
-  const listeners: Record<string, (event: unknown) => void> = {}
-  const posted: Array<{ url: string; body: Record<string, unknown> }> = []
-  const opened: string[] = []
-  const sw = {
-    location: { href: "https://shop.example.dev/push-sw.js?backend=https%3A%2F%2Fapi.example.dev" },
-    registration: { scope: "https://shop.example.dev/" },
-    clients: { claim: async () => undefined, matchAll: async () => [], openWindow: async (url: string) => opened.push(url) },
-    skipWaiting: () => undefined,
-    addEventListener: (type: string, listener: (event: unknown) => void) => {
-      listeners[type] = listener
-    },
-  }
-  const fetch = async (url: string, init: { body: string }) => {
-    posted.push({ url, body: JSON.parse(init.body) as Record<string, unknown> })
-    return { ok: true }
-  }
-  const source = fs.readFileSync(path.join(__dirname, "..", "..", "storefront-snippet", "push-sw.js"), "utf8")
-  vm.runInNewContext(source, { self: sw, URL, setTimeout, Promise, fetch, console: undefined })
-  const click = async (data: Record<string, unknown>): Promise<void> => {
-    let done: Promise<unknown> = Promise.resolve()
-    listeners.notificationclick({
-      notification: { data, close: () => undefined },
-      action: "",
-      waitUntil: (p: Promise<unknown>) => (done = p),
-    })
-    await done
-  }
-  return { click, posted, opened }
-}
 
 test("a click reports the delivery id with its click token; without a token it reports nothing and still opens the page", async () => {
   const { click, posted, opened } = loadClickWorker()

@@ -5,7 +5,6 @@ import { parseRenewBody } from "../../../../validation/request-validation"
 import { toPublicSubscription } from "../../../../../core/subscriptions/public-subscription"
 import { customerId, services, userAgentSummary } from "../../../../helpers"
 import { register } from "../../../../subscription-registration"
-import type { SubscriptionInput } from "../../../../../services/push-subscription"
 
 /**
  * The service worker's `pushsubscriptionchange`: the browser replaced its subscription. The old
@@ -16,20 +15,19 @@ import type { SubscriptionInput } from "../../../../../services/push-subscriptio
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { options, webPush, subscriptions } = services(req)
   const { previous, input } = parseRenewBody(req.body, options.endpointPolicy)
-  const live = previous ? await subscriptions.findByProof(previous.endpoint, previous.auth) : undefined
-  if (!live?.user_id) checkCategories(input.categories, options.preferences.categories)
-  if (!live && !previous) return subscribeAgain(req, res, input)
+  const old = previous
+    ? ((await subscriptions.findByProof(previous.endpoint, previous.auth)) ??
+      (await subscriptions.findGone(previous.endpoint, previous.auth)))
+    : undefined
+  if (!old?.user_id) checkCategories(input.categories, options.preferences.categories)
+  if (!old) {
+    const signedIn = customerId(req)
+    if (!signedIn) throw new NotFoundError("The previous subscription is unknown; subscribe again")
+    res.status(201).json({ subscription: await register(req, input, { customer_id: signedIn }) })
+    return
+  }
   await webPush.assertEndpointAllowed(input.endpoint)
   await subscriptions.assertTimeZoneKnown(input.timeZone)
-  const old = live ?? (previous ? await subscriptions.findGone(previous.endpoint, previous.auth) : undefined)
-  if (!old) return subscribeAgain(req, res, input)
   const saved = await subscriptions.replace(old, input, userAgentSummary(req.get("user-agent")))
   res.status(201).json({ subscription: toPublicSubscription(saved) })
-}
-
-/** No previous subscription to prove: a signed-in customer subscribes again, anyone else is told to. */
-async function subscribeAgain(req: MedusaRequest, res: MedusaResponse, input: SubscriptionInput): Promise<void> {
-  const signedIn = customerId(req)
-  if (!signedIn) throw new NotFoundError("The previous subscription is unknown; subscribe again")
-  res.status(201).json({ subscription: await register(req, input, { customer_id: signedIn }) })
 }

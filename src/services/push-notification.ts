@@ -79,7 +79,11 @@ export default class PushNotificationService {
     const { logger, pushContextService, pushSubscriptionService, pushTemplateService, webPushOptions: options, webPushClock } = this.deps_
     const loaded = await pushContextService.load(rule.loads, data)
     if (!loaded) {
-      logger.warn(`web-push: ${rule.event} carries no resource id; nothing sent to ${rule.audience}`)
+      // Without an id the event is malformed; with one, its resource is gone (a device renewed
+      // before its welcome was handled): nothing to tell, and nothing wrong.
+      if (typeof data.id === "string" && data.id !== "")
+        logger.debug(`web-push: ${rule.event}: ${rule.loads} ${data.id} is gone; nothing sent to ${rule.audience}`)
+      else logger.warn(`web-push: ${rule.event} carries no resource id; nothing sent to ${rule.audience}`)
       return
     }
     let audience: AudienceSpec | undefined

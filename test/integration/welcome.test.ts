@@ -83,6 +83,7 @@ describe("welcome notification", () => {
     await store.app.container
       .resolve<{ emit(event: string, data: unknown): Promise<unknown> }>("eventBusService")
       .emit("web_push.welcome", { id: subscription.id }) // a redelivered event
+    await eventsHandled() // handled while the device is still there (a renewal would replace it)
     const renewed = store.push.createDevice("once-renewed")
     await store.http.expect(201, "POST", "/store/push/subscriptions/renew", {
       token: customer.token,

@@ -15,16 +15,21 @@ type Dependencies = {
 export const ATTRIBUTION_EVENT = "order.placed"
 
 /**
- * Devices whose clicks an order `$1` (customer `$2`, cart `$3`) can be credited to: the signed-in
- * customer's devices, and the device that registered the order's cart (`watchCart`, a guest's
- * too). A guest device that subscribed from an order's confirmation page belongs to that order
- * alone and only exists after it, so it never credits it; and Medusa's guest customer row, shared
- * by every guest order with the same e-mail, owns no device (a device's customer is a signed-in one).
+ * Devices whose clicks an order `$1` (customer `$2`, cart `$3`, `$10`: the customer has an
+ * account) can be credited to: the signed-in customer's devices, and the device that registered
+ * the order's cart (`watchCart`, a guest's too) unless the order is a registered account's and the
+ * device is not theirs (the rule the cart's reminders follow: such a device is no longer told about
+ * the cart, so it earns nothing from it). A guest device that subscribed from an order's
+ * confirmation page belongs to that order alone and only exists after it, so it never credits it;
+ * and Medusa's guest customer row, shared by every guest order with the same e-mail, owns no device
+ * (a device's customer is a signed-in one).
  */
 const CREDITED_DEVICES = `
   SELECT s."id" FROM "push_subscription" s WHERE $2::text IS NOT NULL AND s."customer_id" = $2::text
   UNION
-  SELECT w."subscription_id" FROM "push_cart_watch" w WHERE $3::text IS NOT NULL AND w."cart_id" = $3::text AND w."subscription_id" IS NOT NULL`
+  SELECT w."subscription_id" FROM "push_cart_watch" w
+  JOIN "push_subscription" ws ON ws."id" = w."subscription_id"
+  WHERE $3::text IS NOT NULL AND w."cart_id" = $3::text AND (NOT $10::boolean OR ws."customer_id" IS NOT DISTINCT FROM $2::text)`
 
 /**
  * Revenue attribution: an order placed within `attribution_window_hours` after a click on a
@@ -50,7 +55,7 @@ export default class PushAttributionService {
     if (hours === 0) return null
     const [seen] = await manager.query(`SELECT 1 FROM "push_attribution" WHERE "order_id" = $1`, [orderId])
     if (seen) return null
-    const order = await this.deps_.orderService.retrieveWithTotals(orderId, {})
+    const order = await this.deps_.orderService.retrieveWithTotals(orderId, { relations: ["customer"] })
     if (typeof order.total !== "number" || !order.currency_code) return null
     const placedAt = webPushClock.now()
     const rows: PushAttribution[] = await manager.query(
@@ -77,6 +82,7 @@ export default class PushAttributionService {
         Math.round(order.total),
         order.currency_code.toLowerCase(),
         order.id,
+        order.customer?.has_account === true,
       ]
     )
     return rows[0] ?? null

@@ -63,9 +63,11 @@ export default class PushAutomationService {
     const settings = await this.settings()
     const since = new Date(this.deps_.webPushClock.now().getTime() - 30 * DAY_MS)
     const [waiting]: Array<{ carts: number; back_in_stock: number; price_drop: number }> = await this.deps_.manager.query(
-      `SELECT (SELECT count(*)::int FROM "push_cart_watch" WHERE "closed_at" IS NULL AND "next_reminder_at" IS NOT NULL) AS carts,
+      `SELECT (SELECT count(*)::int FROM "push_cart_watch" w WHERE w."closed_at" IS NULL AND w."steps_sent" < $1
+                 AND EXISTS (SELECT 1 FROM "line_item" li WHERE li."cart_id" = w."cart_id")) AS carts,
               (SELECT count(*)::int FROM "push_variant_alert" WHERE "message_id" IS NULL AND "kind" = 'back_in_stock') AS back_in_stock,
-              (SELECT count(*)::int FROM "push_variant_alert" WHERE "message_id" IS NULL AND "kind" = 'price_drop') AS price_drop`
+              (SELECT count(*)::int FROM "push_variant_alert" WHERE "message_id" IS NULL AND "kind" = 'price_drop') AS price_drop`,
+      [settings.abandoned_cart.delaysMinutes.length]
     )
     const sent: Array<{ event_name: string; messages: number; delivered: number }> = await this.deps_.manager.query(
       `SELECT m."event_name", count(*)::int AS messages, COALESCE(sum(m."delivered_count"), 0)::int AS delivered

@@ -3,8 +3,9 @@ import type { EntityManager } from "typeorm"
 import {
   CART_ABANDONED_EVENT,
   CART_REMINDERS_CATEGORY,
-  nextReminderAt,
+  nextCheckAt,
   planWatch,
+  watchExpiresAt,
   type CartState,
 } from "../core/carts/cart-reminder-schedule"
 import type { EngineClock } from "../core/delivery/clock"
@@ -107,7 +108,9 @@ export default class PushCartReminderService {
 
   /**
    * Records activity on a watched cart (creating its row when `create`): a done cart is closed, an
-   * empty one waits for items, any other has its next step counted from now.
+   * empty one waits for items (until it expires), any other has its next step counted from now. A
+   * watch closed because the cart sat past its last step opens again: the cart is in use again,
+   * and the steps already sent stay sent.
    */
   private async touch(
     cartId: string,
@@ -118,16 +121,15 @@ export default class PushCartReminderService {
     const delays = opts.delays
     await this.deps_.manager.transaction(async (tx) => {
       const [row]: PushCartWatch[] = await tx.query(`SELECT * FROM "push_cart_watch" WHERE "cart_id" = $1 FOR UPDATE`, [cartId])
-      if (row?.closed_at) return
       if (cart.closed) {
-        if (row)
+        if (row && !row.closed_at)
           await tx.query(`UPDATE "push_cart_watch" SET "closed_at" = $2, "next_reminder_at" = NULL, "updated_at" = now() WHERE "id" = $1`, [
             row.id,
             now,
           ])
         return
       }
-      const next = (stepsSent: number) => (cart.itemCount > 0 ? nextReminderAt(now, stepsSent, delays) : null)
+      const next = (stepsSent: number) => (cart.itemCount > 0 ? nextCheckAt(now, stepsSent, delays) : watchExpiresAt(now, delays))
       if (!row) {
         if (!opts.create) return
         await tx.query(
@@ -137,11 +139,17 @@ export default class PushCartReminderService {
         )
         return
       }
+      // The first device to register the cart keeps it while it exists: a stranger who learnt a
+      // guest's cart id cannot take its reminders away (nor its revenue credit). It gives way once
+      // the cart is a registered account's and the device is not that account's.
       await tx.query(
-        `UPDATE "push_cart_watch" SET "subscription_id" = COALESCE($2, "subscription_id"), "customer_id" = $3,
-           "activity_at" = $4, "next_reminder_at" = $5, "updated_at" = now()
-         WHERE "id" = $1`,
-        [row.id, opts.subscriptionId ?? null, cart.customerId, now, next(row.steps_sent)]
+        `UPDATE "push_cart_watch" w SET "subscription_id" = CASE
+             WHEN w."subscription_id" IS NULL OR ($6 AND NOT EXISTS (SELECT 1 FROM "push_subscription" s
+                    WHERE s."id" = w."subscription_id" AND s."customer_id" IS NOT DISTINCT FROM $3))
+             THEN COALESCE($2, w."subscription_id") ELSE w."subscription_id" END,
+           "customer_id" = $3, "activity_at" = $4, "next_reminder_at" = $5, "closed_at" = NULL, "updated_at" = now()
+         WHERE w."id" = $1`,
+        [row.id, opts.subscriptionId ?? null, cart.customerId, now, next(row.steps_sent), cart.account]
       )
     })
   }
@@ -186,7 +194,8 @@ export default class PushCartReminderService {
         return
       }
       const stepsSent = plan.kind === "send" ? Math.max(row.steps_sent, plan.step) : row.steps_sent
-      const next = plan.kind === "idle" ? null : nextReminderAt(new Date(row.activity_at), stepsSent, delays)
+      const activityAt = new Date(row.activity_at)
+      const next = plan.kind === "idle" ? watchExpiresAt(activityAt, delays) : nextCheckAt(activityAt, stepsSent, delays)
       await tx.query(`UPDATE "push_cart_watch" SET "steps_sent" = $2, "next_reminder_at" = $3, "updated_at" = now() WHERE "id" = $1`, [
         row.id,
         stepsSent,

@@ -96,6 +96,7 @@ export default class PushProductAlertSenderService {
       productAlerts.reconcileMinutes,
     ])
     if (claimed.length === 0) return
+    await this.dropLapsedAlerts()
     await this.keepAskingGuestDevices()
     await this.forgetIdleVisitorDevices()
     let after = ""
@@ -112,6 +113,14 @@ export default class PushProductAlertSenderService {
       if (rows.length < RECONCILE_PAGE) return
       after = rows[rows.length - 1].variant_id
     }
+  }
+
+  /** Alerts nobody was told about within `product_alerts.expire_days` of the device's last asking lapse. */
+  private async dropLapsedAlerts(): Promise<void> {
+    await this.deps_.manager.query(
+      `DELETE FROM "push_variant_alert" WHERE "message_id" IS NULL AND "updated_at" < $1::timestamptz - $2 * interval '1 day'`,
+      [this.deps_.webPushClock.now(), this.deps_.webPushOptions.productAlerts.expireDays]
+    )
   }
 
   /**

@@ -34,7 +34,8 @@ export interface DevicePreferences {
 
 /**
  * What a device asked for of its own (product alerts, a watched cart) follows it to the device
- * that replaces it (a renewed subscription); an alert the new device already has stays single.
+ * that replaces it (a renewed subscription), and so do the notifications it clicked (revenue
+ * attribution); an alert the new device already has stays single.
  */
 async function moveDeviceRequests(manager: EntityManager, fromId: string, toId: string): Promise<void> {
   await manager.query(
@@ -44,6 +45,12 @@ async function moveDeviceRequests(manager: EntityManager, fromId: string, toId: 
     [fromId, toId]
   )
   await manager.query(`UPDATE "push_cart_watch" SET "subscription_id" = $2 WHERE "subscription_id" = $1`, [fromId, toId])
+  // Its clicks too: an order after the renewal is still credited to what the reader clicked before it.
+  await manager.query(
+    `UPDATE "push_delivery" d SET "subscription_id" = $2 WHERE d."subscription_id" = $1 AND d."clicked_at" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "push_delivery" o WHERE o."message_id" = d."message_id" AND o."subscription_id" = $2)`,
+    [fromId, toId]
+  )
 }
 
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }

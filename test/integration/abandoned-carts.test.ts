@@ -143,6 +143,7 @@ describe("abandoned-cart reminders", () => {
     const row = await watchOf(cartId)
     assert.equal(row.steps_sent, 2)
     assert.equal(row.next_reminder_at, null)
+    assert.ok(row.closed_at, "closed a day after its last step: it keeps no device alive")
   })
 
   it("activity on the cart counts the steps not yet sent from the change", async () => {
@@ -188,7 +189,30 @@ describe("abandoned-cart reminders", () => {
     await dueRounds()
     assert.equal(reminders(device).length, 0)
     assert.equal((await reminderMessages(cartId)).length, 0)
-    assert.equal((await watchOf(cartId)).next_reminder_at, null, "waits for items")
+    const idle = await watchOf(cartId)
+    // The removal's event may be handled before or after the clock moved: the watch counts from its handling.
+    const emptiedAt = new Date(idle.activity_at).getTime()
+    assert.equal(idle.closed_at, null, "waits for items...")
+    assert.equal(
+      new Date(idle.next_reminder_at).getTime(),
+      emptiedAt + 48 * HOUR + 1,
+      "...until a day after its last step (24 h) would have fallen due"
+    )
+
+    const later = emptiedAt + 49 * HOUR
+    clock.freeze(new Date(later))
+    await dueRounds()
+    assert.ok((await watchOf(cartId)).closed_at, "left empty past its expiry: closed")
+
+    // The shopper comes back to the same cart: the watch opens again and counts from the new item.
+    await store.http.expect(200, "POST", `/store/carts/${cartId}/line-items`, {
+      token: customer.token,
+      body: { variant_id: store.catalog.variantId, quantity: 1 },
+    })
+    const reopened = await scheduled(cartId, new Date(later + HOUR))
+    assert.equal(reopened.closed_at, null)
+    clock.freeze(new Date(later + HOUR + MINUTE))
+    await store.push.waitForMessages((m) => m.deviceId === device.id && /cart/i.test(payloadOf(m).title), 1)
   })
 
   it("a guest device that registered a cart gets its reminder", async () => {
@@ -202,6 +226,23 @@ describe("abandoned-cart reminders", () => {
     clock.freeze(at(HOUR + MINUTE))
     const [reminder] = await store.push.waitForMessages((m) => m.deviceId === device.id && /cart/i.test(payloadOf(m).title), 1)
     assert.equal(payloadOf(reminder).url, "https://shop.teststore.dev/cart")
+  })
+
+  it("a stranger holding a guest's cart id cannot take its reminders away", async () => {
+    clock.freeze(T0)
+    const shopper = await guestDevice("first-holder")
+    const stranger = await guestDevice("stranger")
+    const { cartId } = await cartWithItem()
+    for (const device of [shopper, stranger]) {
+      await store.http.expect(202, "POST", "/store/push/carts", {
+        body: { endpoint: device.endpoint, auth: device.keys.auth, cart_id: cartId },
+      })
+    }
+    await scheduled(cartId, at(HOUR))
+    clock.freeze(at(HOUR + MINUTE))
+    await store.push.waitForMessages((m) => m.deviceId === shopper.id && /cart/i.test(payloadOf(m).title), 1)
+    await dueRounds()
+    assert.equal(reminders(stranger).length, 0, "the second device to register the cart gets nothing")
   })
 
   it("a device that does not prove itself cannot register a cart; registering tells nothing about a cart", async () => {

@@ -231,4 +231,43 @@ describe("revenue attribution: the last click within the window earns the order"
     assert.equal(credited.message_id, payloadOf(shipped).data.message_id)
     assert.equal(Number(credited.total), (await orderTotal(secondOrder.id)).total)
   })
+  it("a device that registered a cart earns nothing once the order is another registered account's", async () => {
+    // A guest's phone that clicked its order's shipment notification...
+    const guestOrder = await placeOrder(store.http, store.catalog, { email: "cart-holder@teststore.dev" })
+    const device = store.push.createDevice("cart-holder-phone")
+    await store.http.expect(201, "POST", "/store/push/subscriptions", {
+      body: { subscription: device.subscription, cart_id: guestOrder.cartId },
+    })
+    await shipOrder(store.http, store.admin, guestOrder.id)
+    const [shipped] = await store.push.waitForMessages((m) => m.deviceId === device.id && /shipped/.test(payloadOf(m).title), 1)
+    await click(payloadOf(shipped))
+    clock.advance(HOUR)
+    // ...had registered a cart that a signed-in customer (with no device) then bought: the cart's
+    // reminders stopped going to the phone when the cart became the account's, and so does credit.
+    const customer = await registerCustomer(store.http, "account-buyer@teststore.dev")
+    const order = await placeOrder(store.http, store.catalog, { token: customer.token, email: customer.email })
+    const [{ id: subscriptionId }] = await db.query(`SELECT "id" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
+    await db.query(
+      `INSERT INTO "push_cart_watch" ("id", "cart_id", "subscription_id", "activity_at") VALUES ('pushcart_attribution_other', $1, $2, $3)`,
+      [order.cartId, subscriptionId, clock.now()]
+    )
+    assert.equal(await attribution().attributeOrder(order.id), null)
+    assert.equal(await attributionOf(order.id), undefined)
+  })
+  it("a click still earns the order after the browser renewed its subscription", async () => {
+    const { customer, device } = await shopper("renewing")
+    const promo = await broadcastTo(device, "Renewal sale")
+    await click(promo)
+    clock.advance(HOUR)
+    // The browser rotates its subscription (pushsubscriptionchange): the old device row is replaced.
+    const renewed = store.push.createDevice("renewing-phone-2")
+    await store.http.expect(201, "POST", "/store/push/subscriptions/renew", {
+      token: customer.token,
+      body: { previous: { endpoint: device.endpoint, auth: device.keys.auth }, subscription: renewed.subscription },
+    })
+    clock.advance(HOUR)
+    const order = await placeOrder(store.http, store.catalog, { token: customer.token, email: customer.email })
+    const credited = await eventually("the order credited", () => attributionOf(order.id))
+    assert.equal(credited.message_id, promo.data.message_id)
+  })
 })

@@ -393,6 +393,15 @@ describe("bad input: every route answers 4xx naming the field, and stores nothin
         field: "send_at",
       },
       {
+        name: "broadcast: send_at on a day that does not exist",
+        method: "POST",
+        path: "/admin/push/broadcasts",
+        admin: true,
+        body: { title: "x", body: "y", category: "promotions", send_at: "2026-02-30T09:00:00Z" },
+        status: 400,
+        field: "send_at",
+      },
+      {
         name: "template: unknown event",
         method: "POST",
         path: "/admin/push/templates/no.such/customer",

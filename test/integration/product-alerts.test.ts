@@ -266,5 +266,15 @@ describe("product alerts: back in stock and price drops", () => {
     assert.equal(n, 0, "the visitors' devices that were told and asked nothing since are gone")
     assert.equal(await count(`"push_subscription" WHERE "id" = $1`, [waiting.subscription_id]), 1, "a device still waiting stays")
     assert.ok((await count(`"push_subscription" WHERE "customer_id" IS NOT NULL`)) > 0, "customers' devices are never removed here")
+
+    // Past product_alerts.expire_days (180) since it asked, a waiting alert lapses, and its visitor's device goes with it.
+    const [{ visitor }] = await db.query(
+      `SELECT (s."customer_id" IS NULL AND s."order_id" IS NULL) AS visitor FROM "push_subscription" s WHERE s."id" = $1`,
+      [waiting.subscription_id]
+    )
+    useTestClock(store).freeze(new Date(Date.now() + 181 * 86_400_000))
+    await sender().reconcileDue()
+    assert.equal(await count(`"push_variant_alert" WHERE "message_id" IS NULL`), 0, "every open alert lapsed")
+    assert.equal(await count(`"push_subscription" WHERE "id" = $1`, [waiting.subscription_id]), visitor ? 0 : 1)
   })
 })

@@ -285,6 +285,8 @@ describe("broadcast segments", () => {
       [{ never_ordered: true, ordered_within_days: 30 }, "segment.never_ordered"],
       [{ locales: ["not a language!"] }, "segment.locales"],
       [{ subscribed_since: "last week" }, "segment.subscribed_since"],
+      [{ subscribed_since: "0000-01-01" }, "segment.subscribed_since"], // Postgres refuses year 0: was a 500
+      [{ subscribed_since: "2026-02-30" }, "segment.subscribed_since"], // was moved to 2 March
     ]
     const count = async () => (await db.query(`SELECT count(*)::int AS n FROM "push_message"`))[0].n
     const before = await count()

@@ -121,7 +121,10 @@ export async function runBrowserProof(ctx: ProofContext): Promise<void> {
     const [row, ...more] = await rows()
     check(!!row && more.length === 0, `expected one push_subscription row, got ${more.length + (row ? 1 : 0)}`)
     check(row.customer_id === customer.id, `the row's customer_id is ${row.customer_id}, not the signed-in customer`)
-    check(JSON.stringify(row.categories) === JSON.stringify(["order_updates"]), `categories ${JSON.stringify(row.categories)}`)
+    check(
+      JSON.stringify(row.categories) === JSON.stringify(["order_updates", "cart_reminders"]),
+      `categories ${JSON.stringify(row.categories)}`
+    )
   })
 
   await step("the customer's order: Firefox shows its confirmation", async () => {

@@ -7,7 +7,7 @@ import { eventually } from "../support/eventually"
 
 /** The example's buttons, as the proof finds them. */
 export const GUEST_LABEL = "Send me shipping updates for this order"
-export const CUSTOMER_LABEL = "Notify me about my orders"
+export const CUSTOMER_LABEL = "Notify me about my orders and my cart"
 export const STOP_LABEL = "Stop notifications"
 export const BACK_IN_STOCK_LABEL = "Notify me when it's back in stock"
 export const PRICE_DROP_LABEL = "Tell me if the price drops"

@@ -1,6 +1,6 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { dueStep, nextReminderAt, planWatch, reminderKey } from "../../src/core/carts/cart-reminder-schedule"
+import { dueStep, nextReminderAt, planWatch, reminderKey, watchExpiresAt } from "../../src/core/carts/cart-reminder-schedule"
 import { resolveAbandonedCart } from "../../src/core/options/abandoned-cart-options"
 import { PluginOptionsError } from "../../src/core/errors/plugin-errors"
 
@@ -30,29 +30,43 @@ for (const [name, sent, minutes, expected] of due) {
   })
 }
 
-test("planWatch: a done cart closes, an empty one idles, else send or wait", () => {
+/** A day after the last step, and a millisecond: when a watch with no activity since T0 closes. */
+const EXPIRES = new Date(at(DELAYS[DELAYS.length - 1] + 1440).getTime() + 1)
+
+test("planWatch: a done cart closes, an empty one idles until it expires, else send or wait", () => {
   const watch = { activityAt: T0, stepsSent: 0 }
+  assert.deepEqual(watchExpiresAt(T0, DELAYS), EXPIRES)
   assert.deepEqual(planWatch({ closed: true, itemCount: 2 }, watch, DELAYS, at(60)), { kind: "close" })
-  assert.deepEqual(planWatch({ closed: false, itemCount: 0 }, watch, DELAYS, at(60)), { kind: "idle" })
+  assert.deepEqual(planWatch({ closed: false, itemCount: 0 }, watch, DELAYS, at(60)), { kind: "idle", at: EXPIRES })
   assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, watch, DELAYS, at(30)), { kind: "wait", at: at(60) })
   assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, watch, DELAYS, at(61)), { kind: "send", step: 1, next: at(1440) })
   assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 2 }, DELAYS, at(4320)), {
     kind: "send",
     step: 3,
-    next: null,
+    next: EXPIRES,
   })
   assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 3 }, DELAYS, at(4400)), {
     kind: "wait",
-    at: null,
+    at: EXPIRES,
   })
 })
 
 test("a cart whose last step fell due more than a day ago is closed, never reminded (reminders were off, an outage)", () => {
   const last = DELAYS[DELAYS.length - 1]
   const fresh = { activityAt: T0, stepsSent: 0 }
-  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, fresh, DELAYS, at(last + 1440)), { kind: "send", step: 3, next: null })
+  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, fresh, DELAYS, at(last + 1440)), { kind: "send", step: 3, next: EXPIRES })
   assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, fresh, DELAYS, at(last + 1441)), { kind: "close" })
   assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 3 }, DELAYS, at(9999)), { kind: "close" })
+})
+
+test("a watch whose steps were all sent, or whose cart sat empty, closes when it expires (it keeps no device alive)", () => {
+  assert.deepEqual(planWatch({ closed: false, itemCount: 2 }, { activityAt: T0, stepsSent: 3 }, DELAYS, EXPIRES), { kind: "close" })
+  assert.deepEqual(planWatch({ closed: false, itemCount: 0 }, { activityAt: T0, stepsSent: 0 }, DELAYS, EXPIRES), { kind: "close" })
+  const justBefore = new Date(EXPIRES.getTime() - 1)
+  assert.deepEqual(planWatch({ closed: false, itemCount: 0 }, { activityAt: T0, stepsSent: 0 }, DELAYS, justBefore), {
+    kind: "idle",
+    at: EXPIRES,
+  })
 })
 
 test("activity resets the schedule of the steps not yet sent", () => {

@@ -8,6 +8,7 @@ import { Body, categories, category, locale, objectBody, onlyKnown, timeZone } f
 import type { ContactMessageInput } from "../../services/contact-message"
 import type { BroadcastInput } from "../../services/push-admin-send"
 import { parseSegment } from "./segment-input"
+import { parseInstant } from "./instant"
 import type { SubscriptionInput } from "../../services/push-subscription"
 
 export interface EndpointProof {
@@ -166,8 +167,8 @@ function link(body: Body, field: string, links: LinkPolicy): string | undefined 
 
 function sendAt(value: unknown): Date | undefined {
   if (value === undefined || value === null) return undefined
-  const at = typeof value === "string" && /(Z|[+-]\d\d:\d\d)$/.test(value) ? new Date(value) : new Date(NaN)
-  if (Number.isNaN(at.getTime())) {
+  const at = typeof value === "string" ? parseInstant(value, { dayAlone: false }) : null
+  if (!at) {
     throw new InvalidRequestError("send_at", 'send_at must be a date and time with its zone, e.g. "2026-12-01T09:00:00Z"')
   }
   return at

@@ -1,11 +1,10 @@
 import { InvalidRequestError } from "../../core/errors/api-errors"
 import { BroadcastSegment, SEGMENT_KEYS, SEGMENT_LIST_MAX, SEGMENT_MAX_DAYS } from "../../core/delivery/segment"
 import { locale, objectBody, onlyKnown } from "./fields"
+import { MAX_YEAR, MIN_YEAR, parseInstant } from "./instant"
 
 /** A Medusa id (`cgrp_01H...`, `reg_01H...`). */
 const MEDUSA_ID = /^[A-Za-z0-9_]{1,80}$/
-/** A day (`2026-01-01`, midnight UTC) or a date and time with its zone. */
-const SINCE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d))?$/
 
 function list<T>(value: unknown, field: string, item: (v: unknown) => T | undefined, what: string): T[] | undefined {
   if (value === undefined) return undefined
@@ -26,9 +25,13 @@ function id(value: unknown): string | undefined {
 
 function since(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined
-  const at = typeof value === "string" && SINCE.test(value) ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : null
-  if (!at || Number.isNaN(at.getTime())) {
-    throw new InvalidRequestError(field, `${field} must be a day ("2026-01-01", UTC) or a date and time with its zone`)
+  // A day (`2026-01-01`, midnight UTC) or a date and time with its zone, one that exists.
+  const at = typeof value === "string" ? parseInstant(value, { dayAlone: true }) : null
+  if (!at) {
+    throw new InvalidRequestError(
+      field,
+      `${field} must be a day ("2026-01-01", UTC) or a date and time with its zone, from ${MIN_YEAR} to ${MAX_YEAR}`
+    )
   }
   return at.toISOString()
 }

@@ -45,14 +45,14 @@ export interface CartState {
 
 /** What a watched cart's row needs. */
 export type WatchPlan =
-  /** The cart is done with: no more reminders, later activity ignored. */
+  /** The cart is done with (bought, or left past its last step): no more reminders. */
   | { readonly kind: "close" }
-  /** Empty: nothing scheduled until an item comes back (activity reschedules). */
-  | { readonly kind: "idle" }
-  /** Send this step now, then wait for `next` (null: the last step). */
-  | { readonly kind: "send"; readonly step: number; readonly next: Date | null }
-  /** Nothing due yet: wait until `at` (null: every step was sent). */
-  | { readonly kind: "wait"; readonly at: Date | null }
+  /** Empty: nothing to send until an item comes back (activity reschedules); closed at `at` if none does. */
+  | { readonly kind: "idle"; readonly at: Date }
+  /** Send this step now, then look again at `next` (the next step, or after the last one the time it closes). */
+  | { readonly kind: "send"; readonly step: number; readonly next: Date }
+  /** Nothing due yet: look again at `at` (the next step, or the time it closes). */
+  | { readonly kind: "wait"; readonly at: Date }
 
 /** The plan for a watched cart at `now`, from its real state, its last activity and the steps sent. */
 export function planWatch(
@@ -62,17 +62,32 @@ export function planWatch(
   now: Date
 ): WatchPlan {
   if (cart.closed) return { kind: "close" }
-  if (cart.itemCount <= 0) return { kind: "idle" }
-  // Long past its last step (reminders were off, the store was down): too late to remind about.
-  const lastDue = watch.activityAt.getTime() + (delaysMinutes[delaysMinutes.length - 1] ?? 0) * MINUTE_MS
-  if (now.getTime() - lastDue > STALE_AFTER_MS) return { kind: "close" }
+  // Long past its last step (reminders were off, the store was down, or it sat empty): too late to remind about.
+  const expires = watchExpiresAt(watch.activityAt, delaysMinutes)
+  if (now.getTime() >= expires.getTime()) return { kind: "close" }
+  if (cart.itemCount <= 0) return { kind: "idle", at: expires }
   const step = dueStep(watch.activityAt, watch.stepsSent, delaysMinutes, now)
-  if (step === null) return { kind: "wait", at: nextReminderAt(watch.activityAt, watch.stepsSent, delaysMinutes) }
-  return { kind: "send", step, next: nextReminderAt(watch.activityAt, step, delaysMinutes) }
+  if (step === null) return { kind: "wait", at: nextCheckAt(watch.activityAt, watch.stepsSent, delaysMinutes) }
+  return { kind: "send", step, next: nextCheckAt(watch.activityAt, step, delaysMinutes) }
 }
 
 /** A cart whose last step fell due more than this long ago gets no reminder at all (after an outage, or reminders switched back on). */
 export const STALE_AFTER_MS = 86_400_000
+
+/**
+ * When a watch with no activity since `activityAt` is closed: just over `STALE_AFTER_MS` after its
+ * last step fell due. A closed watch keeps no device alive (a visitor's device is forgotten once
+ * nothing it asked for is open); activity on a cart that is not bought opens it again.
+ */
+export function watchExpiresAt(activityAt: Date, delaysMinutes: readonly number[]): Date {
+  const lastDue = activityAt.getTime() + (delaysMinutes[delaysMinutes.length - 1] ?? 0) * MINUTE_MS
+  return new Date(lastDue + STALE_AFTER_MS + 1)
+}
+
+/** When a watch needs looking at again: its next step, or once every step was sent, the time it closes. */
+export function nextCheckAt(activityAt: Date, stepsSent: number, delaysMinutes: readonly number[]): Date {
+  return nextReminderAt(activityAt, stepsSent, delaysMinutes) ?? watchExpiresAt(activityAt, delaysMinutes)
+}
 
 /** The idempotency of one reminder: one message per cart and step. */
 export function reminderKey(cartId: string, step: number): string {

@@ -169,7 +169,7 @@ export interface WebPushPluginOptions extends PreferenceOptions, AttributionOpti
   inbound_sources?: InboundSourcesOption
   /**
    * Back-in-stock and price-drop alerts devices ask for (`POST /store/push/alerts`).
-   * @defaultValue { enabled: true, max_per_device: 50, reconcile_minutes: 15 }
+   * @defaultValue { enabled: true, max_per_device: 50, reconcile_minutes: 15, expire_days: 180 }
    */
   product_alerts?: ProductAlertsOption
   /**

@@ -1,5 +1,6 @@
 "use client"
-// A button that subscribes a signed-in customer (authToken) or, with cartId, a guest for one order.
+// A button that subscribes a signed-in customer (authToken: their orders and their cart's reminders)
+// or, with cartId, a guest for one order.
 import { useEffect, useMemo, useState } from "react"
 import { WebPushClientError, type PushStatus } from "@lib/medusa-web-push.mjs"
 import { storeWebPush } from "@lib/web-push"
@@ -22,7 +23,7 @@ type Props = {
   label?: string
 }
 
-export default function PushOptIn({ authToken, cartId, label = "Notify me about my orders" }: Props) {
+export default function PushOptIn({ authToken, cartId, label = "Notify me about my orders and my cart" }: Props) {
   const webPush = useMemo(() => storeWebPush(authToken), [authToken])
   const [status, setStatus] = useState<PushStatus | null>(null)
   const [message, setMessage] = useState<string>()
@@ -41,7 +42,7 @@ export default function PushOptIn({ authToken, cartId, label = "Notify me about 
     setMessage(undefined)
     try {
       if (status?.subscribed) await webPush.unsubscribe()
-      else await webPush.subscribe(cartId ? { cartId } : { categories: ["order_updates"] })
+      else await webPush.subscribe(cartId ? { cartId } : { categories: ["order_updates", "cart_reminders"] })
       setStatus(await webPush.status())
     } catch (error) {
       setMessage(error instanceof WebPushClientError ? MESSAGES[error.code] : String(error))

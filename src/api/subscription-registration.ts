@@ -7,6 +7,8 @@ import type { SubscriptionInput } from "../services/push-subscription"
 import { PublicSubscription, toPublicSubscription } from "../core/subscriptions/public-subscription"
 import { SubscriptionOwner } from "../core/subscriptions/subscription-owner"
 import { services, userAgentSummary } from "./helpers"
+import { CART_REMINDERS_CATEGORY } from "../core/carts/cart-reminder-schedule"
+import type PushCartReminderService from "../services/push-cart-reminder"
 
 /**
  * Shared by the store and admin routes: re-checks the endpoint against DNS (no private
@@ -29,6 +31,10 @@ export async function register(
       "This endpoint is registered to another owner; unsubscribe it with its auth secret first",
       "subscription.endpoint"
     )
+  }
+  if ("customer_id" in owner && saved.categories.includes(CART_REMINDERS_CATEGORY)) {
+    // The customer's cart with items in it from before this device subscribed is reminded of too.
+    await req.scope.resolve<PushCartReminderService>("pushCartReminderService").watchOpenCarts(owner.customer_id)
   }
   if (welcome && saved.new_endpoint && "customer_id" in owner && (await automations.settings()).welcome.enabled) {
     // The device is saved whatever happens to its welcome.

@@ -85,6 +85,41 @@ export default class PushCartReminderService {
   }
 
   /**
+   * A signed-in customer's device now takes cart reminders (it subscribed, or switched them on):
+   * the customer's open carts with items, changed within the reminders' reach (their last delay
+   * and a day), are watched from now, as if the shopper had just touched them. A cart already
+   * watched keeps its schedule (a storefront syncing its choices moves nothing). Never throws:
+   * the device is saved whatever happens here.
+   */
+  async watchOpenCarts(customerId: string): Promise<void> {
+    try {
+      const settings = await this.settings()
+      if (!settings.enabled) return
+      const now = this.now()
+      const reachMs = watchExpiresAt(now, settings.delaysMinutes).getTime() - now.getTime()
+      const carts: Array<{ id: string }> = await this.deps_.manager.query(
+        `SELECT c."id" FROM "cart" c JOIN "customer" cu ON cu."id" = c."customer_id" AND cu."has_account"
+         WHERE c."customer_id" = $1 AND NOT ${CART_DONE_SQL}
+           AND GREATEST(c."updated_at", (SELECT max(li."updated_at") FROM "line_item" li WHERE li."cart_id" = c."id"))
+               > $2::timestamptz - $3 * interval '1 millisecond'
+           AND EXISTS (SELECT 1 FROM "line_item" li WHERE li."cart_id" = c."id")
+           AND NOT EXISTS (SELECT 1 FROM "push_cart_watch" w WHERE w."cart_id" = c."id")
+         ORDER BY c."updated_at" DESC LIMIT 3`,
+        [customerId, now, reachMs]
+      )
+      for (const cart of carts) {
+        await this.deps_.manager.query(
+          `INSERT INTO "push_cart_watch" ("id", "cart_id", "customer_id", "activity_at", "next_reminder_at")
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("cart_id") DO NOTHING`,
+          [generateEntityId(undefined, "pushcart"), cart.id, customerId, now, nextCheckAt(now, 0, settings.delaysMinutes)]
+        )
+      }
+    } catch (err) {
+      this.deps_.logger.warn(`web-push: the open carts of a customer's new device were not watched: ${describeError(err)}`)
+    }
+  }
+
+  /**
    * `POST /store/push/carts`: the device (proven by its endpoint and auth secret) asks for the
    * cart's reminders. Nothing is stored for a cart that does not exist, is done with, or belongs to
    * a registered account other than the device's, nor for an admin's device: the caller learns

@@ -146,6 +146,34 @@ describe("abandoned-cart reminders", () => {
     assert.ok(row.closed_at, "closed a day after its last step: it keeps no device alive")
   })
 
+  it("a customer who subscribes after filling the cart is reminded of it; one who switches reminders on later too", async () => {
+    clock.freeze(T0)
+    const customer = await registerCustomer(store.http, "late-subscriber@teststore.dev")
+    const { cartId } = await cartWithItem(customer.token)
+    await eventsHandled()
+    assert.equal(await watchOf(cartId), undefined, "no device yet: nothing watched")
+    clock.freeze(at(10 * MINUTE))
+    const device = store.push.createDevice("late-subscriber")
+    await store.http.expect(201, "POST", "/store/push/subscriptions", {
+      token: customer.token,
+      body: { subscription: device.subscription },
+    })
+    await scheduled(cartId, at(10 * MINUTE + HOUR))
+    clock.freeze(at(10 * MINUTE + HOUR + MINUTE))
+    await store.push.waitForMessages((m) => m.deviceId === device.id && /cart/i.test(payloadOf(m).title), 1)
+
+    // A second customer subscribes without cart reminders, fills a cart, then switches them on.
+    clock.freeze(T0)
+    const { customer: other, device: otherDevice } = await customerDevice("switches-on@teststore.dev", { categories: ["order_updates"] })
+    const { cartId: otherCart } = await cartWithItem(other.token)
+    await eventsHandled()
+    assert.equal(await watchOf(otherCart), undefined, "cart reminders off: nothing watched")
+    await store.http.expect(200, "POST", "/store/push/preferences", {
+      body: { endpoint: otherDevice.endpoint, auth: otherDevice.keys.auth, categories: ["order_updates", "cart_reminders"] },
+    })
+    await scheduled(otherCart, at(HOUR))
+  })
+
   it("activity on the cart counts the steps not yet sent from the change", async () => {
     clock.freeze(T0)
     const { customer, device } = await customerDevice("busy-cart@teststore.dev")

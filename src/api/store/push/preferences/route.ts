@@ -3,6 +3,8 @@ import { NotFoundError } from "../../../../core/errors/api-errors"
 import { parsePreferencesBody } from "../../../validation/preferences-input"
 import { toPublicSubscription } from "../../../../core/subscriptions/public-subscription"
 import { services } from "../../../helpers"
+import { CART_REMINDERS_CATEGORY } from "../../../../core/carts/cart-reminder-schedule"
+import type PushCartReminderService from "../../../../services/push-cart-reminder"
 
 /**
  * A device changes what it receives (categories), its language or its time zone; the endpoint and
@@ -15,5 +17,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   if (!device) throw new NotFoundError("No subscription has this endpoint and auth secret")
   await subscriptions.assertTimeZoneKnown(preferences.time_zone)
   const updated = await subscriptions.updatePreferences(device.id, preferences)
+  if (device.customer_id && !device.categories.includes(CART_REMINDERS_CATEGORY) && updated?.categories.includes(CART_REMINDERS_CATEGORY)) {
+    // Cart reminders switched on: the customer's open cart is reminded of from now.
+    await req.scope.resolve<PushCartReminderService>("pushCartReminderService").watchOpenCarts(device.customer_id)
+  }
   res.json({ subscription: updated ? toPublicSubscription(updated) : toPublicSubscription(device) })
 }

@@ -14,6 +14,7 @@ import type PushProductAlertSenderService from "../services/push-product-alert-s
 import { ATTRIBUTION_EVENT } from "../services/push-attribution"
 import type PushAttributionService from "../services/push-attribution"
 import type PushCartReminderService from "../services/push-cart-reminder"
+import { INVENTORY_EVENTS } from "../services/push-variant-stock"
 
 /** Medusa's event when a variant changes (`{ id, product_id, fields }`): stock and prices among them. */
 const VARIANT_UPDATED = "product-variant.updated"
@@ -102,6 +103,13 @@ export default async function webPushLoader(container: MedusaContainer, options:
   eventBus.subscribe(VARIANT_UPDATED, async (data: unknown) => productAlerts().onVariantUpdated(data), {
     subscriberId: "medusa-plugin-web-push:product-alerts",
   })
+  // A store on Medusa's inventory module (multi-location stock) keeps stock in levels and
+  // reservations, not on the variant: their events are checked too (none come without the module).
+  for (const event of INVENTORY_EVENTS) {
+    eventBus.subscribe(event, async (data: unknown) => productAlerts().onInventoryChanged(event, data), {
+      subscriberId: `medusa-plugin-web-push:product-alerts:${event}`,
+    })
+  }
   // Revenue attribution: its own subscription, apart from (and whatever becomes of) the catalogue's order.placed rules.
   eventBus.subscribe(
     ATTRIBUTION_EVENT,

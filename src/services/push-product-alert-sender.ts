@@ -1,7 +1,6 @@
 import { generateEntityId, type Logger, type PricingService, type ProductVariantService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import {
-  isInStock,
   isPriceDrop,
   PRODUCT_ALERT_EVENTS,
   PRODUCT_ALERTS_CATEGORY,
@@ -24,6 +23,8 @@ import { recordRendered } from "./push-notification"
 import { ALERT_VARIANT_RELATIONS, regionPrice } from "./push-product-alert"
 import type PushAutomationService from "./push-automation"
 import type PushTemplateService from "./push-template"
+import type PushVariantStockService from "./push-variant-stock"
+import type { InventoryEvent } from "./push-variant-stock"
 
 type Dependencies = {
   manager: EntityManager
@@ -36,6 +37,7 @@ type Dependencies = {
   pushDispatcherService: PushDispatcherService
   pushTemplateService: PushTemplateService
   pushAutomationService: PushAutomationService
+  pushVariantStockService: PushVariantStockService
 }
 
 /** The fields of `product-variant.updated` that can put a variant back in stock. */
@@ -82,6 +84,16 @@ export default class PushProductAlertSenderService {
     const stock = changed.length === 0 || changed.some((f) => STOCK_FIELDS.includes(f))
     const prices = changed.length === 0 || changed.includes("prices")
     await this.check(id, { stock, prices })
+  }
+
+  /**
+   * An inventory-module event (multi-location stock: a level raised, a reservation given back):
+   * the watched variants it concerns are checked for stock at once.
+   */
+  async onInventoryChanged(event: InventoryEvent, data: unknown): Promise<void> {
+    for (const variantId of await this.deps_.pushVariantStockService.watchedVariantsOf(event, data)) {
+      await this.check(variantId, { stock: true, prices: false })
+    }
   }
 
   /**
@@ -183,7 +195,7 @@ export default class PushProductAlertSenderService {
       return
     }
     const groups: AlertGroup[] = []
-    if (wanted.some((a) => a.kind === "back_in_stock") && isInStock(variant)) {
+    if (wanted.some((a) => a.kind === "back_in_stock") && (await this.deps_.pushVariantStockService.inStock(variant))) {
       groups.push({
         kind: "back_in_stock",
         regionId: null,

@@ -1,6 +1,7 @@
 import { generateEntityId, type PricingService, type ProductVariantService, type RegionService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { isInStock, type ProductAlertKind, type VariantLike } from "../core/catalogue/product-alerts"
+import type { ProductAlertKind, VariantLike } from "../core/catalogue/product-alerts"
+import type PushVariantStockService from "./push-variant-stock"
 import { ConflictError, InvalidRequestError } from "../core/errors/api-errors"
 import type { ResolvedOptions } from "../core/options/plugin-options"
 import type { PushSubscription } from "../models/push-subscription"
@@ -11,6 +12,7 @@ type Dependencies = {
   productVariantService: ProductVariantService
   regionService: RegionService
   pricingService: PricingService
+  pushVariantStockService: PushVariantStockService
 }
 
 /** What a device asks for. */
@@ -104,7 +106,8 @@ export default class PushProductAlertService {
       amount: null,
     }
     if (input.kind === "back_in_stock") {
-      if (isInStock(variant)) throw new ConflictError("This variant is in stock: there is nothing to wait for", "variant_id")
+      if (await this.deps_.pushVariantStockService.inStock(variant))
+        throw new ConflictError("This variant is in stock: there is nothing to wait for", "variant_id")
       return prepared
     }
     if (!input.regionId)

@@ -42,6 +42,8 @@ export interface TestStoreOptions {
   withAdmin?: boolean
   /** Listen on this port (an option such as `backend_url` must name it before the store starts); else any free one. */
   port?: number
+  /** Run Medusa's inventory and stock-location modules (multi-location stock), their tables migrated. */
+  inventoryModule?: boolean
 }
 
 /**
@@ -107,6 +109,7 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
       databaseUrl: url,
       redisUrl: opts.redisUrl,
       storeCors: opts.storeCors,
+      inventoryModule: opts.inventoryModule,
       admin: adminOutDir ? { path: ADMIN_PATH, outDir: adminOutDir } : undefined,
       pluginOptions: {
         vapid_public_key: vapid.publicKey,
@@ -131,7 +134,8 @@ export async function startTestStore(name: string, opts: TestStoreOptions = {}):
     })
     cleanups.push(async () => fs.rmSync(storeDir, { recursive: true, force: true }))
     const adminBuild = adminOutDir ? await buildAdmin(storeDir, adminOutDir) : undefined
-    if (!template) await runMigrations(storeDir)
+    // (A template database has the core's and the plugin's tables, not the modules'.)
+    if (!template || opts.inventoryModule) await runMigrations(storeDir)
     // @medusajs/admin's setup step reads medusa-config.js from the working directory, as under
     // `medusa start` in a store's folder.
     const cwd = process.cwd()

@@ -16,6 +16,8 @@ export interface StoreConfig {
   storeCors?: string
   /** Serve the Medusa admin (`@medusajs/admin`, built beforehand into `outDir`, an absolute path) under `path`. */
   admin?: { path: string; outDir: string }
+  /** Medusa's inventory and stock-location modules (`@medusajs/inventory`, `@medusajs/stock-location`). */
+  inventoryModule?: boolean
 }
 
 /**
@@ -58,6 +60,9 @@ export function writeStore(config: StoreConfig): string {
     modules: {
       eventBus,
       cacheService: { resolve: "@medusajs/cache-inmemory" },
+      ...(config.inventoryModule
+        ? { inventoryService: { resolve: "@medusajs/inventory" }, stockLocationService: { resolve: "@medusajs/stock-location" } }
+        : {}),
     },
     featureFlags: {},
   }

@@ -33,8 +33,8 @@ export interface VariantLike {
 
 /**
  * Whether a variant can be bought now: stock not managed, backorders allowed, or some in stock
- * (`quantity`: the variant's own `inventory_quantity` unless given; Medusa's multi-location inventory
- * module keeps its levels elsewhere, which the plugin does not read yet).
+ * (`quantity`: the variant's own `inventory_quantity`; with Medusa's multi-location inventory module
+ * the stock is worked out by `services/push-variant-stock` instead).
  */
 export function isInStock(variant: VariantLike, quantity: number | null = variant.inventory_quantity ?? null): boolean {
   if (variant.manage_inventory === false || variant.allow_backorder === true) return true

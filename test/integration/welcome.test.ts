@@ -85,6 +85,9 @@ describe("welcome notification", () => {
       .emit("web_push.welcome", { id: subscription.id }) // a redelivered event
     await eventsHandled() // handled while the device is still there (a renewal would replace it)
     const renewed = store.push.createDevice("once-renewed")
+    const [{ created_at: firstSubscribed }] = await db.query(`SELECT "created_at" FROM "push_subscription" WHERE "id" = $1`, [
+      subscription.id,
+    ])
     await store.http.expect(201, "POST", "/store/push/subscriptions/renew", {
       token: customer.token,
       body: { previous: { endpoint: device.endpoint, auth: device.keys.auth }, subscription: renewed.subscription },
@@ -97,6 +100,8 @@ describe("welcome notification", () => {
     assert.equal((await welcomes(subscription.id)).length, 1)
     assert.equal(store.push.messagesFor(device.id).length, 1)
     assert.equal(store.push.messagesFor(renewed.id).length, 0, "a renewal is no first subscription")
+    const [renewedRow] = await db.query(`SELECT "created_at" FROM "push_subscription" WHERE "endpoint" = $1`, [renewed.endpoint])
+    assert.equal(new Date(renewedRow.created_at).getTime(), new Date(firstSubscribed).getTime(), "subscribed since the first subscription")
   })
 
   it("in the device's language", async () => {

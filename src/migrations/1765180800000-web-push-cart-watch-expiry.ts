@@ -10,6 +10,11 @@ export class WebPushCartWatchExpiry1765180800000 implements MigrationInterface {
   name = "WebPushCartWatchExpiry1765180800000"
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // Past any reach (the longest delays, 3 steps of at most 30 days, and a day): closed at once.
+    await queryRunner.query(
+      `UPDATE "push_cart_watch" SET "closed_at" = now(), "updated_at" = now()
+       WHERE "closed_at" IS NULL AND "next_reminder_at" IS NULL AND "activity_at" < now() - interval '31 days'`
+    )
     await queryRunner.query(
       `UPDATE "push_cart_watch" SET "next_reminder_at" = now(), "updated_at" = now() WHERE "closed_at" IS NULL AND "next_reminder_at" IS NULL`
     )

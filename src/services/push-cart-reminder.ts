@@ -221,7 +221,9 @@ export default class PushCartReminderService {
       // The row as it is now: activity while the step was being sent reschedules from that activity.
       const [row]: PushCartWatch[] = await tx.query(`SELECT * FROM "push_cart_watch" WHERE "id" = $1 FOR UPDATE`, [watch.id])
       if (!row || row.closed_at) return
-      if (plan.kind === "close") {
+      // A watch that expired is not closed when the shopper came back to the cart in the meantime.
+      const activityMoved = new Date(row.activity_at).getTime() !== new Date(watch.activity_at).getTime()
+      if (plan.kind === "close" && (cart.closed || !activityMoved)) {
         await tx.query(`UPDATE "push_cart_watch" SET "closed_at" = $2, "next_reminder_at" = NULL, "updated_at" = now() WHERE "id" = $1`, [
           row.id,
           now,
@@ -230,7 +232,8 @@ export default class PushCartReminderService {
       }
       const stepsSent = plan.kind === "send" ? Math.max(row.steps_sent, plan.step) : row.steps_sent
       const activityAt = new Date(row.activity_at)
-      const next = plan.kind === "idle" ? watchExpiresAt(activityAt, delays) : nextCheckAt(activityAt, stepsSent, delays)
+      const empty = plan.kind === "idle" || (plan.kind === "close" && cart.itemCount <= 0)
+      const next = empty ? watchExpiresAt(activityAt, delays) : nextCheckAt(activityAt, stepsSent, delays)
       await tx.query(`UPDATE "push_cart_watch" SET "steps_sent" = $2, "next_reminder_at" = $3, "updated_at" = now() WHERE "id" = $1`, [
         row.id,
         stepsSent,

@@ -249,10 +249,12 @@ export default class PushSubscriptionService extends TransactionBaseService {
       if (previous.id !== null && saved.id !== previous.id) {
         await moveDeviceRequests(manager, previous.id, saved.id)
         // Subscribed since the first subscription, not the renewal (a segment's `subscribed_since`, the device lists).
-        await manager.query(
-          `UPDATE "push_subscription" n SET "created_at" = LEAST(n."created_at", o."created_at") FROM "push_subscription" o WHERE n."id" = $2 AND o."id" = $1`,
+        const [[kept]]: [Array<{ created_at: Date }>, number] = await manager.query(
+          `UPDATE "push_subscription" n SET "created_at" = LEAST(n."created_at", o."created_at") FROM "push_subscription" o
+           WHERE n."id" = $2 AND o."id" = $1 RETURNING n."created_at"`,
           [previous.id, saved.id]
         )
+        if (kept) saved.created_at = kept.created_at
         await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
       }
       return saved

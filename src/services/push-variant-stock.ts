@@ -61,12 +61,14 @@ export default class PushVariantStockService {
     const channels: Array<{ sales_channel_id: string }> = await this.deps_.manager.query(
       `SELECT psc."sales_channel_id" FROM "product_sales_channel" psc
        JOIN "sales_channel" sc ON sc."id" = psc."sales_channel_id" AND sc."deleted_at" IS NULL AND NOT sc."is_disabled"
-       WHERE psc."product_id" = $1`,
+       WHERE psc."product_id" = $1 ORDER BY psc."sales_channel_id"`,
       [productId]
     )
     let best = 0
     for (const { sales_channel_id } of channels) {
-      best = Math.max(best, Math.floor(await inventory.getVariantQuantityFromVariantInventoryItems(items, sales_channel_id)))
+      // NaN when an item has no level in any of the channel's locations: nothing to sell there.
+      const quantity = await inventory.getVariantQuantityFromVariantInventoryItems(items, sales_channel_id)
+      if (Number.isFinite(quantity)) best = Math.max(best, Math.floor(quantity))
       if (best >= 1) break
     }
     return best

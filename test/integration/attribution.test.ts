@@ -15,7 +15,7 @@ import type { AttributionFigures } from "../../src/services/push-stats"
 import { useTestClock, type TestClock } from "../support/clock"
 import { startTestStore, TestStore } from "../support/environment"
 import { eventually } from "../support/eventually"
-import { placeOrder, registerCustomer, shipOrder, type Customer, type PlacedOrder } from "../support/order-flow"
+import { completeCart, placeOrder, registerCustomer, shipOrder, type Customer, type PlacedOrder } from "../support/order-flow"
 import type { Device, ReceivedMessage } from "../support/push-service"
 
 const HOUR = 3_600_000
@@ -203,16 +203,40 @@ describe("revenue attribution: the last click within the window earns the order"
     assert.equal((await attributionOf(order.id))?.message_id, second.data.message_id)
   })
 
-  it("a guest's device credits the order of the cart it registered, never another order of the same e-mail", async () => {
-    const email = "guest-buyer@teststore.dev"
-    const firstOrder = await placeOrder(store.http, store.catalog, { email })
-    const device = store.push.createDevice("guest-phone")
+  /** A guest's order, and its phone (subscribed from the confirmation page) that clicked the order's shipment notification. */
+  const guestPhoneThatClicked = async (email: string, label: string) => {
+    const order = await placeOrder(store.http, store.catalog, { email })
+    const device = store.push.createDevice(label)
     await store.http.expect(201, "POST", "/store/push/subscriptions", {
-      body: { subscription: device.subscription, cart_id: firstOrder.cartId },
+      body: { subscription: device.subscription, cart_id: order.cartId },
     })
-    await shipOrder(store.http, store.admin, firstOrder.id)
+    await shipOrder(store.http, store.admin, order.id)
     const [shipped] = await store.push.waitForMessages((m) => m.deviceId === device.id && /shipped/.test(payloadOf(m).title), 1)
     await click(payloadOf(shipped))
+    return { order, device, shipped: payloadOf(shipped) }
+  }
+
+  /** A guest's cart with an item that `device` registers (`watchCart`), then checked out by `who` (signed in with a token, or a guest). */
+  const orderFromRegisteredCart = async (device: Device, who: { token?: string; email: string }): Promise<PlacedOrder> => {
+    const { cart } = await store.http.expect<{ cart: { id: string } }>(200, "POST", "/store/carts", {
+      body: { region_id: store.catalog.regionId },
+    })
+    await store.http.expect(200, "POST", `/store/carts/${cart.id}/line-items`, {
+      body: { variant_id: store.catalog.variantId, quantity: 1 },
+    })
+    await store.http.expect(202, "POST", "/store/push/carts", {
+      body: { endpoint: device.endpoint, auth: device.keys.auth, cart_id: cart.id },
+    })
+    await eventually(
+      "the cart watched",
+      async () => (await db.query(`SELECT 1 FROM "push_cart_watch" WHERE "cart_id" = $1`, [cart.id])).length > 0
+    )
+    return completeCart(store.http, store.catalog, who, cart.id)
+  }
+
+  it("a guest's device credits the order of the cart it registered, never another order of the same e-mail", async () => {
+    const email = "guest-buyer@teststore.dev"
+    const { order: firstOrder, device, shipped } = await guestPhoneThatClicked(email, "guest-phone")
     clock.advance(HOUR)
 
     // Medusa gives both guest orders the same customer row: it owns no device, so this order is not credited...
@@ -220,40 +244,26 @@ describe("revenue attribution: the last click within the window earns the order"
     assert.equal(secondOrder.customerId, firstOrder.customerId)
     assert.equal(await attribution().attributeOrder(secondOrder.id), null)
 
-    // ...unless the device registered its cart (the row `watchCart` records; the bus's handling may come first).
-    const [{ id: subscriptionId }] = await db.query(`SELECT "id" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
-    await db.query(
-      `INSERT INTO "push_cart_watch" ("id", "cart_id", "subscription_id", "activity_at") VALUES ('pushcart_attribution_test', $1, $2, $3)`,
-      [secondOrder.cartId, subscriptionId, clock.now()]
-    )
-    await attribution().attributeOrder(secondOrder.id)
-    const credited = await eventually("the second order credited", () => attributionOf(secondOrder.id))
-    assert.equal(credited.message_id, payloadOf(shipped).data.message_id)
-    assert.equal(Number(credited.total), (await orderTotal(secondOrder.id)).total)
+    // ...but the order of a cart the device registered through the storefront helper is.
+    const thirdOrder = await orderFromRegisteredCart(device, { email })
+    const credited = await eventually("the registered cart's order credited", () => attributionOf(thirdOrder.id))
+    assert.equal(credited.message_id, shipped.data.message_id)
+    assert.equal(Number(credited.total), (await orderTotal(thirdOrder.id)).total)
   })
+
   it("a device that registered a cart earns nothing once the order is another registered account's", async () => {
-    // A guest's phone that clicked its order's shipment notification...
-    const guestOrder = await placeOrder(store.http, store.catalog, { email: "cart-holder@teststore.dev" })
-    const device = store.push.createDevice("cart-holder-phone")
-    await store.http.expect(201, "POST", "/store/push/subscriptions", {
-      body: { subscription: device.subscription, cart_id: guestOrder.cartId },
-    })
-    await shipOrder(store.http, store.admin, guestOrder.id)
-    const [shipped] = await store.push.waitForMessages((m) => m.deviceId === device.id && /shipped/.test(payloadOf(m).title), 1)
-    await click(payloadOf(shipped))
+    const { device } = await guestPhoneThatClicked("cart-holder@teststore.dev", "cart-holder-phone")
     clock.advance(HOUR)
-    // ...had registered a cart that a signed-in customer (with no device) then bought: the cart's
-    // reminders stopped going to the phone when the cart became the account's, and so does credit.
+    // The phone registered a guest's cart, which a customer (with no device of theirs) then checked
+    // out signed in: the cart became the account's, its reminders stopped going to the phone, and
+    // so does the credit.
     const customer = await registerCustomer(store.http, "account-buyer@teststore.dev")
-    const order = await placeOrder(store.http, store.catalog, { token: customer.token, email: customer.email })
-    const [{ id: subscriptionId }] = await db.query(`SELECT "id" FROM "push_subscription" WHERE "endpoint" = $1`, [device.endpoint])
-    await db.query(
-      `INSERT INTO "push_cart_watch" ("id", "cart_id", "subscription_id", "activity_at") VALUES ('pushcart_attribution_other', $1, $2, $3)`,
-      [order.cartId, subscriptionId, clock.now()]
-    )
+    const order = await orderFromRegisteredCart(device, { token: customer.token, email: customer.email })
+    assert.equal(order.customerId, customer.id)
     assert.equal(await attribution().attributeOrder(order.id), null)
     assert.equal(await attributionOf(order.id), undefined)
   })
+
   it("a click still earns the order after the browser renewed its subscription", async () => {
     const { customer, device } = await shopper("renewing")
     const promo = await broadcastTo(device, "Renewal sale")

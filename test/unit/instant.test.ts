@@ -38,6 +38,8 @@ describe("parseInstant: a time an admin writes, strictly", () => {
     for (const text of ["0000-01-01", "0001-01-01", "1969-12-31T23:59Z", "+010000-01-01"]) assert.equal(iso(text), null, text)
     assert.equal(iso("1970-01-01"), "1970-01-01T00:00:00.000Z")
     assert.equal(iso("9999-12-31T23:59:59Z"), "9999-12-31T23:59:59.000Z")
+    assert.equal(iso("9999-12-31T23:30-01:00"), null, "its zone carries it into the year 10000")
+    assert.equal(iso("1970-01-01T00:30+01:00"), null, "its zone carries it back into 1969")
   })
 
   it("needs a zone where a day alone is not accepted, and takes no other format", () => {

@@ -34,5 +34,7 @@ export function parseInstant(text: string, { dayAlone }: { dayAlone: boolean }):
     offsetMinutes = (sign === "-" ? -1 : 1) * (hours * 60 + minutes)
   }
   const ms = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000)
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000)
+  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000)
+  // The zone can carry the instant over a year's edge (`9999-12-31T23:30-01:00` is in 10000).
+  return at.getUTCFullYear() >= MIN_YEAR && at.getUTCFullYear() <= MAX_YEAR ? at : null
 }

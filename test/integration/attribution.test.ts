@@ -264,6 +264,20 @@ describe("revenue attribution: the last click within the window earns the order"
     assert.equal(await attributionOf(order.id), undefined)
   })
 
+  it("a cart registered while cart reminders are switched off still credits its order", async () => {
+    await store.http.expect(200, "POST", "/admin/push/automations/abandoned_cart", { ...admin(), body: { enabled: false } })
+    try {
+      const email = "reminders-off@teststore.dev"
+      const { device, shipped } = await guestPhoneThatClicked(email, "reminders-off-phone")
+      clock.advance(HOUR)
+      const order = await orderFromRegisteredCart(device, { email })
+      const credited = await eventually("the order credited", () => attributionOf(order.id))
+      assert.equal(credited.message_id, shipped.data.message_id)
+    } finally {
+      await store.http.expect(200, "DELETE", "/admin/push/automations/abandoned_cart", admin())
+    }
+  })
+
   it("a click still earns the order after the browser renewed its subscription", async () => {
     const { customer, device } = await shopper("renewing")
     const promo = await broadcastTo(device, "Renewal sale")

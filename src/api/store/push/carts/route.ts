@@ -5,12 +5,14 @@ import type { PushSubscription } from "../../../../models/push-subscription"
 import { parseCartWatchBody } from "../../../validation/cart-watch-input"
 import { services } from "../../../helpers"
 
-/** The device the body proves (endpoint and auth secret), and the cart it names; 404 while reminders are off. */
+/**
+ * The device the body proves (endpoint and auth secret), and the cart it names. Taken whether cart
+ * reminders are on or off: the link between the device and the cart also credits the cart's order
+ * to what the device clicked (revenue attribution), and reminders switched on later find it.
+ */
 async function provenDevice(req: MedusaRequest): Promise<{ device: PushSubscription; cartId: string; carts: PushCartReminderService }> {
-  const { automations, subscriptions } = services(req)
+  const { subscriptions } = services(req)
   const { proof, cartId } = parseCartWatchBody(req.body)
-  if (!(await automations.settings()).abandoned_cart.enabled)
-    throw new NotFoundError("Abandoned-cart reminders are switched off in this store")
   const device = await subscriptions.findByProof(proof.endpoint, proof.auth)
   if (!device) throw new NotFoundError("No subscription has this endpoint and auth secret")
   return { device, cartId, carts: req.scope.resolve<PushCartReminderService>("pushCartReminderService") }

@@ -28,6 +28,15 @@ const hash = (param: string): string => `encode(sha256(convert_to(${param}, 'UTF
 const KEPT = ["customer_id", "user_id", "order_id", "guest_expires_at", "categories", "locale", "time_zone", "user_agent"] as const
 const columns = (prefix = ""): string => KEPT.map((c) => `${prefix}"${c}"`).join(", ")
 
+/** What a renewal takes besides the owner and choices: the gone device's id (its clicks) and when it first subscribed. */
+export interface GoneDeviceHistory {
+  subscription_id: string | null
+  subscribed_at: Date | null
+}
+
+/** The columns written on removal and updated when the same endpoint goes again. */
+const WRITTEN = ["auth_hash", ...KEPT, "subscription_id", "subscribed_at", "removed_at"]
+
 /**
  * Removes the device that holds this id and endpoint (not a fresh re-subscription of it), keeping
  * what its renewal needs; in the same statement, records older than `GONE_KEPT_DAYS` are dropped
@@ -38,11 +47,11 @@ export async function removeGoneDevice(db: Db, id: string, endpoint: string, now
     `WITH gone AS (DELETE FROM "push_subscription" WHERE "id" = $1 AND "endpoint" = $2 RETURNING *),
      expired AS (DELETE FROM "push_subscription_gone"
                  WHERE "removed_at" < $3::timestamptz - $4 * interval '1 day' AND "endpoint_hash" <> ${hash("$2::text")})
-     INSERT INTO "push_subscription_gone" ("endpoint_hash", "auth_hash", ${columns()}, "removed_at")
-     SELECT ${hash(`g."endpoint"`)}, ${hash(`g."auth"`)}, ${columns("g.")}, $3
+     INSERT INTO "push_subscription_gone" ("endpoint_hash", "auth_hash", ${columns()}, "subscription_id", "subscribed_at", "removed_at")
+     SELECT ${hash(`g."endpoint"`)}, ${hash(`g."auth"`)}, ${columns("g.")}, g."id", g."created_at", $3
      FROM gone g WHERE COALESCE(g."customer_id", g."user_id", g."order_id") IS NOT NULL
      ON CONFLICT ("endpoint_hash") DO UPDATE SET
-       ${["auth_hash", ...KEPT, "removed_at"].map((c) => `"${c}" = EXCLUDED."${c}"`).join(", ")}`,
+       ${WRITTEN.map((c) => `"${c}" = EXCLUDED."${c}"`).join(", ")}`,
     [id, endpoint, now, GONE_KEPT_DAYS]
   )
 }
@@ -64,14 +73,13 @@ export async function findGoneDevice(db: Db, endpoint: string, auth: string, now
 
 /**
  * Takes what a gone device left, so that it serves one renewal: called in the renewal's
- * transaction, so that a renewal that fails keeps it. Whether it was still there to take.
+ * transaction, so that a renewal that fails keeps it. Its id and first subscription date, or null
+ * when it was no longer there to take.
  */
-export async function takeGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<boolean> {
-  const [, count] = await db.query<[unknown[], number]>(`DELETE FROM "push_subscription_gone" WHERE ${USABLE}`, [
-    endpoint,
-    auth,
-    now,
-    GONE_KEPT_DAYS,
-  ])
-  return count > 0
+export async function takeGoneDevice(db: Db, endpoint: string, auth: string, now: Date): Promise<GoneDeviceHistory | null> {
+  const [rows] = await db.query<[GoneDeviceHistory[], number]>(
+    `DELETE FROM "push_subscription_gone" WHERE ${USABLE} RETURNING "subscription_id", "subscribed_at"`,
+    [endpoint, auth, now, GONE_KEPT_DAYS]
+  )
+  return rows[0] ?? null
 }

@@ -34,8 +34,7 @@ export interface DevicePreferences {
 
 /**
  * What a device asked for of its own (product alerts, a watched cart) follows it to the device
- * that replaces it (a renewed subscription), and so do the notifications it clicked (revenue
- * attribution); an alert the new device already has stays single.
+ * that replaces it (a renewed subscription); an alert the new device already has stays single.
  */
 async function moveDeviceRequests(manager: EntityManager, fromId: string, toId: string): Promise<void> {
   await manager.query(
@@ -45,12 +44,27 @@ async function moveDeviceRequests(manager: EntityManager, fromId: string, toId: 
     [fromId, toId]
   )
   await manager.query(`UPDATE "push_cart_watch" SET "subscription_id" = $2 WHERE "subscription_id" = $1`, [fromId, toId])
-  // Its clicks too: an order after the renewal is still credited to what the reader clicked before it.
-  await manager.query(
-    `UPDATE "push_delivery" d SET "subscription_id" = $2 WHERE d."subscription_id" = $1 AND d."clicked_at" IS NOT NULL
+}
+
+/**
+ * A renewed device keeps its history: the notifications the device it replaces clicked (an order
+ * after the renewal is still credited to what the reader clicked before it), and the date it first
+ * subscribed (`since`). Answers the renewed device's `created_at`.
+ */
+async function keepDeviceHistory(manager: EntityManager, fromId: string | null, toId: string, since: Date | null): Promise<Date | null> {
+  if (fromId !== null && fromId !== toId) {
+    await manager.query(
+      `UPDATE "push_delivery" d SET "subscription_id" = $2 WHERE d."subscription_id" = $1 AND d."clicked_at" IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM "push_delivery" o WHERE o."message_id" = d."message_id" AND o."subscription_id" = $2)`,
-    [fromId, toId]
+      [fromId, toId]
+    )
+  }
+  if (!since) return null
+  const [[kept]]: [Array<{ created_at: Date }>, number] = await manager.query(
+    `UPDATE "push_subscription" SET "created_at" = LEAST("created_at", $2) WHERE "id" = $1 RETURNING "created_at"`,
+    [toId, since]
   )
+  return kept?.created_at ?? null
 }
 
 type Dependencies = { manager: EntityManager; webPushOptions: ResolvedOptions; webPushClock: EngineClock }
@@ -229,9 +243,10 @@ export default class PushSubscriptionService extends TransactionBaseService {
     }
     return this.atomicPhase_(async (manager) => {
       // A gone device's record serves one renewal: taken here, so that a renewal that fails keeps it.
-      if (previous.goneProof && !(await takeGoneDevice(manager, previous.goneProof.endpoint, previous.goneProof.auth, this.now()))) {
-        throw new NotFoundError("The previous subscription is unknown; subscribe again")
-      }
+      const gone = previous.goneProof
+        ? await takeGoneDevice(manager, previous.goneProof.endpoint, previous.goneProof.auth, this.now())
+        : null
+      if (previous.goneProof && !gone) throw new NotFoundError("The previous subscription is unknown; subscribe again")
       const tx = this.withTransaction(manager)
       const saved = await tx.upsert(
         {
@@ -248,14 +263,16 @@ export default class PushSubscriptionService extends TransactionBaseService {
       if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
       if (previous.id !== null && saved.id !== previous.id) {
         await moveDeviceRequests(manager, previous.id, saved.id)
-        // Subscribed since the first subscription, not the renewal (a segment's `subscribed_since`, the device lists).
-        const [[kept]]: [Array<{ created_at: Date }>, number] = await manager.query(
-          `UPDATE "push_subscription" n SET "created_at" = LEAST(n."created_at", o."created_at") FROM "push_subscription" o
-           WHERE n."id" = $2 AND o."id" = $1 RETURNING n."created_at"`,
-          [previous.id, saved.id]
-        )
-        if (kept) saved.created_at = kept.created_at
+        const [old]: Array<{ created_at: Date }> = await manager.query(`SELECT "created_at" FROM "push_subscription" WHERE "id" = $1`, [
+          previous.id,
+        ])
+        const since = await keepDeviceHistory(manager, previous.id, saved.id, old?.created_at ?? null)
+        if (since) saved.created_at = since
         await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
+      } else if (gone) {
+        // The device the push service said was gone: its requests went with it, its history did not.
+        const since = await keepDeviceHistory(manager, gone.subscription_id, saved.id, gone.subscribed_at)
+        if (since) saved.created_at = since
       }
       return saved
     })

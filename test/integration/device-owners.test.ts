@@ -14,7 +14,7 @@ interface Payload {
   url: string
 }
 interface SubscriptionBody {
-  subscription: { id: string; customer_id: string | null; order_id: string | null; guest_expires_at: string | null }
+  subscription: { id: string; customer_id: string | null; order_id: string | null; guest_expires_at: string | null; created_at: string }
 }
 interface ErrorBody {
   message: string
@@ -289,6 +289,14 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
     store.push.markGone(old.id)
     await shipOrder(store.http, store.admin, order.id)
     await eventuallyRemoved(old)
+    // A click the reader made before on that device (its deliveries stay in the log after the device goes).
+    // (An UPDATE through typeorm's query answers [rows, count].)
+    const [[clicked]]: [Array<{ id: string }>, number] = await db.query(
+      `UPDATE "push_delivery" SET "clicked_at" = now() WHERE "id" = (SELECT "id" FROM "push_delivery" WHERE "subscription_id" = $1 LIMIT 1) RETURNING "id"`,
+      [created.body.subscription.id]
+    )
+    assert.ok(clicked, "the gone device's delivery is in the log")
+    const clickedId = clicked.id
     const kept: Array<Record<string, unknown>> = await db.query(`SELECT * FROM "push_subscription_gone"`)
     assert.equal(kept.length, 1)
     assert.ok(
@@ -323,6 +331,10 @@ describe("device owners: guest devices per order, removed admins, atomic renew",
       renewedDevice.endpoint,
     ])
     assert.deepEqual(row, { categories: ["order_updates"], locale: "de", time_zone: "Europe/Vienna" })
+    // Its history too: subscribed since the first subscription, and its clicks (revenue attribution).
+    assert.equal(renewed.body.subscription.created_at, created.body.subscription.created_at)
+    const [moved] = await db.query(`SELECT "subscription_id" FROM "push_delivery" WHERE "id" = $1`, [clickedId])
+    assert.equal(moved.subscription_id, renewed.body.subscription.id)
     // It served one renewal.
     assert.equal((await renew(old.keys.auth)).status, 404)
     assert.deepEqual(await db.query(`SELECT 1 FROM "push_subscription_gone"`), [])

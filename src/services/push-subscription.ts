@@ -78,7 +78,7 @@ type DeviceChoices = Pick<
   "customer_id" | "user_id" | "order_id" | "guest_expires_at" | "categories" | "locale" | "time_zone" | "user_agent"
 >
 export type PreviousDevice = DeviceChoices &
-  ({ id: string; goneProof?: undefined } | { id: null; goneProof: { readonly endpoint: string; readonly auth: string } })
+  ({ id: string; created_at: Date; goneProof?: undefined } | { id: null; goneProof: { readonly endpoint: string; readonly auth: string } })
 
 /** Who a broadcast reaches: now, or when each reader's delivery window opens. */
 export interface AudienceReach {
@@ -263,10 +263,7 @@ export default class PushSubscriptionService extends TransactionBaseService {
       if (!saved) throw new ConflictError("The new endpoint is registered to another owner", "subscription.endpoint")
       if (previous.id !== null && saved.id !== previous.id) {
         await moveDeviceRequests(manager, previous.id, saved.id)
-        const [old]: Array<{ created_at: Date }> = await manager.query(`SELECT "created_at" FROM "push_subscription" WHERE "id" = $1`, [
-          previous.id,
-        ])
-        const since = await keepDeviceHistory(manager, previous.id, saved.id, old?.created_at ?? null)
+        const since = await keepDeviceHistory(manager, previous.id, saved.id, previous.created_at)
         if (since) saved.created_at = since
         await manager.query(`DELETE FROM "push_subscription" WHERE "id" = $1`, [previous.id])
       } else if (gone) {

@@ -7,9 +7,6 @@ type Dependencies = {
   productVariantInventoryService: ProductVariantInventoryService
 }
 
-/** A store's inventory module (`@medusajs/inventory`), as far as the plugin needs to know it is there. */
-type InventoryModule = object
-
 /** A variant's inventory items, as Medusa links them (`product_variant_inventory_item`). */
 type VariantItems = Awaited<ReturnType<ProductVariantInventoryService["listByVariant"]>>
 
@@ -28,25 +25,23 @@ export default class PushVariantStockService {
     this.deps_ = deps
   }
 
-  /** The inventory module, when the store runs one (Medusa registers nothing, or undefined, otherwise). */
-  private inventoryModule(): InventoryModule | undefined {
-    try {
-      return (this.deps_ as Dependencies & { inventoryService?: InventoryModule }).inventoryService ?? undefined
-    } catch {
-      return undefined
-    }
-  }
-
-  /** Whether the store keeps stock in the inventory module (then the variant's own count is not kept). */
+  /**
+   * Whether the store keeps stock in Medusa's inventory module (`inventoryService`; Medusa
+   * registers nothing, or undefined, without it), where the variant's own count is not kept.
+   */
   usesInventoryModule(): boolean {
-    return this.inventoryModule() !== undefined
+    try {
+      return (this.deps_ as Dependencies & { inventoryService?: object }).inventoryService != null
+    } catch {
+      return false
+    }
   }
 
   /** Whether `variant` (with `product_id` or `product`) can be bought now in at least one sales channel. */
   async inStock(variant: VariantLike & { product_id?: string | null }): Promise<boolean> {
-    if (variant.manage_inventory === false || variant.allow_backorder === true) return true
-    if (!this.usesInventoryModule()) return isInStock(variant)
-    return (await this.moduleQuantity(variant.id, variant.product_id ?? variant.product?.id ?? null)) >= 1
+    // Stock not managed, or backorders allowed: the module is not asked.
+    if (!this.usesInventoryModule() || isInStock(variant, 0)) return isInStock(variant)
+    return isInStock(variant, await this.moduleQuantity(variant.id, variant.product_id ?? variant.product?.id ?? null))
   }
 
   /**
@@ -85,26 +80,20 @@ export default class PushVariantStockService {
     if (!this.usesInventoryModule()) return []
     const d = (data ?? {}) as Record<string, unknown>
     const ids = idList(d.ids ?? d.id)
+    const lineItems = idList(d.line_item_id)
+    const table = event.startsWith("inventory-level.") ? "inventory_level" : "reservation_item"
     let variants: string
-    let params: unknown[]
-    if (event.startsWith("inventory-level.") && ids.length) {
-      variants = `SELECT pvi."variant_id" FROM "inventory_level" t
+    if (ids.length) {
+      variants = `SELECT pvi."variant_id" FROM "${table}" t
         JOIN "product_variant_inventory_item" pvi ON pvi."inventory_item_id" = t."inventory_item_id" AND pvi."deleted_at" IS NULL
         WHERE t."id" = ANY($1)`
-      params = [ids]
-    } else if (event.startsWith("reservation-item.") && ids.length) {
-      variants = `SELECT pvi."variant_id" FROM "reservation_item" t
-        JOIN "product_variant_inventory_item" pvi ON pvi."inventory_item_id" = t."inventory_item_id" AND pvi."deleted_at" IS NULL
-        WHERE t."id" = ANY($1)`
-      params = [ids]
-    } else if (event === "reservation-item.deleted" && idList(d.line_item_id).length) {
+    } else if (event === "reservation-item.deleted" && lineItems.length) {
       variants = `SELECT li."variant_id" FROM "line_item" li WHERE li."id" = ANY($1) AND li."variant_id" IS NOT NULL`
-      params = [idList(d.line_item_id)]
     } else return []
     const rows: Array<{ variant_id: string }> = await this.deps_.manager.query(
       `SELECT DISTINCT v."variant_id" FROM (${variants}) v
        WHERE EXISTS (SELECT 1 FROM "push_variant_alert" a WHERE a."variant_id" = v."variant_id" AND a."kind" = 'back_in_stock' AND a."message_id" IS NULL)`,
-      params
+      [ids.length ? ids : lineItems]
     )
     return rows.map((r) => r.variant_id)
   }
